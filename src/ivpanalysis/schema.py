@@ -162,6 +162,10 @@ def _name_index() -> dict[str, str]:
     for _, row in r.sort_values("current").iterrows():
         if row["name"]:
             idx[_norm_name(row["name"])] = row["code"]
+    # 'Utrecht (gemeente)' is also written plain 'Utrecht' (the province carries '(PV)')
+    for name, code in list(idx.items()):
+        if name.endswith(" (gemeente)"):
+            idx.setdefault(name[: -len(" (gemeente)")], code)
     return idx
 
 
@@ -172,7 +176,9 @@ def code_for_name(name: str) -> str | None:
     if n in idx:
         return idx[n]
     # StatLine sometimes drops the suffix for the country and pseudo rows
-    aliases = {"nederland": "NL01", "gemeente onbekend": "GM0000", "niet in te delen (re)": "RE99"}
+    # and older editions spell a few regions differently (Friesland was renamed Fryslân in 2019)
+    aliases = {"nederland": "NL01", "gemeente onbekend": "GM0000", "niet in te delen (re)": "RE99",
+               "friesland (pv)": "PV21", "friesland": "PV21", "den haag": "GM0518", "'s-gravenhage": "GM0518"}
     return aliases.get(n)
 
 
@@ -199,11 +205,13 @@ def measures() -> pd.DataFrame:
 
 
 def code_for_crime_label(label: str) -> str | None:
-    """SoortMisdrijf code for a StatLine label ('1.1.1 Diefstal/inbraak woning', 'Totaal misdrijven')."""
-    lab = str(label).strip()
-    m = re.match(r"^(\d+\.\d+\.\d+)\s", lab)
-    if m:
-        return m.group(1)
-    hits = measures()
-    hit = hits.loc[hits["title"].str.casefold() == lab.casefold(), "code"]
+    """Crime-type key for a label exactly as a CBS/politie code list titles it, else None.
+
+    '1.1.1 Diefstal/inbraak woning' -> '1.1.1' (politie tables); 'Misdrijven, totaal' -> 'T001161'
+    (83648NED). A dotted number alone is not trusted: 83648NED's older labels reuse '1.1.1' for
+    another crime type, so only an exact title match counts.
+    """
+    lab = re.sub(r"\s+", " ", str(label).strip()).casefold()
+    m = measures()
+    hit = m.loc[m["title"].str.casefold() == lab, "code"]
     return hit.iloc[0] if len(hit) else None
