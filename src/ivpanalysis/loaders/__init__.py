@@ -1,1 +1,32 @@
 """Loaders: one module per source format; :func:`read` recognises a file by its content."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import pandas as pd
+
+from ..errors import DataError
+from . import statline_csv, statline_export, statline_wide
+from ._common import read_text, rows_of
+
+#: tried in this order; each ``sniff`` looks at content only, never at the file name
+FORMATS = [statline_csv, statline_wide, statline_export]
+
+
+def detect(path: str | Path):
+    """The loader module whose format the file's content matches."""
+    tf = read_text(path)
+    rows = rows_of(tf)
+    for fmt in FORMATS:
+        if fmt.sniff(tf, rows):
+            return fmt, tf, rows
+    first = tf.text.split("\n", 1)[0][:120]
+    raise DataError.at(Path(path).name, "file format not recognised", line=1, found=first,
+                       expected="a StatLine CSV download, an older StatLine export (with a Perioden column) "
+                                "or a wide Waarde_<regio>_<jaar> export")
+
+
+def read(path: str | Path) -> pd.DataFrame:
+    """Read any supported file into the tidy frame (see :mod:`ivpanalysis.schema`)."""
+    fmt, tf, rows = detect(path)
+    return fmt.load(tf, rows)

@@ -106,7 +106,11 @@ def load(tf: TextFile, rows: list[list[str]] | None = None, *, region: str | Non
                 "status": "voorlopig" if provisional else "definitief", "kind": "source", "line": ln, "margin": float("nan"),
             })
             if row_kind in ("waarde", "value"):
-                rec["value"], rec["line"] = v, ln
+                if rec.get("_seen"):
+                    problems.append(Problem(f, f"duplicate row for (region, period, measure); first on line {rec['line']}",
+                                            ln, header[j], expected="one value per region, period and measure",
+                                            found=f"{rec['region_name']} {r[names['perioden']]} {label}"))
+                rec["value"], rec["line"], rec["_seen"] = v, ln, True
             elif row_kind in ("marges", "marge", "margin"):
                 rec["margin"] = v
             elif row_kind in ("ondergrens", "bovengrens"):
@@ -117,7 +121,7 @@ def load(tf: TextFile, rows: list[list[str]] | None = None, *, region: str | Non
                 break
     if problems:
         raise DataError(problems)
-    df = pd.DataFrame(list(recs.values()))
+    df = pd.DataFrame(list(recs.values())).drop(columns=["_seen"], errors="ignore")
     if {"ondergrens", "bovengrens"} <= set(df.columns):
         half = (df["bovengrens"] - df["ondergrens"]) / 2
         df["margin"] = df["margin"].fillna(half)

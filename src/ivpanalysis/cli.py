@@ -1,0 +1,80 @@
+"""`ivpanalysis …` command line: report, table, validate."""
+from __future__ import annotations
+
+import argparse
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+from . import paths, schema
+from .embedded import load_default
+from .errors import DataError
+from .loaders import read
+from .validate import problems_in
+
+
+def police_counts(code: str) -> pd.DataFrame:
+    """Counts per category (rows, in the seed's order) and year (columns) for one municipality."""
+    ds = load_default()
+    df = ds.police[ds.police["region_code"] == code]
+    if df.empty:
+        raise SystemExit(f"no police figures for {code} in the embedded data "
+                         f"(present: {', '.join(sorted(ds.police['region_code'].unique()))})")
+    wide = df.assign(year=df["period"].map(lambda p: p.year)).pivot(index="measure", columns="year", values="value")
+    cats = ds.categories.set_index("key")
+    wide = wide.loc[[k for k in cats.index if k in wide.index]].astype("Int64")  # counts; <NA> stays missing
+    wide.insert(0, "category", cats.loc[wide.index, "label"])
+    wide.insert(1, "group", cats.loc[wide.index, "group"])
+    return wide.reset_index(drop=True)
+
+
+def cmd_report(args) -> int:
+    code = args.municipality
+    if not schema.GM_PATTERN.match(code):
+        print(f"error: {code!r} is not a municipality code (expected GM followed by four digits)", file=sys.stderr)
+        return 2
+    table = police_counts(code)
+    name = schema.municipality_name(code) or code
+    out = Path(args.out) / f"{code}-{name.lower().replace(' ', '-')}"
+    out.mkdir(parents=True, exist_ok=True)
+    tmp = out / "politiecijfers.csv.tmp"
+    table.to_csv(tmp, index=False)
+    tmp.replace(out / "politiecijfers.csv")
+    print(f"Politiecijfers {name} ({code}), geregistreerde aantallen per jaar:")
+    print(table.to_string(index=False, na_rep=""))
+    print(f"\nwritten: {out / 'politiecijfers.csv'}")
+    return 0
+
+
+def cmd_validate(args) -> int:
+    try:
+        df = read(args.path)
+    except DataError as e:
+        print(e, file=sys.stderr)
+        return 1
+    probs = problems_in(df, Path(args.path).name)
+    if probs:
+        for p in probs:
+            print(p, file=sys.stderr)
+        return 1
+    print(f"{args.path}: {len(df)} rows, format {df.attrs.get('format')}, no problems")
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="ivpanalysis", description="IVP evaluation reports from public Dutch safety data")
+    sub = ap.add_subparsers(dest="command", required=True)
+    r = sub.add_parser("report", help="evaluation for one municipality on the embedded data")
+    r.add_argument("municipality", nargs="?", default=paths.DEFAULT_MUNICIPALITY)
+    r.add_argument("--out", default=str(paths.REPORTS_DIR))
+    r.set_defaults(func=cmd_report)
+    v = sub.add_parser("validate", help="read a data file and list its problems (exit 1 when invalid)")
+    v.add_argument("path")
+    v.set_defaults(func=cmd_validate)
+    args = ap.parse_args(argv)
+    return args.func(args)
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,88 @@
+"""Loaders on real public files (read in place) and on small bad-input fixtures."""
+import shutil
+
+import pandas as pd
+import pytest
+
+import ivpanalysis as iv
+from ivpanalysis.errors import DataError
+from ivpanalysis.validate import problems_in
+
+from .conftest import FIXTURES
+
+
+def test_statline_download_47013ned(realdata, tmp_path):
+    src = realdata / "thoolen_47013NED_statline_gemeente" / "Misdrijven_2024.csv"
+    renamed = tmp_path / "whatever.txt"  # recognised by content, not by name
+    shutil.copy(src, renamed)
+    df = iv.read(renamed)
+    assert df.attrs["format"] == "statline_csv"
+    assert df.attrs["filters"] == {"Soort misdrijf": "Totaal misdrijven"}
+    v = df.set_index("region_code")["value"]
+    assert v["GM0995"] == 3949 and v["GM0034"] == 9608 and v["GM0303"] == 1336
+    from ivpanalysis import schema
+
+    kinds = df["region_code"].map(schema.region_kind)
+    assert (kinds == "municipality").sum() == 342
+    assert set(df.loc[kinds == "pseudo", "region_name"]) == {"Gemeenten; niet in te delen", "Buitenland", "Niet in te delen (RE)"}
+    assert (kinds == "police_unit").sum() == 10
+    assert pd.isna(v["GM0998"])  # Buitenland is '.', not available: missing, never 0
+    assert problems_in(df) == []
+
+
+def test_population_statline_layout(realdata):
+    df = iv.read(realdata / "chelsj_47013NED_meta_37230ned" / "bevolkingeindeperiod_21122025.csv")
+    lely = df[(df.region_code == "GM0995") & (df.period == pd.Period("2024", freq="Y"))]
+    assert lely["value"].tolist() == [84713]
+    assert set(df.loc[df.period.map(lambda p: p.freqstr) == "M", "status"]) == {"voorlopig"}
+    assert (df["region_code"] == "").sum() == 0  # merged municipalities are named too
+
+
+def test_old_export_with_decimal_comma(realdata):
+    df = iv.read(realdata / "mokken_veiligheidsmonitor_provincie" / "veiligheidsbeleving_gemeente.csv")
+    assert df.attrs["format"] == "statline_export"
+    row = df[(df.region_code == "NL01") & (df.measure == "voelt_zich_wel_eens_onveilig_in_buurt")
+             & (df.period == pd.Period("2013", freq="Y"))]
+    assert row["value"].tolist() == [18.8] and row["unit"].tolist() == ["%"]
+    assert set(df.region_code) >= {"NL01", "PV21", "PV24"}  # 'Friesland (PV)' is Fryslân
+
+
+def test_83648ned_crime_types_as_columns(realdata):
+    f = realdata / "ftm_politie_83648NED_statline" / "Geregistreerde_criminaliteit__soort_misdrijf__regio_05022026_163607.csv"
+    df = iv.read(f)
+    assert df["period"].nunique() == 15 and df["measure"].nunique() == 75
+    assert "T001161" in set(df.measure) and "CRI1000" in set(df.measure)
+
+
+def test_wide_pivot_with_margins(realdata):
+    df = iv.read(realdata / "gewoonmaarten_provincies" / "Veiligheidsgevoel Provincies.csv")
+    assert df.attrs["format"] == "statline_wide"
+    row = df[(df.region_code == "PV20") & (df.measure == "voelt_zich_wel_eens_onveilig")
+             & (df.period == pd.Period("2015", freq="Y"))].iloc[0]
+    assert row["value"] == 32.9 and row["margin"] == 2.0
+
+
+@pytest.mark.parametrize("name, message", [
+    ("unknown_municipality.csv", "unknown region name"),
+    ("text_in_numeric.csv", "text in a numeric column"),
+    ("decimal_comma_in_point_file.csv", "decimal comma where a point is expected"),
+    ("empty.csv", "the file is empty"),
+    ("duplicated_rows.csv", "duplicate row"),
+])
+def test_bad_input_is_named(name, message):
+    with pytest.raises(DataError) as e:
+        iv.read(FIXTURES / "bad" / name)
+    text = str(e.value)
+    assert message in text and name in text
+    if name != "empty.csv":
+        assert "line " in text and "column" in text
+
+
+@pytest.mark.parametrize("name, message", [
+    ("negative_count.csv", "negative count"),
+])
+def test_validation_problems_are_named(name, message):
+    df = iv.read(FIXTURES / "bad" / name)
+    probs = problems_in(df, name)
+    assert probs and message in str(probs[0]) and name in str(probs[0])
+    assert "line " in str(probs[0]) and "column" in str(probs[0])
