@@ -6,11 +6,11 @@ from pathlib import Path
 import pandas as pd
 
 from ..errors import DataError
-from . import statline_csv, statline_export, statline_wide
+from . import odata, statline_csv, statline_export, statline_wide
 from ._common import read_text, rows_of
 
 #: tried in this order; each ``sniff`` looks at content only, never at the file name
-FORMATS = [statline_csv, statline_wide, statline_export]
+FORMATS = [statline_csv, statline_wide, odata, statline_export]
 
 
 def detect(path: str | Path):
@@ -19,14 +19,16 @@ def detect(path: str | Path):
     rows = rows_of(tf)
     for fmt in FORMATS:
         if fmt.sniff(tf, rows):
-            return fmt, tf, rows
+            return fmt.load, tf, rows
+    if odata.sniff_codelist(tf, rows):
+        return odata.load_codelist, tf, rows
     first = tf.text.split("\n", 1)[0][:120]
     raise DataError.at(Path(path).name, "file format not recognised", line=1, found=first,
                        expected="a StatLine CSV download, an older StatLine export (with a Perioden column) "
-                                "or a wide Waarde_<regio>_<jaar> export")
+                                "a wide Waarde_<regio>_<jaar> export, cbsodata output or a CBS code list")
 
 
 def read(path: str | Path) -> pd.DataFrame:
     """Read any supported file into the tidy frame (see :mod:`ivpanalysis.schema`)."""
-    fmt, tf, rows = detect(path)
-    return fmt.load(tf, rows)
+    load, tf, rows = detect(path)
+    return load(tf, rows)
