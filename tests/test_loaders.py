@@ -5,6 +5,7 @@ import pandas as pd
 import pytest
 
 import ivpanalysis as iv
+import ivpanalysis.schema
 from ivpanalysis.errors import DataError
 from ivpanalysis.validate import problems_in
 
@@ -100,7 +101,10 @@ def test_cbsodatar_output_uses_sidecar_metadata(realdata):
     df = iv.read(realdata / "bernasco_staat_van_de_misdaad" / "first_commit_14f99b5" / "data.csv")
     assert df.attrs["table_id"] == "83474NED"  # from TableInfos.csv beside it
     assert set(df["status"]) <= {"definitief", "voorlopig"}  # from Perioden.csv
-    assert (df["period"].map(lambda p: p.freqstr) == "M").all()
+    # yearly JJ00 rows sit among the months: they keep their own (yearly) frequency, apart
+    freqs = df["period"].map(iv.schema.freq_of)
+    assert set(freqs) == {"M", "Y"}
+    assert (freqs == "Y").sum() == 28 * df["measure"].nunique()  # the file's 28 JJ00 rows
     # an empty cell stays missing: this table's metadata does not declare Default="Zero"
     assert df["value"].isna().any()
 
