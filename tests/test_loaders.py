@@ -118,3 +118,18 @@ def test_code_lists(realdata, rel, n, encoding):
     c = iv.read(realdata / rel)
     assert c.attrs["format"] == "odata_codelist" and c.attrs["encoding"] == encoding
     assert len(c) == n and not c["code"].str.endswith(" ").any()
+
+
+def test_misdaad_in_kaart_per_municipality(realdata):
+    from ivpanalysis.loaders.politie_mik import to_municipalities
+
+    df = iv.read(realdata / "siffels_misdaad_in_kaart" / "MiK-Nederland-PC4.csv")
+    assert df.attrs["format"] == "politie_mik"
+    assert df.attrs["incidents"] == 64185 and df["value"].sum() == 64185
+    pc4 = pd.read_csv(realdata / "certegis_pc4_gemeente" / "postcodes.csv", dtype={"postcode": str})
+    g = to_municipalities(df, pc4)
+    # every incident is either in a municipality or counted as unmapped: nothing dropped
+    assert g.loc[g.region_code != "", "value"].sum() + g.attrs["unmapped_incidents"] == 64185
+    lely = g[g.region_code == "GM0995"]
+    assert set(lely["measure"]) == {"woninginbraak", "poging_tot_woninginbraak"}
+    assert lely["period"].map(iv.schema.freq_of).eq("M").all()

@@ -22,7 +22,7 @@ def problems_in(df: pd.DataFrame, file: str | None = None) -> list[Problem]:
         code = row["region_code"]
         if code.startswith("GM") and not schema.GM_PATTERN.match(code):
             out.append(Problem(str(f), "malformed municipality code", ln, "region_code", expected="GM followed by four digits", found=code))
-        elif code and code not in known and not code.startswith(("WK", "BU", "BT")):
+        elif code and code not in known and not code.startswith(("WK", "BU", "BT", "PC")):
             out.append(Problem(str(f), "region code not in the CBS code list", ln, "region_code",
                                expected="a code from data/codes/regions.csv", found=code))
         v = row["value"]
