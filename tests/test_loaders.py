@@ -69,18 +69,32 @@ def test_wide_pivot_with_margins(realdata):
     ("decimal_comma_in_point_file.csv", "decimal comma where a point is expected"),
     ("empty.csv", "the file is empty"),
     ("duplicated_rows.csv", "duplicate row"),
+    ("header_only.csv", "header but no data rows"),
+    ("statline_header_only.csv", "header but no data rows"),
+    ("wrong_separator.csv", "file format not recognised"),
+    ("unreadable_period.csv", "unreadable period"),
+    ("extra_field.csv", "fields, the header has"),
+    ("text_in_odata.csv", "text in a numeric column"),
+    ("mik_bad_date.csv", "unreadable date"),
+    ("mik_bad_postcode.csv", "not a four-digit postcode"),
+    ("unknown_marges.csv", "unknown value in the Marges column"),
+    ("decimal_point_in_comma_file.csv", "decimal point in a file that uses a decimal comma"),
 ])
 def test_bad_input_is_named(name, message):
     with pytest.raises(DataError) as e:
         iv.read(FIXTURES / "bad" / name)
     text = str(e.value)
     assert message in text and name in text
-    if name != "empty.csv":
+    assert "expected" in text
+    if name not in ("empty.csv", "header_only.csv", "statline_header_only.csv", "wrong_separator.csv", "extra_field.csv"):
         assert "line " in text and "column" in text
 
 
 @pytest.mark.parametrize("name, message", [
     ("negative_count.csv", "negative count"),
+    ("future_period.csv", "period lies in the future"),
+    ("unknown_code.csv", "region code not in the CBS code list"),
+    ("malformed_code.csv", "malformed municipality code"),
 ])
 def test_validation_problems_are_named(name, message):
     df = iv.read(FIXTURES / "bad" / name)
@@ -133,3 +147,9 @@ def test_misdaad_in_kaart_per_municipality(realdata):
     lely = g[g.region_code == "GM0995"]
     assert set(lely["measure"]) == {"woninginbraak", "poging_tot_woninginbraak"}
     assert lely["period"].map(iv.schema.freq_of).eq("M").all()
+
+
+def test_cp1252_download_with_crlf_is_decoded():
+    df = iv.read(FIXTURES / "good" / "cp1252_statline.csv")
+    assert df.attrs["encoding"] == "cp1252"
+    assert df.set_index("region_name").loc["Súdwest-Fryslân", "region_code"] == "GM1900"
