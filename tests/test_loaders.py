@@ -153,3 +153,14 @@ def test_cp1252_download_with_crlf_is_decoded():
     df = iv.read(FIXTURES / "good" / "cp1252_statline.csv")
     assert df.attrs["encoding"] == "cp1252"
     assert df.set_index("region_name").loc["Súdwest-Fryslân", "region_code"] == "GM1900"
+
+
+def test_statline_metadata_export(realdata):
+    m = iv.read(realdata / "chelsj_47013NED_meta_37230ned" / "allemisdrijven_metadata_21122025.csv")
+    assert m.attrs["format"] == "statline_meta" and m.attrs["table_id"] == "47013NED"
+    assert "sinds juli 2018" in m.attrs["description"].lower()  # the registration break is stated here
+    regio = m[m.dimension == "RegioS"].set_index("code")["title"]
+    assert regio["GM0995"] == "Lelystad" and regio["NL01"] == "Nederland"  # padded keys trimmed
+    per = m[m.dimension == "Perioden"]
+    assert per["code"].str.endswith("JJ00").sum() == 13 and set(per["status"]) <= {"definitief", "voorlopig"}
+    assert (m[m.dimension == "SoortMisdrijf"]["code"] == "0.0.0").any()
