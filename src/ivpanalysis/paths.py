@@ -13,7 +13,8 @@ PROJECT_DIR = PACKAGE_DIR.parent.parent
 
 #: the embedded default dataset (transcribed from the seed documents)
 DATA_DIR = Path(os.environ.get("IVPANALYSIS_DATA", PROJECT_DIR / "data"))
-CODES_DIR = DATA_DIR / "codes"
+#: CBS code lists ship with the project, whatever data folder the user points at
+CODES_DIR = PROJECT_DIR / "data" / "codes"
 NOTEBOOKS_DIR = PROJECT_DIR / "notebooks"
 REPORTS_DIR = PROJECT_DIR / "reports"
 DOCS_DIR = PROJECT_DIR / "docs"
