@@ -83,13 +83,14 @@ def main(realdata: Path) -> None:
     kwb = pd.read_parquet(realdata / "statlinebq_84799NED_kwb2020" / "cbs.v3.84799NED_TypedDataSet.parquet", columns=["WijkenEnBuurten", "Gemeentenaam_1"])
     pop = pd.read_csv(realdata / "chelsj_47013NED_meta_37230ned" / "Bevolking_Gemeenten.csv", sep=";", dtype=str, encoding="utf-8-sig")
     older = []
-    older += [(k.strip(), t.strip(), "47022NED WijkenEnBuurten") for k, t in zip(wb["Key"], wb["Title"]) if k.strip().startswith("GM")]
+    older += [(k.strip(), t.strip(), "47022NED WijkenEnBuurten") for k, t in zip(wb["Key"], wb["Title"]) if k.strip().startswith(("GM", "NL"))]
     older += [(k.strip(), str(t).strip(), "84799NED (indeling 2020)") for k, t in zip(kwb["WijkenEnBuurten"], kwb["Gemeentenaam_1"]) if k.strip().startswith("GM")]
     older += [(k.strip(), "", "37230ned RegioS") for k in pop["RegioS"].unique() if k.strip().startswith("GM")]
     for code, name, src in older:
         if code in regions:
             continue
-        regions[code] = {"code": code, "name": name, "kind": kind_of(code, name) if name else "municipality", "current": "no", "source": src}
+        current = "yes" if code.startswith("NL") else "no"  # NL00 is the wijk/buurt tables' key for Nederland
+        regions[code] = {"code": code, "name": name, "kind": kind_of(code, name) if name else "municipality", "current": current, "source": src}
     _name_older_codes(realdata, regions, pop)
     regions.setdefault("GM0000", {"code": "GM0000", "name": "Gemeente onbekend", "kind": "pseudo", "current": "no", "source": "47018NED (police, unknown municipality)"})
     pd.DataFrame(regions.values()).sort_values("code").to_csv(OUT / "regions.csv", index=False)

@@ -172,14 +172,11 @@ def _name_index() -> dict[str, str]:
 def code_for_name(name: str) -> str | None:
     """The CBS region code for a region name as StatLine prints it, or None if unknown."""
     n = _norm_name(name)
-    idx = _name_index()
-    if n in idx:
-        return idx[n]
-    # StatLine sometimes drops the suffix for the country and pseudo rows
-    # and older editions spell a few regions differently (Friesland was renamed Fryslân in 2019)
+    # fixed spellings first: 'Nederland' is NL01 (NL00 is the wijk/buurt tables' key for it), and
+    # older editions spell a few regions differently (Friesland was renamed Fryslân in 2019)
     aliases = {"nederland": "NL01", "gemeente onbekend": "GM0000", "niet in te delen (re)": "RE99",
                "friesland (pv)": "PV21", "friesland": "PV21", "den haag": "GM0518", "'s-gravenhage": "GM0518"}
-    return aliases.get(n)
+    return aliases.get(n) or _name_index().get(n)
 
 
 def region_kind(code: str) -> str:
