@@ -179,20 +179,31 @@ def code_for_name(name: str) -> str | None:
     return aliases.get(n) or _name_index().get(n)
 
 
+@lru_cache(maxsize=1)
+def _by_code() -> dict[str, tuple[str, str]]:
+    return {c: (n, k) for c, n, k in zip(regions()["code"], regions()["name"], regions()["kind"])}
+
+
 def region_kind(code: str) -> str:
     """Kind of a region code; 'unknown' when not in the code list."""
-    r = regions().set_index("code")["kind"]
-    return r.get(code, "unknown")
+    return _by_code().get(code, ("", "unknown"))[1]
 
 
 def known_codes() -> set[str]:
-    return set(regions()["code"])
+    return set(_by_code())
 
 
 def municipality_name(code: str) -> str | None:
-    r = regions()
-    hit = r.loc[r["code"] == code, "name"]
-    return hit.iloc[0] if len(hit) and hit.iloc[0] else None
+    """Name of a region code in the code list (None when unknown or unnamed)."""
+    return _by_code().get(code, ("", ""))[0] or None
+
+
+@lru_cache(maxsize=1)
+def _title_index() -> dict[str, str]:
+    idx: dict[str, str] = {}
+    for code, title in zip(measures()["code"], measures()["title"]):
+        idx.setdefault(re.sub(r"\s+", " ", title).casefold(), code)
+    return idx
 
 
 @lru_cache(maxsize=1)
@@ -208,7 +219,4 @@ def code_for_crime_label(label: str) -> str | None:
     (83648NED). A dotted number alone is not trusted: 83648NED's older labels reuse '1.1.1' for
     another crime type, so only an exact title match counts.
     """
-    lab = re.sub(r"\s+", " ", str(label).strip()).casefold()
-    m = measures()
-    hit = m.loc[m["title"].str.casefold() == lab, "code"]
-    return hit.iloc[0] if len(hit) else None
+    return _title_index().get(re.sub(r"\s+", " ", str(label).strip()).casefold())

@@ -100,6 +100,20 @@ def is_numberish(cell: str) -> bool:
     return bool(_NUM_POINT.match(c) or _NUM_COMMA.match(c)) or c in {".", "-", "x"}
 
 
+def settle_margins(df):
+    """Fill ``margin`` from lower/upper bounds where only those were given; drop it when empty.
+
+    StatLine gives a 95 % margin either directly (``Marges``) or as bounds (``Ondergrens`` /
+    ``Bovengrens``); the tidy frame keeps one ``margin`` column in the value's own unit.
+    """
+    if {"ondergrens", "bovengrens"} <= set(df.columns):
+        df["margin"] = df["margin"].fillna((df["bovengrens"] - df["ondergrens"]) / 2)
+    df = df.drop(columns=["ondergrens", "bovengrens"], errors="ignore")
+    if "margin" in df and df["margin"].isna().all():
+        df = df.drop(columns=["margin"])
+    return df
+
+
 def slug(text: str) -> str:
     """Stable lower-case key from a label: 'Voelt zich wel eens onveilig (%)' -> 'voelt_zich_wel_eens_onveilig'."""
     t = re.sub(r"\([^)]*\)\s*$", "", str(text)).strip().lower()

@@ -13,7 +13,7 @@ import pandas as pd
 from .. import schema
 from ..errors import DataError, Problem
 from . import _regions
-from ._common import TextFile, detect_decimal, is_numberish, parse_value, rows_of, slug, unit_from_label
+from ._common import TextFile, detect_decimal, is_numberish, parse_value, rows_of, settle_margins, slug, unit_from_label
 
 FORMAT = "statline_export"
 
@@ -121,12 +121,6 @@ def load(tf: TextFile, rows: list[list[str]] | None = None, *, region: str | Non
                 break
     if problems:
         raise DataError(problems)
-    df = pd.DataFrame(list(recs.values())).drop(columns=["_seen"], errors="ignore")
-    if {"ondergrens", "bovengrens"} <= set(df.columns):
-        half = (df["bovengrens"] - df["ondergrens"]) / 2
-        df["margin"] = df["margin"].fillna(half)
-        df = df.drop(columns=["ondergrens", "bovengrens"])
-    if df["margin"].isna().all():
-        df = df.drop(columns=["margin"])
+    df = settle_margins(pd.DataFrame(list(recs.values())).drop(columns=["_seen"], errors="ignore"))
     return schema.finish_tidy(df, format=FORMAT, title="", source_file=str(tf.path), encoding=tf.encoding,
                               region_in_file=region_col is not None)

@@ -13,7 +13,7 @@ import pandas as pd
 from .. import schema
 from ..errors import DataError, Problem
 from . import _regions
-from ._common import TextFile, detect_decimal, is_numberish, parse_value, rows_of, slug
+from ._common import TextFile, detect_decimal, is_numberish, parse_value, rows_of, settle_margins, slug
 
 FORMAT = "statline_wide"
 
@@ -87,12 +87,7 @@ def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
                 rec[kind] = v
     if problems:
         raise DataError(problems)
-    df = pd.DataFrame(list(recs.values()))
-    if {"ondergrens", "bovengrens"} <= set(df.columns):
-        df["margin"] = df["margin"].fillna((df["bovengrens"] - df["ondergrens"]) / 2)
-        df = df.drop(columns=["ondergrens", "bovengrens"])
-    if df["margin"].isna().all():
-        df = df.drop(columns=["margin"])
+    df = settle_margins(pd.DataFrame(list(recs.values())))
     dup = df.duplicated(["region_code", "period", "measure"], keep=False)
     if dup.any():
         # the same label twice under different parents: keep both, disambiguated by line
