@@ -62,6 +62,43 @@ def cmd_validate(args) -> int:
     return 0
 
 
+#: ``ivpanalysis table NAME GM``: name → (module, function); each builds a DataFrame from
+#: ``(dataset, code, year)``. Imported when called, so one table's dependencies never slow the others.
+TABLES = {
+    "police": ("ivpanalysis.police", "police_table"),
+    "dashboard": ("ivpanalysis.dashboard", "dashboard"),
+    "activities": ("ivpanalysis.activities", "activities_table"),
+}
+
+
+def _dataset(args):
+    from .embedded import load
+    return load(args.data) if args.data else load_default()
+
+
+def cmd_table(args) -> int:
+    import importlib
+    code = args.municipality
+    if not schema.GM_PATTERN.match(code):
+        print(f"error: {code!r} is not a municipality code (expected GM followed by four digits)", file=sys.stderr)
+        return 2
+    module, func = TABLES[args.name]
+    build = getattr(importlib.import_module(module), func)
+    try:
+        table = build(_dataset(args), code, year=args.year)
+    except (DataError, LookupError, FileNotFoundError) as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    if args.csv:
+        target = sys.stdout if args.csv == "-" else args.csv
+        table.to_csv(target, index=False, lineterminator="\n")
+    if args.xlsx:
+        table.to_excel(args.xlsx, index=False)
+    if not args.csv and not args.xlsx:
+        print(table.to_string(index=False, na_rep=""))
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="ivpanalysis", description="IVP evaluation reports from public Dutch safety data")
     sub = ap.add_subparsers(dest="command", required=True)
@@ -69,6 +106,14 @@ def main(argv: list[str] | None = None) -> int:
     r.add_argument("municipality", nargs="?", default=paths.DEFAULT_MUNICIPALITY)
     r.add_argument("--out", default=str(paths.REPORTS_DIR))
     r.set_defaults(func=cmd_report)
+    t = sub.add_parser("table", help="one table of the evaluation as CSV/Excel (numbers unformatted)")
+    t.add_argument("name", choices=sorted(TABLES))
+    t.add_argument("municipality", nargs="?", default=paths.DEFAULT_MUNICIPALITY)
+    t.add_argument("--year", type=int, default=None, help="report year (default: the last year in the data)")
+    t.add_argument("--data", default=None, help="data folder (default: the embedded dataset)")
+    t.add_argument("--csv", default=None, metavar="PATH", help="write CSV to PATH ('-' for standard output)")
+    t.add_argument("--xlsx", default=None, metavar="PATH", help="write an Excel workbook")
+    t.set_defaults(func=cmd_table)
     v = sub.add_parser("validate", help="read a data file and list its problems (exit 1 when invalid)")
     v.add_argument("path")
     v.set_defaults(func=cmd_validate)

@@ -1,7 +1,13 @@
-"""The embedded default dataset in data/, transcribed from the seed documents."""
+"""Load a data folder into a :class:`Dataset`: the embedded default (data/) or a user's folder.
+
+A data folder holds tidy tables by role. The embedded one is transcribed from the seed documents
+(see data/PROVENANCE.md); a folder written by ``ivpanalysis fetch`` holds parquet snapshots with
+their provenance. Missing roles are empty frames, so a report section can say what is missing.
+"""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from pathlib import Path
 
 import pandas as pd
 
@@ -10,28 +16,58 @@ from . import paths, schema
 
 @dataclass
 class Dataset:
-    """Tables of the embedded dataset; see data/PROVENANCE.md for where each figure comes from."""
+    """Tables of one data folder; every table carries ``source`` and ``status`` per row."""
 
-    police: pd.DataFrame  # tidy counts per category, 2016–2019
+    police: pd.DataFrame  # tidy counts per category key (categories.csv) and period
     categories: pd.DataFrame
     published_changes: pd.DataFrame  # % changes as printed in the seeds (kind=published)
     indicators: pd.DataFrame
     survey: pd.DataFrame
+    population: pd.DataFrame = field(default_factory=lambda: empty_tidy())  # denominators (inhabitants, dwellings, …)
+    data_dir: Path = paths.DATA_DIR
+    provenance: dict = field(default_factory=dict)
 
 
-def _tidy_csv(name: str) -> pd.DataFrame:
-    df = pd.read_csv(paths.DATA_DIR / name, dtype={"period": str, "region_code": str}, keep_default_na=False,
-                     na_values={"value": [""]})
+def empty_tidy() -> pd.DataFrame:
+    """A tidy frame with the schema's columns and no rows."""
+    return pd.DataFrame({c: pd.Series(dtype=object if c != "value" else float) for c in schema.TIDY_COLUMNS})
+
+
+def _tidy_csv(path: Path) -> pd.DataFrame:
+    df = pd.read_csv(path, dtype={"period": str, "region_code": str}, keep_default_na=False, na_values={"value": [""]})
     df["period"] = [schema.parse_period(p)[0] for p in df["period"]]
-    return schema.finish_tidy(df, source_file=str(paths.DATA_DIR / name))
+    return schema.finish_tidy(df, source_file=str(path))
+
+
+def _optional(folder: Path, name: str, reader, default):
+    p = folder / name
+    return reader(p) if p.exists() else default()
+
+
+def categories() -> pd.DataFrame:
+    """The 26 crime/nuisance categories of seed 000 with their SoortMisdrijf codes (project data)."""
+    return pd.read_csv(paths.PROJECT_DIR / "data" / "categories.csv", dtype=str, keep_default_na=False)
+
+
+def load(data_dir: str | Path | None = None) -> Dataset:
+    """Read a data folder (default: the embedded dataset) into a :class:`Dataset`."""
+    folder = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    if not folder.is_dir():
+        raise FileNotFoundError(f"data folder {folder} does not exist")
+    cats = _optional(folder, "categories.csv", lambda p: pd.read_csv(p, dtype=str, keep_default_na=False), categories)
+    return Dataset(
+        police=_optional(folder, "police_figures.csv", _tidy_csv, empty_tidy),
+        categories=cats,
+        published_changes=_optional(folder, "published_changes.csv",
+                                    lambda p: pd.read_csv(p, dtype={"period": str}), pd.DataFrame),
+        indicators=_optional(folder, "indicators.csv", lambda p: pd.read_csv(p, dtype={"region_code": str}),
+                             pd.DataFrame),
+        survey=_optional(folder, "survey.csv", _tidy_csv, empty_tidy),
+        population=_optional(folder, "population.csv", _tidy_csv, empty_tidy),
+        data_dir=folder,
+    )
 
 
 def load_default() -> Dataset:
     """The embedded dataset (Lelystad, Dronten, Noordoostpolder, Urk; Almere targets)."""
-    return Dataset(
-        police=_tidy_csv("police_figures.csv"),
-        categories=pd.read_csv(paths.DATA_DIR / "categories.csv", dtype=str, keep_default_na=False),
-        published_changes=pd.read_csv(paths.DATA_DIR / "published_changes.csv", dtype={"period": str}),
-        indicators=pd.read_csv(paths.DATA_DIR / "indicators.csv", dtype={"region_code": str}),
-        survey=_tidy_csv("survey.csv"),
-    )
+    return load(paths.DATA_DIR)
