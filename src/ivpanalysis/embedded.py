@@ -6,6 +6,7 @@ their provenance. Missing roles are empty frames, so a report section can say wh
 """
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -39,9 +40,25 @@ def _tidy_csv(path: Path) -> pd.DataFrame:
     return schema.finish_tidy(df, source_file=str(path))
 
 
+def _tidy_parquet(path: Path) -> pd.DataFrame:
+    df = pd.read_parquet(path)
+    if "period" in df.columns and len(df) and not isinstance(df["period"].iloc[0], pd.Period):
+        df["period"] = [schema.parse_period(str(p))[0] for p in df["period"]]
+    return schema.finish_tidy(df, source_file=str(path))
+
+
 def _optional(folder: Path, name: str, reader, default):
     p = folder / name
     return reader(p) if p.exists() else default()
+
+
+def _tidy_role(folder: Path, stem: str) -> pd.DataFrame:
+    """A tidy table by role: ``stem.csv`` (transcribed/hand-made) or ``stem.parquet`` (fetched)."""
+    if (folder / f"{stem}.csv").exists():
+        return _tidy_csv(folder / f"{stem}.csv")
+    if (folder / f"{stem}.parquet").exists():
+        return _tidy_parquet(folder / f"{stem}.parquet")
+    return empty_tidy()
 
 
 def categories() -> pd.DataFrame:
@@ -56,15 +73,16 @@ def load(data_dir: str | Path | None = None) -> Dataset:
         raise FileNotFoundError(f"data folder {folder} does not exist")
     cats = _optional(folder, "categories.csv", lambda p: pd.read_csv(p, dtype=str, keep_default_na=False), categories)
     return Dataset(
-        police=_optional(folder, "police_figures.csv", _tidy_csv, empty_tidy),
+        police=_tidy_role(folder, "police_figures"),
         categories=cats,
         published_changes=_optional(folder, "published_changes.csv",
                                     lambda p: pd.read_csv(p, dtype={"period": str}), pd.DataFrame),
         indicators=_optional(folder, "indicators.csv", lambda p: pd.read_csv(p, dtype={"region_code": str}),
                              pd.DataFrame),
-        survey=_optional(folder, "survey.csv", _tidy_csv, empty_tidy),
-        population=_optional(folder, "population.csv", _tidy_csv, empty_tidy),
+        survey=_tidy_role(folder, "survey"),
+        population=_tidy_role(folder, "population"),
         data_dir=folder,
+        provenance=_optional(folder, "provenance.json", lambda p: json.loads(p.read_text(encoding="utf-8")), dict),
     )
 
 
