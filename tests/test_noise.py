@@ -1,0 +1,78 @@
+"""noise: the exact conditional change test, its overdispersion table, and its error rates on
+simulated counts (labelled: simulated data, truth known)."""
+import importlib.util
+import math
+
+import numpy as np
+import pytest
+
+from ivpanalysis import noise, paths
+
+
+def test_binomial_case_matches_the_textbook_sign_test():
+    # k2 | n ~ Binomial(n, 1/2): 4 -> 14 has n = 18, two-sided p = 2 * P(X <= 4)
+    from scipy import stats
+    assert noise.p_value(4, 14, 0.0) == pytest.approx(2 * stats.binom(18, 0.5).cdf(4))
+    assert noise.p_value(10, 10, 0.0) == 1.0
+
+
+def test_overdispersion_widens_the_test():
+    # the same change is less surprising when year-to-year variation exceeds Poisson
+    p0 = noise.p_value(4036, 4240, 0.0)
+    p1 = noise.p_value(4036, 4240, noise.alpha_for("0.0.0"))
+    assert p0 < 0.05 < p1
+
+
+def test_verdicts_too_small_and_missing():
+    v = noise.verdicts([4, 300, 300, float("nan")], [14, 200, 305, 3], alpha=0.0)
+    assert list(v) == ["too_small", "yes", "no", ""]
+    assert math.isnan(noise.p_value(float("nan"), 3))
+
+
+def test_change_test_record():
+    t = noise.change_test(4036, 4240, noise.alpha_for("*"))
+    assert t.verdict == "no" and 0.05 < t.p_value <= 1
+
+
+def test_alpha_table_has_each_real_code_and_a_pooled_fallback():
+    assert noise.alpha_for("1.1.1") > 0
+    assert noise.alpha_for("no-such-code") == noise.alpha_for("*") == noise.alpha_for(None)
+
+
+def test_estimate_alpha_recovers_a_known_dispersion():
+    # simulated: 4000 units, NB2 with alpha 0.02, common change 0.9
+    rng = np.random.default_rng(1)
+    mu = rng.uniform(50, 2000, 4000)
+    lam = rng.gamma(1 / 0.02, 0.02, size=(4000, 2)) * np.c_[mu, 0.9 * mu]
+    k = rng.poisson(lam)
+    assert noise.estimate_alpha(k[:, 0], k[:, 1], ratio=0.9) == pytest.approx(0.02, rel=0.15)
+    assert noise.estimate_alpha(rng.poisson(mu), rng.poisson(mu), ratio=1.0) < 0.002  # Poisson: ~0
+
+
+@pytest.mark.parametrize("alpha", [0.0, 0.01, 0.02])
+@pytest.mark.parametrize("mean", [15, 200, 4000])
+def test_type1_error_at_most_six_percent_when_alpha_is_right(mean, alpha):
+    rate = noise.simulate_type1(mean, alpha, test_alpha=alpha, reps=4000, seed=11)
+    assert rate <= 0.06
+
+
+def test_a_poisson_test_on_overdispersed_counts_overrejects():
+    # the reason for the beta-binomial: at 4000 a year and alpha 0.01, ignoring overdispersion
+    # calls most chance changes "significant"
+    assert noise.simulate_type1(4000, 0.01, test_alpha=0.0, reps=4000, seed=3) > 0.5
+
+
+def test_power_against_a_real_halving():
+    rng = np.random.default_rng(5)
+    k1, k2 = rng.poisson(400, 500), rng.poisson(200, 500)
+    assert (noise.verdicts(k1, k2, alpha=noise.alpha_for("*")) == "yes").mean() > 0.95
+
+
+def test_overdispersion_table_is_a_byte_identical_rerun(realdata, tmp_path):
+    spec = importlib.util.spec_from_file_location("estimate_overdispersion", paths.PROJECT_DIR / "scripts" / "estimate_overdispersion.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    out = tmp_path / "overdispersion.csv"
+    mod.build(realdata).to_csv(out, index=False, lineterminator="\n")
+    assert out.read_bytes() == (paths.CODES_DIR / "overdispersion.csv").read_bytes(), \
+        "data/codes/overdispersion.csv differs from a fresh run of scripts/estimate_overdispersion.py"
