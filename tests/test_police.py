@@ -1,0 +1,156 @@
+"""police: the police-figures table, checked against the seeds' printed changes row by row."""
+import math
+
+import pandas as pd
+import pytest
+
+from ivpanalysis import cli, embedded, fmt, police, schema
+
+SEED_MUNICIPALITIES = ["GM0995", "GM0303", "GM0171", "GM0184"]
+#: rows where a seed contradicts its own counts: (municipality, category) -> reason
+SEED_CONTRADICTIONS = {
+    ("GM0303", "winkeldiefstal"): "seed 004 (Dronten) prints −45 % for 31 → 45, which is +45 %",
+}
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return embedded.load_default()
+
+
+@pytest.mark.parametrize("code", SEED_MUNICIPALITIES)
+def test_computed_changes_equal_the_seed_column_row_by_row(ds, code):
+    table = police.police_table(ds, code, 2019)
+    pc = ds.published_changes
+    printed = pc[(pc["table_of"] == code) & (pc["region_code"] == code) & (pc["period"] == "2019")].set_index("measure")
+    assert set(printed.index) == set(table.index)
+    checked = 0
+    for key, row in table.iterrows():
+        assert row["change_source"] == "computed", key  # counts are there: never the published value
+        want = printed.at[key, "value_pct"]
+        if (code, key) in SEED_CONTRADICTIONS:
+            assert int(fmt.round_half_away(row["change_pct"])) != want, SEED_CONTRADICTIONS[(code, key)]
+            continue
+        if pd.isna(want):  # the seed leaves the cell empty exactly where last year's count is 0
+            assert row["2018"] == 0 and math.isnan(row["change_pct"]), key
+        else:
+            assert int(fmt.round_half_away(row["change_pct"])) == want, (code, key, row["2018"], row["2019"])
+        checked += 1
+    assert checked >= 25
+
+
+def test_lelystad_table_shape_order_and_groups(ds):
+    t = police.police_table(ds, "GM0995")
+    assert t.attrs["year"] == 2019 and t.attrs["region"] == "RE03"
+    assert list(t.columns) == ["category", "group", "parent", "2016", "2017", "2018", "2019"] + police.COLUMNS_AFTER_YEARS
+    assert len(t) == 26 and t.index[0] == "criminaliteit_totaal"
+    assert t.loc["zeden", "parent"] == "Geweld totaal"
+    assert list(t.loc[["woninginbraak", "autokraak", "drugs"], "group"]) == [
+        "Misdrijven met grote impact", "Veel voorkomende criminaliteit", "Overig"]
+    assert t.loc["criminaliteit_totaal", "2019"] == 4240
+
+
+def test_region_and_halfyears_are_published_in_the_seed_data_and_say_so(ds):
+    t = police.police_table(ds, "GM0995")
+    assert (t["change_region_source"] == "published (seed000:politiecijfers)").all()
+    assert (t["change_halfyear_source"] == "published (seed000:politiecijfers)").all()
+    assert t.loc["criminaliteit_totaal", "change_region_pct"] == 3
+    assert (t.loc["criminaliteit_totaal", ["change_h1_pct", "change_h2_pct"]] == [4, 6]).all()
+
+
+def test_noise_verdicts(ds):
+    t = police.police_table(ds, "GM0995")
+    assert t.loc["overval", "significant"] == "too_small"  # 9 -> 10
+    assert t.loc["criminaliteit_totaal", "significant"] == "no"  # +5 % on 4.041 is ordinary variation
+    assert t.loc["straatroof", "significant"] == "yes"  # 13 -> 28
+    assert 0 < t.attrs["p_value"]["criminaliteit_totaal"] <= 1
+    assert t.attrs["alpha"]["woninginbraak"] == pytest.approx(0.00776)
+
+
+@pytest.mark.parametrize("pct,label", [(-10.0, "daling"), (-9.5, "daling"), (-9.4, "stabiel"), (9.4, "stabiel"),
+                                       (9.5, "stijging"), (0.0, "stabiel"), (float("nan"), "")])
+def test_legend_on_the_percentage_the_reader_sees(pct, label):
+    assert police.legend(pct) == label
+
+
+def test_from_zero_is_a_rise_not_a_percentage():
+    assert math.isnan(police.pct_change(0, 5))
+    assert police.legend(float("nan"), 0, 5) == "stijging"
+
+
+def _frame(rows):
+    return schema.finish_tidy(pd.DataFrame(
+        [dict(region_code=g, period=p, measure=m, value=v, source="test", kind="source") for g, p, m, v in rows]))
+
+
+def _dataset(police_rows, published=None):
+    return embedded.Dataset(police=_frame(police_rows), categories=embedded.categories(),
+                            published_changes=published if published is not None else pd.DataFrame(),
+                            indicators=pd.DataFrame(), survey=embedded.empty_tidy())
+
+
+def _monthly(code, measure, year, values):
+    return [(code, pd.Period(f"{year}-{m:02d}", "M"), measure, v) for m, v in enumerate(values, start=1)]
+
+
+def test_monthly_data_gives_years_halfyears_and_region_computed():
+    rows = []
+    for y, base in ((2016, 10), (2017, 10), (2018, 10), (2019, 12)):
+        rows += _monthly("GM0995", "woninginbraak", y, [base] * 6 + [base + 2] * 6)
+        rows += _monthly("RE03", "woninginbraak", y, [10 * base] * 12)
+    t = police.police_table(_dataset(rows), "GM0995")
+    r = t.loc["woninginbraak"]
+    assert r["2018"] == 132 and r["2019"] == 156
+    assert r["change_pct"] == pytest.approx(100 * 24 / 132)
+    assert r["change_h1_pct"] == pytest.approx(20.0) and r["change_h2_pct"] == pytest.approx(100 * 2 / 12)
+    assert r["change_halfyear_source"] == "computed"
+    assert r["change_region_pct"] == pytest.approx(20.0) and r["change_region_source"] == "computed"
+    assert t.attrs["region"] == "RE03"  # the only police unit in the data
+
+
+def test_an_incomplete_year_is_missing_not_a_partial_total():
+    rows = _monthly("GM0995", "woninginbraak", 2018, [10] * 12) + _monthly("GM0995", "woninginbraak", 2019, [10] * 11)
+    counts = police.annual_counts(_frame(rows), "GM0995")
+    assert counts.at["woninginbraak", 2018] == 120 and math.isnan(counts.at["woninginbraak", 2019])
+    rows = _monthly("GM0995", "woninginbraak", 2019, [10] * 11 + [float("nan")])
+    assert math.isnan(police.annual_counts(_frame(rows), "GM0995").at["woninginbraak", 2019])
+
+
+def test_yearly_rows_inside_monthly_data_are_not_double_counted():
+    rows = _monthly("GM0995", "woninginbraak", 2019, [10] * 12) + [("GM0995", pd.Period("2019", "Y"), "woninginbraak", 120.0)]
+    assert police.annual_counts(_frame(rows), "GM0995").at["woninginbraak", 2019] == 120
+
+
+def test_published_change_used_only_without_counts_and_marked():
+    pub = pd.DataFrame([dict(table_of="GM0995", region_code="GM0995", region_name="Lelystad", measure="autokraak",
+                             period="2019", comparison="previous_year", value_pct=12.0, printed="+ 12%", source="doc:p3", note="")])
+    rows = [("GM0995", pd.Period(str(y), "Y"), "woninginbraak", 100.0 + y - 2016) for y in range(2016, 2020)]
+    t = police.police_table(_dataset(rows, pub), "GM0995", 2019)
+    assert t.loc["autokraak", "change_pct"] == 12 and t.loc["autokraak", "change_source"] == "published (doc:p3)"
+    assert pd.isna(t.loc["autokraak", "2019"]) and t.loc["autokraak", "significant"] == ""
+    assert t.loc["woninginbraak", "change_source"] == "computed"
+    assert t.loc["woninginbraak", "change_region_source"] == ""  # no region anywhere: empty, not guessed
+
+
+def test_unknown_municipality_names_what_is_present(ds):
+    with pytest.raises(LookupError, match="GM0363.*GM0995"):
+        police.police_table(ds, "GM0363")
+
+
+def test_display_is_dutch(ds):
+    d = police.police_display(police.police_table(ds, "GM0995"))
+    row = d.iloc[0]
+    assert row["2019"] == "4.240" and row["2019 t.o.v. 2018"] == "+5%" and row["Midden-Nederland"] == "+3%*"
+    assert d.loc[d["Categorie"] == "… Overval", "2019 t.o.v. 2018"].item() == "te klein"
+    assert d.loc[d["Categorie"] == "Woninginbraken", "2019 t.o.v. 2018"].item() == "\u221217%"
+
+
+def test_cli_table_police_csv(capsys):
+    assert cli.main(["table", "police", "GM0995", "--csv", "-"]) == 0
+    df = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
+    assert len(df) == 26 and df.loc[0, "2019"] == 4240 and df.loc[0, "change_source"] == "computed"
+
+
+def test_cli_table_police_unknown_municipality(capsys):
+    assert cli.main(["table", "police", "GM0363"]) == 1
+    assert "no police figures for GM0363" in capsys.readouterr().err
