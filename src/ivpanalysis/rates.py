@@ -1,0 +1,53 @@
+"""Rates per 1.000 with the denominator each indicator needs: inhabitants, dwellings, young people 12–24.
+
+Denominators come from the data folder's population table (measure keys below), never from a
+guess: when a year's denominator is missing the rate is missing and :func:`per_1000` says which.
+"""
+from __future__ import annotations
+
+import math
+
+import pandas as pd
+
+#: denominator key → (population-table measure, Dutch label as in "per 1.000 …")
+DENOMINATORS = {
+    "inwoners": ("inwoners", "inwoners"),
+    "woningen": ("woningen", "woningen"),
+    "jongeren_12_24": ("jongeren_12_24", "jongeren van 12 tot en met 24 jaar"),
+}
+
+
+class MissingDenominator(LookupError):
+    """A rate was asked for but the data hold no denominator for that region and year."""
+
+
+def denominator(population: pd.DataFrame, code: str, kind: str) -> pd.Series:
+    """The denominator series of one region by year (int index); empty when the data have none."""
+    if kind not in DENOMINATORS:
+        raise LookupError(f"unknown denominator {kind!r}; expected one of {', '.join(DENOMINATORS)}")
+    measure = DENOMINATORS[kind][0]
+    df = population[(population["region_code"] == code) & (population["measure"] == measure)]
+    if df.empty:
+        return pd.Series(dtype=float)
+    return pd.Series(df["value"].to_numpy(float), index=[p.year for p in df["period"]]).sort_index()
+
+
+def per_1000(count: float, code: str, year: int, kind: str, population: pd.DataFrame) -> float:
+    """``count`` per 1.000 of the ``kind`` denominator of ``code`` in ``year``.
+
+    Raises :class:`MissingDenominator` naming region, year and denominator when the data lack it.
+    A missing count gives NaN.
+    """
+    den = denominator(population, code, kind)
+    d = den.get(year, math.nan)
+    if pd.isna(d) or d <= 0:
+        have = ", ".join(str(y) for y in den.dropna().index) or "none"
+        raise MissingDenominator(
+            f"no {DENOMINATORS[kind][1]} for {code} in {year} in the population table "
+            f"(years present: {have}); add it with `ivpanalysis fetch` or a CBS population file")
+    return math.nan if pd.isna(count) else 1000.0 * float(count) / float(d)
+
+
+def rate_series(counts: pd.Series, code: str, kind: str, population: pd.DataFrame) -> pd.Series:
+    """Rates per 1.000 for a yearly count series; every year needs its denominator (else MissingDenominator)."""
+    return pd.Series({y: per_1000(v, code, y, kind, population) for y, v in counts.items()}, dtype=float)
