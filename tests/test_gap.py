@@ -1,0 +1,341 @@
+"""Objective-versus-subjective gap: model, intervals, verdicts, inputs from data, text, simulation."""
+import numpy as np
+import pandas as pd
+import pytest
+import statsmodels.api as sm
+from scipy import stats
+
+import ivpanalysis as iv
+from ivpanalysis import fmt, gap
+from ivpanalysis.errors import DataError
+
+
+def _units(n=30, seed=1, margin=True, tau=1.5):
+    df = gap.simulate_units(n, seed=seed, tau=tau, with_margin=margin).drop(columns="planted")
+    return df
+
+
+# --- across units ------------------------------------------------------------------------------
+
+def test_without_margins_is_ols_with_externally_studentized_residuals():
+    df = _units(margin=False)
+    res = gap.gap_across(df)
+    X = sm.add_constant(np.log(df["crime_per_1000"].to_numpy()))
+    ols = sm.OLS(df["pct_unsafe"].to_numpy(), X).fit()
+    infl = ols.get_influence()
+    np.testing.assert_allclose(res["residual_z"], infl.resid_studentized_external, rtol=1e-9)
+    np.testing.assert_allclose(list(res.attrs["coefficients"].values()), ols.params, rtol=1e-9)
+    # expected is the prediction from the other units: y - expected is the deleted residual
+    np.testing.assert_allclose(res["residual"], ols.resid / (1 - infl.hat_matrix_diag), rtol=1e-9)
+    assert res.attrs["has_margin"] is False and res.attrs["df"] == len(df) - 3
+    assert any("Geen marges" in a for a in res.attrs["assumptions"])
+
+
+def test_with_margins_is_wls_with_precision_plus_between_unit_variance():
+    df = _units(n=40, seed=3)
+    res = gap.gap_across(df)
+    tau2 = res.attrs["tau"] ** 2
+    se2 = (df["margin"] / gap.Z95) ** 2
+    X = sm.add_constant(np.log(df["crime_per_1000"].to_numpy()))
+    wls = sm.WLS(df["pct_unsafe"].to_numpy(), X, weights=1 / (se2 + tau2)).fit()
+    np.testing.assert_allclose(list(res.attrs["coefficients"].values()), wls.params, rtol=1e-6)
+    np.testing.assert_allclose(res["se"], df["margin"] / gap.Z95)
+    # one unit checked by hand: leave it out, refit, predict, studentize
+    k = 7
+    others = df.drop(index=k)
+    loo = gap.gap_across(others)
+    b = loo.attrs["coefficients"]
+    Xo = sm.add_constant(np.log(others["crime_per_1000"].to_numpy()))
+    w = 1 / ((others["margin"] / gap.Z95) ** 2 + loo.attrs["tau"] ** 2)
+    cov = np.linalg.inv(Xo.T @ (w.to_numpy()[:, None] * Xo))
+    x = np.array([1.0, np.log(df["crime_per_1000"].iloc[k])])
+    exp_k = b["intercept"] + b["log_crime_per_1000"] * x[1]
+    sd_k = np.sqrt(loo.attrs["tau"] ** 2 + se2.iloc[k] + x @ cov @ x)
+    assert res["expected"].iloc[k] == pytest.approx(exp_k, rel=1e-9)
+    assert res["sd_pred"].iloc[k] == pytest.approx(sd_k, rel=1e-9)
+
+
+def test_tau_estimates_the_between_unit_spread():
+    big = gap.simulate_units(2000, seed=5, tau=3.0).drop(columns="planted")
+    assert gap.gap_across(big).attrs["tau"] == pytest.approx(3.0, rel=0.1)
+    none = gap.simulate_units(2000, seed=6, tau=0.0).drop(columns="planted")
+    assert gap.gap_across(none).attrs["tau"] < 0.5  # sampling error alone: little left for tau
+
+
+def test_flag_means_outside_the_prediction_interval():
+    df = gap.simulate_units(60, seed=11, n_gaps=4, gap_sd=5.0)
+    res = gap.gap_across(df.drop(columns="planted"))
+    outside = (res["pct_unsafe"] < res["lower"]) | (res["pct_unsafe"] > res["upper"])
+    assert (res["flag"].astype(bool) == outside).all()
+    assert (res["flag"].astype(bool) == (res["residual_z"].abs() > res.attrs["t_quantile"])).all()
+    np.testing.assert_allclose(res["upper"] - res["expected"], res.attrs["t_quantile"] * res["sd_pred"])
+    planted = df["planted"] != 0
+    assert res.loc[planted, "flag"].all()  # 5-sd gaps are found …
+    assert (np.sign(res.loc[planted, "residual"]) == np.sign(df.loc[planted, "planted"])).all()  # … with their sign
+    assert res.loc[~planted, "flag"].sum() <= 3
+
+
+def test_missing_values_stay_missing_and_do_not_stop_the_others():
+    df = _units(n=20, seed=2)
+    df.loc[4, "pct_unsafe"] = np.nan
+    df.loc[9, "crime_per_1000"] = np.nan
+    res = gap.gap_across(df)
+    for i in (4, 9):
+        assert res.loc[i, ["expected", "residual", "residual_z", "lower", "upper"]].isna().all()
+        assert pd.isna(res.loc[i, "flag"]) and pd.isna(res.loc[i, "quadrant"])
+    assert res["flag"].notna().sum() == 18 and res.attrs["n_units"] == 18
+
+
+def test_partial_margins_are_filled_with_the_median_and_said_so():
+    df = _units(n=20, seed=4)
+    df.loc[3, "margin"] = np.nan
+    res = gap.gap_across(df)
+    assert res.loc[3, "se"] == pytest.approx(df["margin"].median() / gap.Z95)
+    assert any(df.loc[3, "unit"] in a and "mediane marge" in a for a in res.attrs["assumptions"])
+
+
+def test_urbanity_enters_as_classes():
+    rng = np.random.default_rng(8)
+    df = _units(n=60, seed=8, tau=0.5)
+    df["urbanity"] = rng.integers(1, 6, len(df))
+    shift = {1: 6.0, 2: 3.0, 3: 0.0, 4: -2.0, 5: -4.0}
+    df["pct_unsafe"] = df["pct_unsafe"] + df["urbanity"].map(shift)
+    with_u = gap.gap_across(df)
+    without = gap.gap_across(df.drop(columns="urbanity"))
+    assert "C(urbanity)" in with_u.attrs["model"] and len(with_u.attrs["coefficients"]) == 6
+    assert with_u.attrs["coefficients"]["urbanity[5]"] == pytest.approx(-10.0, abs=1.5)
+    assert with_u.attrs["tau"] < without.attrs["tau"] / 2
+
+
+def test_the_only_unit_of_its_class_cannot_be_compared():
+    df = _units(n=20, seed=9)
+    df["urbanity"] = ["a"] * 10 + ["b"] * 9 + ["c"]
+    res = gap.gap_across(df)
+    assert np.isnan(res["expected"].iloc[-1]) and pd.isna(res["flag"].iloc[-1])
+    assert res["expected"].iloc[:-1].notna().all()
+    assert any(df["unit"].iloc[-1] in a for a in res.attrs["assumptions"])
+
+
+def test_quadrants_follow_the_z_scores():
+    res = gap.gap_across(_units(n=25, seed=12))
+    lc = np.log(res["crime_per_1000"])
+    np.testing.assert_allclose(res["crime_z"], (lc - lc.mean()) / lc.std(ddof=1))
+    np.testing.assert_allclose(res["unsafe_z"], (res["pct_unsafe"] - res["pct_unsafe"].mean()) / res["pct_unsafe"].std(ddof=1))
+    for _, r in res.iterrows():
+        assert r["quadrant"] == ("hoog" if r["crime_z"] >= 0 else "laag") + "_" + ("hoog" if r["unsafe_z"] >= 0 else "laag")
+    assert set(res["quadrant"]) <= set(gap.QUADRANTS)
+
+
+@pytest.mark.parametrize("change, message, column", [
+    (lambda d: d.drop(columns="crime_per_1000"), "required column is missing", "crime_per_1000"),
+    (lambda d: d.assign(pct_unsafe=d["pct_unsafe"].astype(object).where(d.index != 2, "twintig")), "row 3", "pct_unsafe"),
+    (lambda d: d.assign(crime_per_1000=d["crime_per_1000"].where(d.index != 0, 0.0)), "out of range", "crime_per_1000"),
+    (lambda d: d.assign(pct_unsafe=d["pct_unsafe"].where(d.index != 1, 120.0)), "out of range", "pct_unsafe"),
+    (lambda d: d.assign(margin=d["margin"].where(d.index != 1, -1.0)), "out of range", "margin"),
+    (lambda d: d.assign(unit=["E000"] * len(d)), "more than once", "unit"),
+    (lambda d: d.head(3), "complete units", "pct_unsafe"),
+])
+def test_bad_input_names_row_and_column(change, message, column):
+    with pytest.raises(DataError) as e:
+        gap.gap_across(change(_units(n=12, seed=7)))
+    assert message in str(e.value)
+    assert any(p.column == column for p in e.value.problems)
+    assert all(p.expected for p in e.value.problems)
+
+
+def test_text_in_a_cell_names_the_unit():
+    df = _units(n=12, seed=7)
+    df["pct_unsafe"] = df["pct_unsafe"].astype(object)
+    df.loc[5, "pct_unsafe"] = "n.v.t."
+    with pytest.raises(DataError, match=r"row 6 \(unit 'E005'\): not a number"):
+        gap.gap_across(df)
+
+
+# --- over time ---------------------------------------------------------------------------------
+
+def test_lelystad_from_the_embedded_data():
+    ds = iv.load_default()
+    inp = gap.over_time_input(ds)
+    police = ds.police[(ds.police.region_code == "GM0995") & (ds.police.measure == "criminaliteit_totaal")]
+    survey = ds.survey[(ds.survey.region_code == "GM0995") & (ds.survey.measure == "pct_onveilig_buurt")]
+    crime = dict(zip(police["period"].map(lambda p: p.year), police["value"]))
+    unsafe = dict(zip(survey["period"].map(lambda p: p.year), survey["value"]))
+    assert "crime_count" in inp.columns and "crime_per_1000" not in inp.columns  # no population embedded
+    assert inp["year"].tolist() == sorted(set(crime) | set(unsafe))
+    res = gap.gap_over_time(inp)
+    assert res.attrs["crime_basis"] == "count" and res.attrs["base_year"] == min(unsafe)
+    first, last = min(unsafe), max(unsafe)
+    r = res.set_index("year")
+    assert r.loc[last, "crime_index"] == pytest.approx(crime[last] / crime[first] * 100)
+    assert r.loc[last, "unsafe_index"] == pytest.approx(unsafe[last] / unsafe[first] * 100)
+    assert r.loc[first, "crime_index"] == 100 and r.loc[first, "unsafe_index"] == 100
+    # years without a survey: feeling missing (not 0), no verdict
+    no_survey = [y for y in crime if y not in unsafe]
+    assert no_survey and r.loc[no_survey, "pct_unsafe"].isna().all()
+    assert (r.loc[no_survey, "verdict"] == "geen_meting").all()
+    # no published margin: assumed from 300 respondents, and the small change cannot be told apart
+    assert r.loc[last, "margin_assumed"] and r.loc[last, "margin"] == pytest.approx(
+        1.96 * np.sqrt(unsafe[last] / 100 * (1 - unsafe[last] / 100) / 300) * 100, rel=1e-3)
+    assert r.loc[last, "verdict"] == "onbeslist"
+    assert "rapportcijfer" in res.columns
+    text = gap.text_over_time(res)
+    assert "staat in voor" in text and "300 respondenten" in text
+    assert fmt.share(unsafe[first], 0) in text and fmt.share(unsafe[last], 0) in text
+
+
+@pytest.mark.parametrize("crime2, pct2, verdict", [
+    (80.0, 16.0, "beweegt_mee"),          # crime −20 %, feeling 20 → 16 (in step)
+    (80.0, 20.2, "beweegt_niet_mee"),     # crime −20 %, feeling unchanged within a narrow margin
+    (80.0, 24.0, "beweegt_tegen"),        # feeling rises while crime falls
+    (80.0, 12.0, "beweegt_sterker_mee"),  # falls much more than crime
+    (60.0, 17.0, "beweegt_zwakker_mee"),  # crime −40 %, feeling −15 %
+    (95.0, 19.6, "onbeslist"),            # crime −5 %: 'in step' and 'unchanged' both fit
+    (100.0, 25.0, "beweegt_los_van"),
+])
+def test_verdicts(crime2, pct2, verdict):
+    df = pd.DataFrame({"year": [2015, 2017], "crime_per_1000": [100.0, crime2], "pct_unsafe": [20.0, pct2],
+                       "margin": [0.8, 0.8]})
+    res = gap.gap_over_time(df)
+    assert res["verdict"].tolist() == ["referentiejaar", verdict]
+    assert res.attrs["crime_basis"] == "rate" and not res["margin_assumed"].any()
+    sd = np.sqrt(2) * 0.8 / gap.Z95
+    assert res["diff_upper"].iloc[1] - res["diff"].iloc[1] == pytest.approx(stats.norm.ppf(0.975) * sd)
+
+
+def test_given_margins_narrow_the_verdict():
+    df = pd.DataFrame({"year": [2016, 2019], "crime_count": [4500.0, 3600.0], "pct_unsafe": [22.0, 21.0]})
+    assumed = gap.gap_over_time(df)
+    given = gap.gap_over_time(df.assign(margin=[1.0, 1.0]))
+    assert assumed["verdict"].iloc[1] == "onbeslist" and given["verdict"].iloc[1] == "beweegt_niet_mee"
+
+
+def test_over_time_uses_population_when_the_dataset_has_it():
+    ds = iv.load_default()
+    years = range(2016, 2020)
+    pop = pd.DataFrame({"region_code": "GM0995", "region_name": "Lelystad",
+                        "period": [pd.Period(str(y), freq="Y") for y in years], "measure": "inwoners",
+                        "value": [77000.0, 77500.0, 78000.0, 78500.0]})
+    ds.population = pop
+    inp = gap.over_time_input(ds)
+    counts = gap.over_time_input(iv.load_default())["crime_count"].to_numpy()
+    np.testing.assert_allclose(inp["crime_per_1000"], counts / pop["value"].to_numpy() * 1000)
+    assert gap.gap_over_time(inp).attrs["crime_basis"] == "rate"
+
+
+@pytest.mark.parametrize("change, message", [
+    (lambda d: d.drop(columns="crime_count"), "required column is missing"),
+    (lambda d: d.assign(year=[2016, 2016, 2018, 2019]), "more than once"),
+    (lambda d: d.assign(pct_unsafe=np.nan), "no year has both"),
+    (lambda d: d.assign(crime_count=[4500.0, -1.0, 4000.0, 3900.0]), "out of range"),
+])
+def test_over_time_bad_input(change, message):
+    df = pd.DataFrame({"year": [2016, 2017, 2018, 2019], "crime_count": [4500.0, 4200.0, 4000.0, 3900.0],
+                       "pct_unsafe": [22.0, np.nan, np.nan, 21.0]})
+    with pytest.raises(DataError, match=message):
+        gap.gap_over_time(change(df))
+
+
+def test_over_time_input_names_what_is_missing():
+    with pytest.raises(DataError, match="no 'geen_maat' rows for GM0995"):
+        gap.over_time_input(iv.load_default(), crime_measure="geen_maat")
+    with pytest.raises(DataError, match="no survey rows for GM0303"):
+        gap.over_time_input(iv.load_default(), "GM0303")  # Dronten: police figures only
+
+
+# --- real province data ------------------------------------------------------------------------
+
+def _province_frames(realdata):
+    survey = iv.read(realdata / "gewoonmaarten_provincies" / "Veiligheidsgevoel Provincies.csv")
+    crime = iv.read(realdata / "gewoonmaarten_provincies" / "Criminaliteit Provincies.csv")
+    pop = iv.read(realdata / "chelsj_47013NED_meta_37230ned" / "bevolkingeindeperiod_21122025.csv")
+    return survey, crime, pop
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("year", [2015, 2016, 2017])
+def test_provinces_with_margins(realdata, year):
+    survey, crime, pop = _province_frames(realdata)
+    inp = gap.across_input(survey, crime, pop, year)
+    assert len(inp) == 12 and inp["unit"].str.startswith("PV").all()  # Nederland and PV99 left out
+    row = inp.set_index("unit").loc["PV24"]
+    c = crime[(crime.region_code == "PV24") & (crime.measure == inp.attrs["crime_measure"])
+              & (crime.period == pd.Period(str(year), freq="Y"))]["value"].iloc[0]
+    p = pop[(pop.region_code == "PV24") & (pop.period == pd.Period(str(year), freq="Y"))]["value"].iloc[0]
+    assert row["crime_per_1000"] == pytest.approx(c / p * 1000)
+    assert inp["margin"].notna().all()
+    res = gap.gap_across(inp)
+    assert res.attrs["has_margin"] and res["flag"].notna().all()
+    assert res.attrs["coefficients"]["log_crime_per_1000"] > 0  # more crime, more unsafety across provinces
+    assert np.isfinite(res[["lower", "upper"]]).all().all() and (res["lower"] < res["upper"]).all()
+    for _, r in res[res["flag"].astype(bool)].iterrows():  # a flag always comes with its interval
+        assert not (r["lower"] <= r["pct_unsafe"] <= r["upper"])
+    text = gap.text_across(res, focal="PV24")
+    assert "Flevoland" in text and "voorspellingsinterval" in text
+
+
+@pytest.mark.realdata
+@pytest.mark.parametrize("year", [2013, 2014, 2015, 2016, 2017])
+def test_provinces_without_margins(realdata, year):
+    survey = iv.read(realdata / "mokken_veiligheidsmonitor_provincie" / "veiligheidsbeleving_gemeente.csv")
+    crime = iv.read(realdata / "mokken_veiligheidsmonitor_provincie" / "Misdrijven_per_gemeente.csv")
+    pop = iv.read(realdata / "chelsj_47013NED_meta_37230ned" / "bevolkingeindeperiod_21122025.csv")
+    inp = gap.across_input(survey, crime, pop, year)
+    assert "margin" not in inp.columns and inp.attrs["crime_measure"] == "0.0.0"
+    res = gap.gap_across(inp)
+    assert not res.attrs["has_margin"] and len(res) == 12
+    assert res[["expected", "lower", "upper", "residual_z"]].notna().all().all()
+
+
+@pytest.mark.realdata
+def test_across_input_names_a_missing_year(realdata):
+    survey, crime, pop = _province_frames(realdata)
+    with pytest.raises(DataError, match="no survey figures for 2012"):
+        gap.across_input(survey, crime, pop, 2012)
+    with pytest.raises(DataError, match="not in the crime table"):
+        gap.across_input(survey, crime, pop, 2016, crime_measure="0.0.0")
+
+
+# --- text --------------------------------------------------------------------------------------
+
+def test_interpretation_carries_the_caveats():
+    res = gap.gap_across(_units(n=20, seed=21))
+    over = gap.gap_over_time(pd.DataFrame({"year": [2016, 2019], "crime_count": [4500.0, 4200.0],
+                                           "pct_unsafe": [22.0, 21.0]}))
+    text = gap.interpretation(over_time=over, across=res, focal="E003", name="Lelystad")
+    for needle in ("aangiftebereidheid", "waar het is gepleegd", "niets over personen", "2021"):
+        assert needle in text
+    assert "Lelystad" in text and "E003" in text
+    r = res.set_index("unit").loc["E003"]
+    assert f"verwacht {fmt.share(r['expected'], 1)}" in text
+    with pytest.raises(DataError, match="focal unit 'XX'"):
+        gap.text_across(res, focal="XX")
+
+
+# --- simulation --------------------------------------------------------------------------------
+
+def test_simulation_small():
+    out = gap.simulation_check(reps=20, n_units=60, seed=3, gap_sds=(5.0,))
+    s = out.set_index(["scenario", "what"])["share"]
+    assert 0.02 < s[("geen kloof", "outside")] < 0.09
+    assert s[("kloof 5 sd", "recovered")] > 0.85
+    assert out.attrs["simulated"]
+
+
+@pytest.mark.slow
+def test_simulation_calibration_many_units():
+    out = gap.simulation_check(reps=300, n_units=100, seed=20240601)
+    s = out.set_index(["scenario", "what"])
+    null = s.loc[("geen kloof", "outside")]
+    assert abs(null["share"] - 0.05) < 3 * null["mcse"] + 0.005
+    for what in ("outside_most_precise", "outside_least_precise"):
+        assert 0.03 < s.loc[("geen kloof", what), "share"] < 0.08
+    assert s.loc[("kloof 4 sd", "recovered"), "share"] > 0.85
+    assert s.loc[("kloof 5 sd", "recovered"), "share"] > 0.95
+
+
+@pytest.mark.slow
+def test_simulation_calibration_twelve_units_without_margins():
+    out = gap.simulation_check(reps=1000, n_units=12, seed=7, n_gaps=1, gap_sds=(5.0,), with_margin=False)
+    s = out.set_index(["scenario", "what"])
+    null = s.loc[("geen kloof", "outside")]
+    assert abs(null["share"] - 0.05) < 3 * null["mcse"] + 0.005
