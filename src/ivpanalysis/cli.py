@@ -48,6 +48,19 @@ def cmd_report(args) -> int:
 
 
 def cmd_validate(args) -> int:
+    if Path(args.path).is_dir():
+        from .embedded import load
+        from .validate import dataset_problems
+        try:
+            probs = dataset_problems(load(args.path))
+        except DataError as e:
+            print(e, file=sys.stderr)
+            return 1
+        for p in probs:
+            print(p, file=sys.stderr)
+        if not probs:
+            print(f"{args.path}: data folder, no problems")
+        return 1 if probs else 0
     try:
         df = read(args.path)
     except DataError as e:
@@ -114,7 +127,7 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--csv", default=None, metavar="PATH", help="write CSV to PATH ('-' for standard output)")
     t.add_argument("--xlsx", default=None, metavar="PATH", help="write an Excel workbook")
     t.set_defaults(func=cmd_table)
-    v = sub.add_parser("validate", help="read a data file and list its problems (exit 1 when invalid)")
+    v = sub.add_parser("validate", help="read a data file or data folder and list its problems (exit 1 when invalid)")
     v.add_argument("path")
     v.set_defaults(func=cmd_validate)
     args = ap.parse_args(argv)

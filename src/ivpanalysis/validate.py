@@ -1,43 +1,149 @@
-"""Checks on every loaded tidy frame; each problem names file, line, column and expectation."""
+"""Checks on every loaded tidy frame and data folder; each problem names file, line, column and expectation.
+
+Row checks are a pandera schema (declarative, vectorised, every failure collected at once);
+the failures are turned into :class:`~ivpanalysis.errors.Problem` records that point at the
+source file's line (the loaders keep it in a ``line`` column).
+"""
 from __future__ import annotations
 
 import pandas as pd
+import pandera.pandas as pa
 
 from . import schema
 from .errors import DataError, Problem
 
+#: check name → (message, expectation); the message is what a reader sees first
+_MESSAGES = {
+    "gm_code": ("malformed municipality code", "GM followed by four digits"),
+    "known_region": ("region code not in the CBS code list", "a code from data/codes/regions.csv"),
+    "non_negative_count": ("negative count", "a count ≥ 0"),
+    "not_future": ("period lies in the future", None),
+    "is_period": ("period is not a pandas Period", "a period such as 2019, 2019-01, 2019Q1 or 2019H1"),
+}
+
+
+def _known_region(code: str) -> bool:
+    return (not code or code in schema.known_codes() or code.startswith(("WK", "BU", "BT", "PC"))
+            or (code.startswith("GM") and not schema.GM_PATTERN.match(code)))  # malformed: reported once, by gm_code
+
+
+def _tidy_schema(today: pd.Timestamp) -> pa.DataFrameSchema:
+    counts = pa.Check(lambda df: ~(df["value"].notna() & (df["value"] < 0) & df["unit"].isin(["aantal", ""])),
+                      name="non_negative_count", error="non_negative_count")
+    return pa.DataFrameSchema(
+        {
+            "region_code": pa.Column(str, [
+                pa.Check(lambda s: ~s.str.startswith("GM") | s.str.match(schema.GM_PATTERN.pattern),
+                         element_wise=False, name="gm_code", error="gm_code"),
+                pa.Check(_known_region, element_wise=True, name="known_region", error="known_region"),
+            ]),
+            "period": pa.Column(None, [
+                pa.Check(lambda p: isinstance(p, pd.Period), element_wise=True, name="is_period", error="is_period"),
+                pa.Check(lambda p: not isinstance(p, pd.Period) or p.start_time <= today, element_wise=True,
+                         name="not_future", error="not_future"),
+            ]),
+            "measure": pa.Column(str),
+            "value": pa.Column(float, nullable=True),
+            "unit": pa.Column(str),
+        },
+        checks=[counts],
+        strict=False,
+        coerce=False,
+    )
+
+
+def _line(df: pd.DataFrame, index) -> int | None:
+    if "line" not in df.columns or index is None or pd.isna(index) or index not in df.index:
+        return None
+    v = df.at[index, "line"]
+    return None if pd.isna(v) else int(v)
+
 
 def problems_in(df: pd.DataFrame, file: str | None = None) -> list[Problem]:
     """All problems found in a tidy frame (empty list when it is valid)."""
-    f = file or df.attrs.get("source_file", "<frame>")
-    out: list[Problem] = []
+    f = str(file or df.attrs.get("source_file", "<frame>"))
     missing = [c for c in schema.TIDY_COLUMNS if c not in df.columns]
     if missing:
-        return [Problem(str(f), f"missing columns {missing}", expected=f"the tidy columns {schema.TIDY_COLUMNS}")]
-    line = df["line"] if "line" in df.columns else pd.Series([None] * len(df), index=df.index)
-    known = schema.known_codes()
+        return [Problem(f, f"missing columns {missing}", expected=f"the tidy columns {schema.TIDY_COLUMNS}")]
     today = pd.Timestamp.today()
-    for i, row in df.iterrows():
-        ln = None if pd.isna(line[i]) else int(line[i])
-        code = row["region_code"]
-        if code.startswith("GM") and not schema.GM_PATTERN.match(code):
-            out.append(Problem(str(f), "malformed municipality code", ln, "region_code", expected="GM followed by four digits", found=code))
-        elif code and code not in known and not code.startswith(("WK", "BU", "BT", "PC")):
-            out.append(Problem(str(f), "region code not in the CBS code list", ln, "region_code",
-                               expected="a code from data/codes/regions.csv", found=code))
-        v = row["value"]
-        if pd.notna(v) and v < 0 and row["unit"] in ("aantal", ""):
-            out.append(Problem(str(f), "negative count", ln, "value", expected="a count ≥ 0", found=str(v)))
-        p = row["period"]
-        if isinstance(p, pd.Period) and p.start_time > today:
-            out.append(Problem(str(f), "period lies in the future", ln, "period", expected=f"a period before {today.date()}", found=str(p)))
+    out: list[Problem] = []
+    try:
+        _tidy_schema(today).validate(df, lazy=True)
+    except pa.errors.SchemaErrors as e:
+        fc = e.failure_cases
+        for _, c in fc.iterrows():
+            key = str(c["check"])
+            idx = c["index"]
+            if key in _MESSAGES:
+                message, expected = _MESSAGES[key]
+                if key == "not_future":
+                    expected = f"a period before {today.date()}"
+                column = c["column"] if key != "non_negative_count" else "value"
+                found = c["failure_case"]
+                if key == "non_negative_count" and idx in df.index:
+                    found = df.at[idx, "value"]
+                out.append(Problem(f, message, _line(df, idx), column, expected=expected, found=str(found)))
+            else:  # dtype / column-level failures
+                out.append(Problem(f, f"column {c['column']} fails {key}", _line(df, idx), c["column"],
+                                   expected="the tidy schema's types", found=str(c["failure_case"])))
     keys = ["region_code", "period", "measure", "topic"]
     dup = df.assign(period=df["period"].astype(str)).duplicated(keys, keep="first")
+    firsts = df.assign(period=df["period"].astype(str)).drop_duplicates(keys).set_index(keys)["value"]
     for i in df.index[dup]:
-        ln = None if pd.isna(line[i]) else int(line[i])
-        out.append(Problem(str(f), "duplicate row for (region, period, measure)", ln, "measure",
+        p = df.at[i, "period"]
+        message = "duplicate row for (region, period, measure)"
+        first = firsts.get((df.at[i, "region_code"], str(p), df.at[i, "measure"], df.at[i, "topic"]))
+        if isinstance(p, pd.Period) and schema.freq_of(p) == "M" and p.month == 1 and first != df.at[i, "value"]:
+            message += ": two different values for January; is one of them an annual (JJ00) total dated January?"
+        out.append(Problem(f, message, _line(df, i), "measure",
                            expected="one value per region, period and measure",
                            found=f"{df.at[i, 'region_code']} {df.at[i, 'period']} {df.at[i, 'measure']}"))
+    unique = list(dict.fromkeys((p.file, p.message, p.line, p.column, p.expected, p.found) for p in out))
+    out = [Problem(*u) for u in unique]  # a frame-wide check reports once per column in pandera
+    out.sort(key=lambda p: (p.line is None, p.line or 0))
+    return out
+
+
+def dataset_problems(data) -> list[Problem]:
+    """Problems of a whole data folder: every table's rows, and a denominator for every rate to compute.
+
+    A rate indicator (``denominator`` set in indicators.csv) whose police series is in the data
+    needs that denominator in the population table for every year it is computed for, unless
+    the document's own status is given to fall back on.
+    """
+    from .police import annual_counts
+    from .rates import DENOMINATORS, denominator
+
+    folder = data.data_dir
+    out: list[Problem] = []
+    for name, frame in (("police_figures", data.police), ("survey", data.survey), ("population", data.population)):
+        if len(frame):
+            out += problems_in(frame, str(folder / f"{name}.csv"))
+    ind = data.indicators
+    if ind is None or ind.empty or "denominator" not in ind.columns:
+        return out
+    for pos, (_, r) in enumerate(ind.iterrows()):
+        den = r["denominator"]
+        if pd.isna(den) or not den:
+            continue
+        line = pos + 2  # header is line 1
+        if den not in DENOMINATORS:
+            out.append(Problem(str(folder / "indicators.csv"), "unknown denominator", line, "denominator",
+                               expected=f"one of {', '.join(DENOMINATORS)}", found=str(den)))
+            continue
+        counts = annual_counts(data.police, r["region_code"])
+        series = str(r["series"])
+        if series not in counts.index or not pd.isna(r.get("status_value")):
+            continue
+        needed = [int(y) for y in (r["reference_year"], r.get("status_year")) if not pd.isna(y)
+                  and int(y) in counts.columns and not pd.isna(counts.at[series, int(y)])]
+        have = denominator(data.population, r["region_code"], den)
+        lacking = [y for y in needed if pd.isna(have.get(y))]
+        if lacking:
+            out.append(Problem(str(folder / "indicators.csv"), f"rate {r['indicator_id']} has no denominator", line,
+                               "denominator", found=str(den),
+                               expected=f"population rows with measure {DENOMINATORS[den][0]!r} for {r['region_code']} "
+                                        f"in {', '.join(map(str, lacking))}"))
     return out
 
 
