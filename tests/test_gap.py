@@ -69,6 +69,8 @@ def test_flag_means_outside_the_prediction_interval():
     assert (res["flag"].astype(bool) == outside).all()
     assert (res["flag"].astype(bool) == (res["residual_z"].abs() > res.attrs["t_quantile"])).all()
     np.testing.assert_allclose(res["upper"] - res["expected"], res.attrs["t_quantile"] * res["sd_pred"])
+    excludes_zero = (res["residual_lower"] > 0) | (res["residual_upper"] < 0)
+    assert (res["flag"].astype(bool) == excludes_zero).all()
     planted = df["planted"] != 0
     assert res.loc[planted, "flag"].all()  # 5-sd gaps are found …
     assert (np.sign(res.loc[planted, "residual"]) == np.sign(df.loc[planted, "planted"])).all()  # … with their sign

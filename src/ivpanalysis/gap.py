@@ -163,7 +163,9 @@ def gap_across(df: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
       externally studentized residual (exactly so in the OLS case);
     * ``lower``/``upper`` – the ``level`` prediction interval of pct_unsafe, expected ± t·sd with
       t from Student's t on n − p − 1 degrees of freedom;
-    * ``flag`` – True when pct_unsafe is outside the interval (⇔ |residual_z| > t).
+    * ``flag`` – True when pct_unsafe is outside the interval (⇔ |residual_z| > t);
+    * ``residual_lower``/``residual_upper`` – the interval of the gap itself (pct − upper,
+      pct − lower): it excludes 0 exactly when the unit is flagged (the caterpillar's bars).
 
     Also ``se``, ``sd_pred``, ``crime_z``/``unsafe_z`` (z-scores of ln crime and of % unsafe across
     the fitted units) and ``quadrant`` (a key of :data:`QUADRANTS`) for the charts. Units with a
@@ -245,6 +247,9 @@ def gap_across(df: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     out["residual_z"] = out["residual"] / sd_pred
     out["lower"] = expected - tq * sd_pred
     out["upper"] = expected + tq * sd_pred
+    # the same interval seen from the gap: it excludes 0 exactly when the unit is flagged
+    out["residual_lower"] = pct.to_numpy() - out["upper"]
+    out["residual_upper"] = pct.to_numpy() - out["lower"]
     fitted = np.isfinite(expected)
     flag = pd.array([pd.NA] * len(out), dtype="boolean")
     flag[fitted] = (pct.to_numpy()[fitted] < out["lower"].to_numpy()[fitted]) | \
@@ -634,7 +639,8 @@ def caveats_text() -> str:
     return "\n".join(f"- {c}" for c in CAVEATS)
 
 
-def _name(res: pd.DataFrame, unit) -> str:
+def unit_label(res: pd.DataFrame, unit) -> str:
+    """Reader-facing name of a unit: ``unit_name`` without the "(PV)" suffix, else the unit key."""
     if "unit_name" in res.columns:
         hit = res.loc[res["unit"] == unit, "unit_name"]
         if len(hit) and isinstance(hit.iloc[0], str) and hit.iloc[0]:
@@ -709,7 +715,7 @@ def text_across(res: pd.DataFrame, focal=None) -> str:
         parts.append("Geen enkele eenheid valt buiten het interval: de verschillen passen bij de samenhang met de "
                      "criminaliteit en de meetonzekerheid.")
     else:
-        items = [f"{_name(res, r['unit'])} ({_pct_level(r['pct_unsafe'])} gemeten, {_pct_level(r['expected'])} "
+        items = [f"{unit_label(res, r['unit'])} ({_pct_level(r['pct_unsafe'])} gemeten, {_pct_level(r['expected'])} "
                  f"verwacht, interval {_pct_level(r['lower'])}–{_pct_level(r['upper'])}; "
                  f"{'meer' if r['residual'] > 0 else 'minder'} onveiligheidsgevoel dan verwacht)"
                  for _, r in flagged.sort_values("residual_z").iterrows()]
@@ -723,7 +729,7 @@ def text_across(res: pd.DataFrame, focal=None) -> str:
             raise DataError.at("gap_across result", f"focal unit {focal!r} is not among the units", column="unit",
                                expected="one of " + ", ".join(map(str, res["unit"])))
         r = hit.iloc[0]
-        nm = _name(res, focal)
+        nm = unit_label(res, focal)
         if pd.isna(r["flag"]):
             parts.append(f"Voor {nm} ontbreekt een gegeven; er is geen kloof te berekenen.")
         else:
