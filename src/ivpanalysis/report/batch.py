@@ -1,0 +1,238 @@
+"""Reports for one or many municipalities: execute, export, write atomically, record a manifest.
+
+:func:`render` makes one report in a :class:`~ivpanalysis.report.execute.KernelSession`.
+:func:`run_batch` spreads municipalities over workers (local processes by default, or any
+``concurrent.futures.Executor``, e.g. a Dask cluster's ``client.get_executor()``); each worker
+keeps one kernel for all its reports. A failing municipality (bad data, an exception in a cell, a
+dead kernel, a timeout) is recorded in ``manifest.json`` and ``index.html`` and never stops the
+others; existing good reports are replaced only by complete new ones.
+"""
+from __future__ import annotations
+
+import concurrent.futures as cf
+import datetime as dt
+import json
+import multiprocessing
+import sys
+import threading
+import time
+import traceback
+from pathlib import Path
+
+from .. import paths, schema
+from . import atomic
+from .content import esc, municipality_name, report_title, slug, validate_code
+
+HTML_NAME = "evaluatie.html"
+NOTEBOOK_NAME = "evaluatie.ipynb"
+MANIFEST = "manifest.json"
+INDEX = "index.html"
+DEFAULT_TIMEOUT = 600.0  # seconds per cell
+
+_local = threading.local()
+
+
+def _session():
+    """This worker's kernel session (one per process and thread), started on first use."""
+    from .execute import KernelSession
+    s = getattr(_local, "session", None)
+    if s is None:
+        s = _local.session = KernelSession()
+        import atexit
+        from multiprocessing import util
+        atexit.register(s.shutdown)
+        util.Finalize(s, s.shutdown, exitpriority=10)  # worker processes exit without atexit
+    return s
+
+
+def shutdown_session() -> None:
+    """Stop this worker's kernel (tests and long-lived callers)."""
+    s = getattr(_local, "session", None)
+    if s is not None:
+        s.shutdown()
+        _local.session = None
+
+
+def _data_name(code: str, data_dir: str | None) -> str | None:
+    name = schema.municipality_name(code)
+    if name or data_dir is None:
+        return name
+    from .content import load_data
+    try:
+        return municipality_name(code, load_data(data_dir))
+    except Exception:  # noqa: BLE001 - an unreadable folder fails later, with its own reason
+        return None
+
+
+def render(code: str, out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | Path | None = None,
+           notebook: str | Path | None = None, timeout: float | None = DEFAULT_TIMEOUT, session=None,
+           parameters: dict | None = None) -> dict:
+    """Make one municipality's report; returns its manifest entry (never raises for a failed report).
+
+    Writes ``out_dir/<GMxxxx-name>/evaluatie.html`` and the executed ``evaluatie.ipynb`` beside
+    it, each atomically and only when the whole notebook ran and exported. The entry holds
+    ``code, name, status ('ok'|'failed'), seconds, error, outputs`` and ``timings`` per phase.
+    """
+    from .execute import NOTEBOOK, ReportFailed
+    from .export import MAX_BYTES, to_html
+
+    t0 = time.perf_counter()
+    entry = {"code": code, "name": None, "status": "failed", "seconds": 0.0, "error": None, "outputs": [],
+             "timings": {}}
+    try:
+        validate_code(code)
+    except ValueError as e:
+        entry.update(error=f"ongeldige gemeentecode: {e}", seconds=round(time.perf_counter() - t0, 3))
+        return entry
+    data_dir = str(data_dir) if data_dir else None
+    name = _data_name(code, data_dir)
+    entry["name"] = name
+    if name is None:
+        entry.update(error=f"{code} is geen gemeente in de CBS-codelijst of in de gegevens",
+                     seconds=round(time.perf_counter() - t0, 3))
+        return entry
+    out_dir = Path(out_dir)
+    session = session or _session()
+    params = {"municipality": code, "data_dir": data_dir}
+    params.update(parameters or {})
+    try:
+        nb = session.run(params, notebook or NOTEBOOK, timeout=timeout)
+        t = time.perf_counter()
+        title = report_title(code, name)
+        page = to_html(nb, title)
+        size = len(page.encode("utf-8"))
+        if size > MAX_BYTES:
+            raise ReportFailed(f"rapport is {size} bytes, meer dan de grens van {MAX_BYTES}", "too_large")
+        import nbformat
+        nb.metadata["title"] = title
+        folder = Path(out_dir) / slug(code, name)
+        render_s = time.perf_counter() - t
+        t = time.perf_counter()
+        atomic.write_text(folder / NOTEBOOK_NAME, nbformat.writes(nb))
+        atomic.write_text(folder / HTML_NAME, page)
+        timings = dict(session.timings, render=render_s, write=time.perf_counter() - t)
+        rel = folder.relative_to(out_dir).as_posix()
+        entry.update(status="ok", outputs=[f"{rel}/{HTML_NAME}", f"{rel}/{NOTEBOOK_NAME}"],
+                     timings={k: round(v, 3) for k, v in timings.items()})
+    except ReportFailed as e:
+        entry["error"] = e.reason
+    except Exception as e:  # noqa: BLE001 - one municipality never stops a batch
+        entry["error"] = f"{type(e).__name__}: {e}"[:500]
+        entry["traceback"] = traceback.format_exc(limit=5)
+    entry["seconds"] = round(time.perf_counter() - t0, 3)
+    return entry
+
+
+def _task(args: tuple) -> dict:
+    code, out_dir, data_dir, notebook, timeout, parameters = args
+    return render(code, out_dir, data_dir, notebook, timeout, parameters=parameters)
+
+
+def codes_in_data(data_dir: str | Path | None = None) -> list[str]:
+    """Every municipality code (GMxxxx) present in a data folder's police figures or survey, sorted."""
+    from .content import load_data
+    ds = load_data(data_dir)
+    codes = set(ds.police["region_code"]) | set(ds.survey["region_code"])
+    if ds.indicators is not None and "region_code" in getattr(ds.indicators, "columns", []):
+        codes |= set(ds.indicators["region_code"])
+    return sorted(c for c in codes if isinstance(c, str) and schema.GM_PATTERN.match(c)
+                  and schema.region_kind(c) in ("municipality", "unknown"))
+
+
+def _executor(jobs: int, scheduler: str | None):
+    if scheduler:
+        from distributed import Client  # optional: pip install distributed
+        client = Client(scheduler)
+        return client.get_executor(), client
+    # fork: workers inherit the imported library (no re-import, no __main__ guard needed in scripts);
+    # the parent never holds a kernel of its own during a batch
+    methods = multiprocessing.get_all_start_methods()
+    ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx), None
+
+
+def run_batch(codes: list[str], out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | Path | None = None,
+              jobs: int = 2, notebook: str | Path | None = None, timeout: float | None = DEFAULT_TIMEOUT,
+              scheduler: str | None = None, executor: cf.Executor | None = None, progress: bool = True,
+              parameters: dict | None = None) -> dict:
+    """Reports for ``codes``; writes ``manifest.json`` and ``index.html`` in ``out_dir``; returns the manifest.
+
+    ``jobs`` local worker processes (each with one reused kernel), or the workers of the Dask
+    scheduler at ``scheduler`` (``tcp://host:port``), or any ``executor`` given. Duplicates are
+    dropped, order kept.
+    """
+    out_dir = Path(out_dir)
+    codes = list(dict.fromkeys(codes))
+    data = str(Path(data_dir).resolve()) if data_dir else None
+    nbp = str(Path(notebook).resolve()) if notebook else None
+    t0 = time.perf_counter()
+    started = dt.datetime.now().isoformat(timespec="seconds")
+    owned, client = (None, None)
+    if executor is None:
+        executor, client = _executor(max(1, jobs), scheduler)
+        owned = executor
+    results: dict[str, dict] = {}
+    try:
+        from tqdm import tqdm
+        futures = {executor.submit(_task, (c, str(out_dir.resolve()), data, nbp, timeout, parameters)): c
+                   for c in codes}
+        bar = tqdm(total=len(codes), desc="rapporten", unit="gemeente", disable=not progress, file=sys.stderr)
+        for fut in cf.as_completed(futures):
+            code = futures[fut]
+            try:
+                results[code] = fut.result()
+            except Exception as e:  # noqa: BLE001 - a worker process died: record, go on
+                results[code] = {"code": code, "name": schema.municipality_name(code) if isinstance(code, str) else None,
+                                 "status": "failed", "seconds": None, "outputs": [], "timings": {},
+                                 "error": f"worker afgebroken: {type(e).__name__}: {e}"[:500]}
+            bar.set_postfix_str(f"{code} {results[code]['status']}")
+            bar.update()
+        bar.close()
+    finally:
+        if owned is not None:
+            owned.shutdown(wait=True, cancel_futures=True)
+        if client is not None:
+            client.close()
+    manifest = {
+        "started": started,
+        "seconds": round(time.perf_counter() - t0, 3),
+        "workers": "dask " + scheduler if scheduler else (f"{jobs} processes" if owned is not None else "executor"),
+        "data_dir": data,
+        "ok": sum(r["status"] == "ok" for r in results.values()),
+        "failed": sum(r["status"] != "ok" for r in results.values()),
+        "reports": [results[c] for c in codes],
+    }
+    write_manifest(manifest, out_dir)
+    return manifest
+
+
+def index_html(manifest: dict, out_dir: str | Path) -> str:
+    """The batch's index page: links to every report, failures with their reason (all text escaped)."""
+    out_dir = Path(out_dir)
+    ok = [r for r in manifest["reports"] if r["status"] == "ok"]
+    failed = [r for r in manifest["reports"] if r["status"] != "ok"]
+    rows = []
+    for r in ok:
+        href = r["outputs"][0]
+        rows.append(f'<li><a href="{esc(href)}">{esc(r["name"])} ({esc(r["code"])})</a></li>')
+    frows = "".join(f"<tr><td>{esc(r['code'])}</td><td>{esc(r.get('name') or '')}</td>"
+                    f"<td>{esc(r.get('error') or '')}</td></tr>" for r in failed)
+    failures = (f"<h2>Mislukt ({len(failed)})</h2><table><thead><tr><th>Code</th><th>Gemeente</th><th>Reden</th>"
+                f"</tr></thead><tbody>{frows}</tbody></table>" if failed else "<p>Geen mislukte rapporten.</p>")
+    return f"""<!DOCTYPE html>
+<html lang="nl"><head><meta charset="utf-8"><title>Evaluatierapporten integraal veiligheidsplan</title>
+<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td,th{{padding:.2em .6em;text-align:left;
+border-bottom:1px solid #ccc}}table{{border-collapse:collapse}}</style></head><body>
+<h1>Evaluatierapporten integraal veiligheidsplan</h1>
+<p>Gemaakt op {esc(manifest['started'])}: {len(ok)} gelukt, {len(failed)} mislukt.</p>
+<h2>Rapporten ({len(ok)})</h2><ul>{''.join(rows)}</ul>
+{failures}
+</body></html>
+"""
+
+
+def write_manifest(manifest: dict, out_dir: str | Path) -> None:
+    """Write ``manifest.json`` and ``index.html`` atomically into ``out_dir``."""
+    out_dir = Path(out_dir)
+    atomic.write_text(out_dir / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
+    atomic.write_text(out_dir / INDEX, index_html(manifest, out_dir))

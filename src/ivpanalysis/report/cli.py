@@ -1,0 +1,88 @@
+"""The ``report`` and ``batch`` subcommands, as hooks for ``ivpanalysis.cli``.
+
+``ivpanalysis report GM0995 [--data DIR] [--out DIR]`` and
+``ivpanalysis batch [GM… | --all] [--data DIR] [--jobs N] [--out DIR] [--timeout S] [--scheduler URL]``.
+Each hook adds its subparser and sets ``func`` to a function of ``args`` returning the exit code.
+"""
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .. import paths
+
+
+def cmd_report(args) -> int:
+    """One report with a fresh kernel; exit 0 when written, 1 when it failed (reason on stderr)."""
+    from .batch import render
+    from .content import validate_code
+    from .execute import KernelSession
+    try:
+        validate_code(args.municipality)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
+    with KernelSession() as session:
+        entry = render(args.municipality, args.out, args.data, timeout=args.timeout, session=session)
+    if entry["status"] != "ok":
+        print(f"error: {entry['code']}: {entry['error']}", file=sys.stderr)
+        return 1
+    from pathlib import Path
+    print(f"written: {Path(args.out) / entry['outputs'][0]} ({entry['seconds']:.1f} s)")
+    return 0
+
+
+def cmd_batch(args) -> int:
+    """Reports for the given codes or ``--all``; exit 1 when any failed."""
+    from .batch import codes_in_data, run_batch
+    codes = codes_in_data(args.data) if args.all else args.municipalities
+    if not codes:
+        print("error: no municipalities to report on", file=sys.stderr)
+        return 2
+    manifest = run_batch(codes, args.out, args.data, jobs=args.jobs, timeout=args.timeout,
+                         scheduler=args.scheduler, progress=not args.quiet)
+    for r in manifest["reports"]:
+        if r["status"] != "ok":
+            print(f"failed: {r['code']}: {r['error']}", file=sys.stderr)
+    print(f"{manifest['ok']} reports written, {manifest['failed']} failed, {manifest['seconds']:.1f} s; "
+          f"index: {args.out}/index.html")
+    return 1 if manifest["failed"] else 0
+
+
+def add_report_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``report GM0995 [--data DIR] [--out DIR]`` to ``subparsers``."""
+    p = subparsers.add_parser("report", help="evaluation report (HTML without code) for one municipality")
+    p.add_argument("municipality", nargs="?", default=paths.DEFAULT_MUNICIPALITY, help="CBS code, e.g. GM0995")
+    p.add_argument("--data", default=None, metavar="DIR", help="data folder (default: the embedded dataset)")
+    p.add_argument("--out", default=str(paths.REPORTS_DIR), metavar="DIR", help="output folder (default: reports/)")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per notebook cell")
+    p.set_defaults(func=cmd_report)
+    return p
+
+
+def add_batch_parser(subparsers) -> argparse.ArgumentParser:
+    """Add ``batch [GM… | --all] [--data DIR] [--jobs N]`` to ``subparsers``."""
+    p = subparsers.add_parser("batch", help="reports for many municipalities, with manifest.json and index.html")
+    p.add_argument("municipalities", nargs="*", metavar="GM", help="CBS codes, e.g. GM0995 GM0303")
+    p.add_argument("--all", action="store_true", help="every municipality present in the data")
+    p.add_argument("--data", default=None, metavar="DIR", help="data folder (default: the embedded dataset)")
+    p.add_argument("--out", default=str(paths.REPORTS_DIR), metavar="DIR", help="output folder (default: reports/)")
+    p.add_argument("--jobs", type=int, default=2, metavar="N", help="worker processes, one kernel each (default 2)")
+    p.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per notebook cell")
+    p.add_argument("--scheduler", default=None, metavar="URL",
+                   help="Dask scheduler address (tcp://host:port) instead of local processes")
+    p.add_argument("--quiet", action="store_true", help="no progress bar")
+    p.set_defaults(func=cmd_batch)
+
+    def _check(args):
+        if args.all == bool(args.municipalities):
+            p.error("give municipality codes or --all (not both)")
+        return cmd_batch(args)
+    p.set_defaults(func=_check)
+    return p
+
+
+def register(subparsers) -> None:
+    """Add both subcommands."""
+    add_report_parser(subparsers)
+    add_batch_parser(subparsers)

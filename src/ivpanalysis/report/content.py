@@ -1,0 +1,423 @@
+"""What the evaluation notebook shows: one function per section, each returning something a
+Jupyter cell displays (:class:`IPython.display.HTML` or a matplotlib ``Figure``).
+
+The notebook (``notebooks/evaluatie.ipynb``) only calls these functions; every decision lives
+here so it can be tested without a kernel. Text from data (names, labels, sources) is
+HTML-escaped; numbers are formatted with :mod:`ivpanalysis.fmt`. A section whose data is missing
+returns one Dutch sentence saying what is missing and how to get it (:func:`missing`), never an
+empty chart.
+"""
+from __future__ import annotations
+
+import base64
+import html
+import io
+import math
+import re
+from dataclasses import dataclass, field
+from functools import lru_cache
+from pathlib import Path
+
+import pandas as pd
+from IPython.display import HTML
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
+
+from .. import categories as cat_mod
+from .. import embedded, fmt, noise, paths, schema
+
+#: what to say when a section's data is missing: (what is missing, how to get it)
+MISSING = {
+    "police": ("Voor {name} staan geen politiecijfers in de gegevensmap",
+               "download CBS-tabel 47018NED (geregistreerde misdrijven per gemeente, per jaar) van "
+               "StatLine of haal hem op met ivpanalysis fetch, en zet het bestand in de gegevensmap"),
+}
+
+STYLE = """<style>
+.ivp-report table {border-collapse: collapse; margin: 0.5em 0 1em 0; font-size: 0.9em;}
+.ivp-report th, .ivp-report td {border-bottom: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left;}
+.ivp-report td.num, .ivp-report th.num {text-align: right; font-variant-numeric: tabular-nums;}
+.ivp-report tr.group td {font-weight: bold; background: #f2f2f2;}
+.ivp-report p.missing {font-style: italic;}
+</style>"""
+
+#: breaks in the series a reader must know (docs/data.md, "Known breaks in the series")
+KNOWN_BREAKS = (
+    "Juli 2018: samenhangende delicten binnen één incident worden sindsdien apart geregistreerd "
+    "(volgens de metadata van CBS-tabel 47013NED); dat telt vooral door bij wapens, drugs en huisvredebreuk.",
+    "2019: aangifte doen via internet werd eenvoudiger.",
+    "2020 en 2021: de coronamaatregelen veranderden het patroon van criminaliteit.",
+    "Veiligheidsmonitor: sinds 2017 eens per twee jaar, en in 2021 met een andere methode.",
+)
+
+
+@dataclass
+class Context:
+    """Everything a section needs: the municipality, its data and the years compared."""
+
+    code: str
+    name: str
+    data: embedded.Dataset
+    year: int | None
+    reference_year: int | None
+    region: str | None = None
+    counts: pd.DataFrame = field(default_factory=pd.DataFrame)  # category x year, this municipality
+
+
+def validate_code(code: str) -> str:
+    """``code`` if it is a municipality code (``GM`` and four digits), else ValueError."""
+    if not isinstance(code, str) or not schema.GM_PATTERN.match(code):
+        raise ValueError(f"{code!r} is not a municipality code (expected GM followed by four digits)")
+    return code
+
+
+def municipality_name(code: str, data: embedded.Dataset | None = None) -> str | None:
+    """The municipality's name from the CBS code list, else from the data; None when neither knows it."""
+    name = schema.municipality_name(code)
+    if name:
+        return name
+    if data is not None:
+        for frame in (data.police, data.survey):
+            names = frame.loc[frame["region_code"] == code, "region_name"]
+            if len(names):
+                return str(names.iloc[0])
+    return None
+
+
+def slug(code: str, name: str) -> str:
+    """Folder name of a report: ``GM0995-lelystad`` (ASCII, lower case, hyphens)."""
+    import unicodedata
+    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
+    part = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
+    return f"{validate_code(code)}-{part}" if part else code
+
+
+def _data_stamp(folder: Path) -> tuple:
+    files = sorted(p for p in folder.rglob("*") if p.is_file())
+    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+
+
+@lru_cache(maxsize=4)
+def _load(folder: str, stamp: tuple) -> embedded.Dataset:
+    return embedded.load(folder)
+
+
+def load_data(data_dir: str | Path | None = None) -> embedded.Dataset:
+    """The data folder as a Dataset, cached per folder while its files are unchanged.
+
+    A batch renders many municipalities in one kernel; reading the folder once is the point of the
+    cache. The key includes every file's mtime and size, so an edited folder is read again.
+    Sections never modify the frames they are given.
+    """
+    folder = Path(data_dir) if data_dir else paths.DATA_DIR
+    if not folder.is_dir():
+        raise FileNotFoundError(f"data folder {folder} does not exist")
+    return _load(str(folder.resolve()), _data_stamp(folder))
+
+
+def yearly_counts(data: embedded.Dataset, code: str) -> pd.DataFrame:
+    """Counts per category key (rows, in the categories' order) and year (int columns) for ``code``.
+
+    Annual rows only (monthly series are summed by the police table, not here); empty when the
+    municipality has none.
+    """
+    df = data.police[data.police["region_code"] == code]
+    df = df[[schema.freq_of(p) == "Y" for p in df["period"]]] if len(df) else df
+    if df.empty:
+        return pd.DataFrame()
+    dup = df.duplicated(["measure", "period"], keep=False)
+    if dup.any():
+        first = df[dup].iloc[0]
+        raise ValueError(f"police figures for {code} hold {int(dup.sum())} duplicate rows "
+                         f"(e.g. {first['measure']} {first['period']}); each category and year must occur once")
+    wide = df.assign(year=[p.year for p in df["period"]]).pivot(index="measure", columns="year", values="value")
+    order = [k for k in data.categories.sort_values("order", key=lambda s: s.astype(int))["key"] if k in wide.index]
+    return wide.loc[order + [k for k in wide.index if k not in order]].sort_index(axis=1)
+
+
+def context(municipality: str, data_dir: str | Path | None = None, year: int | None = None,
+            reference_year: int | None = None, region: str | None = None) -> Context:
+    """Load the data and settle the years of the report.
+
+    ``year`` defaults to the last year with police counts, ``reference_year`` to the first one.
+    Raises ValueError for a malformed code and LookupError for a code no list and no data know.
+    """
+    code = validate_code(municipality)
+    data = load_data(data_dir)
+    name = municipality_name(code, data)
+    if name is None:
+        raise LookupError(f"{code} is not a municipality in the CBS code list nor in {data.data_dir}")
+    counts = yearly_counts(data, code)
+    years = [int(y) for y in counts.columns if counts[y].notna().any()] if not counts.empty else []
+    if year is None:
+        year = max(years) if years else None
+    if reference_year is None:
+        reference_year = min(years) if years else None
+    return Context(code=code, name=name, data=data, year=year, reference_year=reference_year,
+                   region=region, counts=counts)
+
+
+# --- building blocks ---------------------------------------------------------------------------
+
+def esc(text) -> str:
+    """HTML-escaped text ('' for missing)."""
+    return "" if text is None or (isinstance(text, float) and math.isnan(text)) else html.escape(str(text))
+
+
+def missing(section: str, ctx: Context) -> str:
+    """One Dutch sentence: what is missing for this municipality and how to get it."""
+    what, how = MISSING[section]
+    return f"{what.format(name=ctx.name, code=ctx.code)}: {how.format(name=ctx.name, code=ctx.code)}."
+
+
+def notice(section: str, ctx: Context) -> HTML:
+    """:func:`missing` as a paragraph for the report."""
+    return HTML(f'<div class="ivp-report"><p class="missing">{esc(missing(section, ctx))}</p></div>')
+
+
+def html_table(df: pd.DataFrame, numeric: set[str] | frozenset = frozenset(), group_col: str | None = None,
+               caption: str | None = None) -> str:
+    """An HTML table of already formatted cells; every header and cell is escaped.
+
+    ``group_col``: a column whose value, when it changes, is shown as a full-width group row
+    (and not as a column).
+    """
+    cols = [c for c in df.columns if c != group_col]
+    head = "".join(f'<th class="num">{esc(c)}</th>' if c in numeric else f"<th>{esc(c)}</th>" for c in cols)
+    rows, group = [], None
+    for _, r in df.iterrows():
+        if group_col is not None and r[group_col] and r[group_col] != group:
+            group = r[group_col]
+            rows.append(f'<tr class="group"><td colspan="{len(cols)}">{esc(group)}</td></tr>')
+        cells = "".join(f'<td class="num">{esc(r[c])}</td>' if c in numeric else f"<td>{esc(r[c])}</td>"
+                        for c in cols)
+        rows.append(f"<tr>{cells}</tr>")
+    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
+    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
+
+
+def _wrap(body: str) -> HTML:
+    return HTML(f'<div class="ivp-report">{body}</div>')
+
+
+def _label(ctx: Context, key: str) -> str:
+    cats = ctx.data.categories.set_index("key")
+    return cats.at[key, "label"] if key in cats.index else key
+
+
+def _alpha(ctx: Context, key: str) -> float:
+    try:
+        codes = cat_mod.codes_of(key, ctx.data.categories)
+    except LookupError:
+        codes = []
+    return noise.alpha_for(codes[0] if len(codes) == 1 else None)
+
+
+def _count(ctx: Context, key: str, year: int | None) -> float:
+    c = ctx.counts
+    if year is None or c.empty or key not in c.index or year not in c.columns:
+        return math.nan
+    return float(c.at[key, year])
+
+
+def _change(k1: float, k2: float) -> float:
+    return math.nan if pd.isna(k1) or pd.isna(k2) or k1 == 0 else 100.0 * (k2 - k1) / k1
+
+
+# --- sections ------------------------------------------------------------------------------------
+
+def title(ctx: Context) -> HTML:
+    """Heading of the report with the period it covers (and the table style, inline: no CDN)."""
+    period = (f"{ctx.reference_year}–{ctx.year}" if ctx.year and ctx.reference_year and ctx.year != ctx.reference_year
+              else str(ctx.year or ""))
+    sub = f"<p>Gemeente {esc(ctx.name)} ({esc(ctx.code)}){', cijfers ' + esc(period) if period else ''}.</p>"
+    return HTML(f'{STYLE}<div class="ivp-report"><h1>Evaluatie integraal veiligheidsplan {esc(ctx.name)}</h1>{sub}</div>')
+
+
+def report_title(code: str, name: str) -> str:
+    """The HTML page title of a municipality's report."""
+    return f"Evaluatie integraal veiligheidsplan {name} ({code})"
+
+
+TOTAL = "criminaliteit_totaal"
+
+
+def summary_sentences(ctx: Context) -> list[str]:
+    """Key sentences computed from the figures (Dutch, unescaped)."""
+    if ctx.counts.empty or ctx.year is None:
+        return [missing("police", ctx)]
+    y, prev, ref = ctx.year, ctx.year - 1, ctx.reference_year
+    out = []
+    k2, k1 = _count(ctx, TOTAL, y), _count(ctx, TOTAL, prev)
+    if not pd.isna(k2):
+        s = f"In {y} registreerde de politie {fmt.number(k2)} misdrijven in {ctx.name}"
+        if not pd.isna(k1):
+            verdict = noise.change_test(k1, k2, _alpha(ctx, TOTAL)).verdict
+            ch = _change(k1, k2)
+            s += f", {fmt.pct(ch)} ten opzichte van {prev} ({fmt.number(k1)})"
+            s += {"yes": "; dat is meer dan de gewone schommeling van jaar tot jaar",
+                  "no": "; dat valt binnen de gewone schommeling van jaar tot jaar"}.get(verdict, "")
+        out.append(s + ".")
+        kr = _count(ctx, TOTAL, ref)
+        if ref is not None and ref < prev and not pd.isna(kr):
+            out.append(f"Ten opzichte van {ref} ({fmt.number(kr)}) is dat {fmt.pct(_change(kr, k2))}.")
+    rises, falls = [], []
+    for key in ctx.counts.index:
+        if key == TOTAL:
+            continue
+        a, b = _count(ctx, key, prev), _count(ctx, key, y)
+        if pd.isna(a) or pd.isna(b) or a == 0:
+            continue
+        if noise.change_test(a, b, _alpha(ctx, key)).verdict == "yes":
+            (rises if b > a else falls).append((_change(a, b), _label(ctx, key)))
+    if falls:
+        falls.sort()
+        out.append(f"Meer dan toeval gedaald in {y}: " + ", ".join(f"{lab} ({fmt.pct(c)})" for c, lab in falls) + ".")
+    if rises:
+        rises.sort(reverse=True)
+        out.append(f"Meer dan toeval gestegen in {y}: " + ", ".join(f"{lab} ({fmt.pct(c)})" for c, lab in rises) + ".")
+    if not rises and not falls:
+        out.append(f"Geen enkele categorie veranderde in {y} meer dan de gewone schommeling van jaar tot jaar.")
+    return out
+
+
+def summary(ctx: Context) -> HTML:
+    """The samenvatting: :func:`summary_sentences` as a list."""
+    items = "".join(f"<li>{esc(s)}</li>" for s in summary_sentences(ctx))
+    return _wrap(f"<ul>{items}</ul>")
+
+
+def police_counts_table(ctx: Context) -> pd.DataFrame:
+    """Registered counts per category and year, formatted for readers (Dutch numbers, labels)."""
+    if ctx.counts.empty:
+        return pd.DataFrame()
+    cats = ctx.data.categories.set_index("key")
+    years = [y for y in ctx.counts.columns if ctx.counts[y].notna().any()]
+    rows = []
+    for key in ctx.counts.index:
+        label = cats.at[key, "label"] if key in cats.index else key
+        group = cats.at[key, "group"] if key in cats.index else ""
+        row = {"groep": group, "Categorie": label}
+        row.update({str(y): fmt.number(ctx.counts.at[key, y]) for y in years})
+        if len(years) >= 2:
+            row[f"{years[-2]}–{years[-1]}"] = fmt.pct(_change(ctx.counts.at[key, years[-2]], ctx.counts.at[key, years[-1]]))
+        rows.append(row)
+    return pd.DataFrame(rows)
+
+
+def police_section(ctx: Context) -> HTML:
+    """The politiecijfers table, or the missing-data sentence."""
+    table = police_counts_table(ctx)
+    if table.empty:
+        return notice("police", ctx)
+    numeric = {c for c in table.columns if c not in ("groep", "Categorie")}
+    sources = ", ".join(sorted(set(ctx.data.police.loc[ctx.data.police["region_code"] == ctx.code, "source"])))
+    note = (f"<p>Geregistreerde aantallen per jaar; de laatste kolom is de verandering ten opzichte van het jaar "
+            f"ervoor (– waar een aantal ontbreekt of 0 is). Bron: {esc(sources)}.</p>")
+    return _wrap(html_table(table, numeric, group_col="groep") + note)
+
+
+def figure_html(fig: Figure, alt: str) -> HTML:
+    """A figure as an embedded PNG (``data:`` URI) with alt text: no file, no network, no backend."""
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
+    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    return _wrap(f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}"></figure>')
+
+
+def yearly_chart(ctx: Context) -> HTML:
+    """Bar chart of the registered total per year, or the missing-data sentence."""
+    if ctx.counts.empty or TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() == 0:
+        return notice("police", ctx)
+    s = ctx.counts.loc[TOTAL].dropna()
+    fig = Figure(figsize=(6.4, 3.2), dpi=96)
+    ax = fig.add_subplot()
+    ax.bar([str(int(y)) for y in s.index], s.values, color="#4c72b0")
+    for x, v in zip(range(len(s)), s.values):
+        ax.annotate(fmt.number(v), (x, v), ha="center", va="bottom", fontsize=9)
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v)))
+    ax.set_ylabel("geregistreerde misdrijven")
+    title = f"Geregistreerde misdrijven per jaar, {ctx.name}"
+    ax.set_title(title, fontsize=11)
+    ax.spines[["top", "right"]].set_visible(False)
+    fig.tight_layout()
+    alt = title + ": " + ", ".join(f"{int(y)}: {fmt.number(v)}" for y, v in s.items())
+    return figure_html(fig, alt)
+
+
+# --- verantwoording --------------------------------------------------------------------------------
+
+def _seed_documents() -> dict[str, str]:
+    """Document titles per seed id from data/PROVENANCE.md's 'Source documents' table."""
+    p = paths.PROJECT_DIR / "data" / "PROVENANCE.md"
+    if not p.exists():
+        return {}
+    out = {}
+    for line in p.read_text(encoding="utf-8").splitlines():
+        m = re.match(r"^\|\s*(seed\d+)\s*\|\s*`?([^|`]+)`?\s*\|\s*([^|]+?)\s*\|$", line)
+        if m:
+            out[m.group(1)] = m.group(3)
+    return out
+
+
+def sources_table(ctx: Context) -> pd.DataFrame:
+    """Every source behind this municipality's figures: table/document, status, retrieval date, count."""
+    frames = [("politiecijfers", ctx.data.police), ("enquête", ctx.data.survey)]
+    docs = _seed_documents()
+    rows = []
+    for role, df in frames:
+        sel = df[df["region_code"] == ctx.code]
+        if sel.empty:
+            continue
+        for (source, status, retrieved), g in sel.groupby(["source", "status", "retrieved"], dropna=False, sort=True):
+            seed = str(source).split(":")[0]
+            rows.append({"Gegevens": role, "Bron": source, "Document": docs.get(seed, ""),
+                         "Status": status, "Opgehaald": retrieved, "Aantal cijfers": fmt.number(len(g))})
+    return pd.DataFrame(rows)
+
+
+def status_sentence(ctx: Context) -> str:
+    """Dutch sentence on voorlopig/definitief for this municipality's police figures."""
+    st = ctx.data.police.loc[ctx.data.police["region_code"] == ctx.code, "status"].value_counts()
+    if st.empty:
+        return "Er zijn geen politiecijfers gebruikt."
+    parts = [f"{fmt.number(n)} {s}" for s, n in st.items()]
+    s = "Status van de politiecijfers: " + ", ".join(parts) + "."
+    if "onbekend" in st.index:
+        s += " Bij 'onbekend' zegt de bron niet of de cijfers voorlopig of definitief zijn."
+    if "voorlopig" in st.index:
+        s += " Voorlopige cijfers kunnen nog veranderen; de politie stelt ze in maart van het jaar erna vast."
+    return s
+
+
+def simulated_sentence(ctx: Context) -> str:
+    """Dutch sentence on simulated figures (kind == 'simulated') used for this municipality."""
+    n = 0
+    for df in (ctx.data.police, ctx.data.survey):
+        if "kind" in df.columns:
+            n += int(((df["region_code"] == ctx.code) & (df["kind"] == "simulated")).sum())
+    return ("Er zijn geen gesimuleerde cijfers gebruikt." if n == 0
+            else f"{fmt.number(n)} cijfers in dit rapport zijn gesimuleerd en geen waarnemingen.")
+
+
+def verantwoording(ctx: Context) -> HTML:
+    """Sources with ids and dates, voorlopig/definitief, methods, known breaks, simulation."""
+    parts = ["<h3>Bronnen</h3>"]
+    src = sources_table(ctx)
+    parts.append(html_table(src, {"Aantal cijfers"}) if not src.empty
+                 else f"<p>{esc(missing('police', ctx))}</p>")
+    if ctx.data.provenance:
+        prov = pd.DataFrame([{"Kenmerk": k, "Waarde": v if isinstance(v, str) else repr(v)}
+                             for k, v in ctx.data.provenance.items()])
+        parts.append(html_table(prov, caption="Herkomst van de gegevensmap"))
+    parts.append(f"<p>{esc(status_sentence(ctx))}</p>")
+    parts.append("<h3>Methode</h3><p>" + esc(
+        "Veranderingen zijn percentages ten opzichte van het jaar ervoor, afgerond zoals de bronnen afronden "
+        "(12,5% wordt 13%). Of een verandering meer is dan toeval, toetsen we met een exacte voorwaardelijke toets "
+        "die rekening houdt met de gewone schommeling van jaar tot jaar (overdispersie geschat op de cijfers van "
+        f"alle gemeenten); de grens is {fmt.number(noise.LEVEL * 100)}%. Bij minder dan {noise.MIN_TOTAL} "
+        "misdrijven in twee jaar samen is een verandering te klein om te duiden.") + "</p>")
+    parts.append("<h3>Breuken in de reeksen</h3><ul>" + "".join(f"<li>{esc(b)}</li>" for b in KNOWN_BREAKS) + "</ul>")
+    parts.append(f"<p>{esc(simulated_sentence(ctx))}</p>")
+    parts.append(f"<p>{esc(f'Gegevensmap: {ctx.data.data_dir.name}.')}</p>")
+    return _wrap("".join(parts))

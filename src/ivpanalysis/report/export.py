@@ -1,0 +1,53 @@
+"""Executed notebook → one self-contained HTML page without code, in-process (nbconvert).
+
+Figures are already base64 PNGs inside the page. nbconvert's lab template also references
+require.js, MathJax and mermaid on a CDN; the report uses none of them (no widgets, no formulas,
+no diagrams), so those script elements are removed: the page opens offline without a request.
+Error output never reaches a page (a failing notebook yields no report); stderr streams
+(warnings) are kept in the notebook but not shown to readers.
+"""
+from __future__ import annotations
+
+import copy
+import re
+from functools import lru_cache
+
+import nbformat
+
+#: a report must stay below this size (bytes)
+MAX_BYTES = 1_500_000
+
+_REMOTE_SCRIPT = re.compile(r"<script\b[^>]*\bsrc\s*=\s*[\"']https?://[^>]*>\s*</script>\s*", re.I)
+_INLINE_REMOTE = re.compile(r"<script\b[^>]*>(?:(?!</script>).)*?https?://(?:(?!</script>).)*</script>\s*",
+                            re.I | re.S)
+
+
+@lru_cache(maxsize=1)
+def exporter():
+    """The HTML exporter (built once per process: loading templates costs time)."""
+    from nbconvert import HTMLExporter
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+
+
+def _reader_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
+    nb = copy.deepcopy(nb)
+    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])
+                and "parameters" not in c.get("metadata", {}).get("tags", [])]
+    for c in nb.cells:
+        if c.cell_type == "code":
+            c.outputs = [o for o in c.get("outputs", []) if not (o.get("output_type") == "stream"
+                                                                   and o.get("name") == "stderr")]
+    return nb
+
+
+def strip_remote_scripts(page: str) -> str:
+    """``page`` without script elements that load from (or import from) the network."""
+    return _INLINE_REMOTE.sub("", _REMOTE_SCRIPT.sub("", page))
+
+
+def to_html(nb: nbformat.NotebookNode, title: str) -> str:
+    """The reader's HTML page of an executed notebook: no code, no prompts, no remote scripts."""
+    nb = _reader_view(nb)
+    nb.metadata["title"] = title
+    body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
+    return strip_remote_scripts(body)

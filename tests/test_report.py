@@ -1,0 +1,265 @@
+"""The evaluation report: notebook execution on the embedded data, the HTML a reader gets, atomic
+writes, code validation, the CLI hooks. One kernel serves the module (as in a batch)."""
+from __future__ import annotations
+
+import argparse
+import json
+import re
+import shutil
+from pathlib import Path
+
+import nbformat
+import pandas as pd
+import pytest
+
+from ivpanalysis import embedded, fmt, paths, schema
+from ivpanalysis.report import atomic, content, export
+from ivpanalysis.report.batch import HTML_NAME, NOTEBOOK_NAME, index_html, render
+from ivpanalysis.report.cli import add_batch_parser, add_report_parser
+from ivpanalysis.report.execute import NOTEBOOK, KernelSession
+
+
+@pytest.fixture(scope="module")
+def session():
+    with KernelSession() as s:
+        yield s
+
+
+@pytest.fixture(scope="module")
+def lelystad(session, tmp_path_factory):
+    out = tmp_path_factory.mktemp("reports")
+    entry = render("GM0995", out, session=session)
+    assert entry["status"] == "ok", entry
+    return out, entry, (out / entry["outputs"][0]).read_text(encoding="utf-8")
+
+
+def _text(page: str) -> str:
+    """Visible text of a page (scripts and styles dropped, tags removed)."""
+    page = re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S | re.I)
+    return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
+
+
+def test_report_written_where_the_issue_says(lelystad):
+    out, entry, _ = lelystad
+    assert entry["outputs"] == [f"GM0995-lelystad/{HTML_NAME}", f"GM0995-lelystad/{NOTEBOOK_NAME}"]
+    nb = nbformat.read(out / "GM0995-lelystad" / NOTEBOOK_NAME, as_version=4)
+    injected = [c for c in nb.cells if "injected-parameters" in c.metadata.get("tags", [])]
+    assert len(injected) == 1 and "GM0995" in injected[0].source
+    assert [c.execution_count for c in nb.cells if c.cell_type == "code"] == list(range(1, 1 + sum(
+        c.cell_type == "code" for c in nb.cells)))
+    assert not list(out.rglob("*.tmp"))
+
+
+def test_html_has_no_code_no_prompts_no_traceback(lelystad):
+    _, _, page = lelystad
+    src = nbformat.read(NOTEBOOK, as_version=4)
+    text = _text(page)
+    for cell in src.cells:
+        if cell.cell_type == "code":
+            for line in cell.source.splitlines():
+                if line.strip() and not line.lstrip().startswith("#"):
+                    assert line.strip() not in text, line
+    code_cells = re.findall(r'class="(jp-Cell jp-CodeCell[^"]*)"', page)
+    assert code_cells and all("jp-mod-noInput" in c for c in code_cells)
+    assert not re.search(r'class="[^"]*\b(jp-InputPrompt|highlight|jp-RenderedText)\b', page)
+    assert "In [" not in text and "Out[" not in text and "Traceback" not in text
+
+
+def test_html_title_sections_and_order(lelystad):
+    _, _, page = lelystad
+    assert "<title>Evaluatie integraal veiligheidsplan Lelystad (GM0995)</title>" in page
+    text = _text(page)
+    positions = [text.index(h) for h in ("Samenvatting", "Politiecijfers", "Verantwoording")]
+    assert positions == sorted(positions)
+
+
+def test_html_tables_carry_the_data_in_dutch_format(lelystad):
+    _, _, page = lelystad
+    ds = embedded.load()
+    pol = ds.police[(ds.police.region_code == "GM0995") & (ds.police.measure == "woninginbraak")]
+    text = _text(page)
+    assert page.count("<table") >= 2
+    for v in pol["value"]:
+        assert fmt.number(v) in text
+    total = ds.police[(ds.police.region_code == "GM0995") & (ds.police.measure == "criminaliteit_totaal")]
+    by_year = dict(zip([p.year for p in total["period"]], total["value"]))
+    assert f"In 2019 registreerde de politie {fmt.number(by_year[2019])} misdrijven in Lelystad" in text
+    assert fmt.pct(100 * (by_year[2019] - by_year[2018]) / by_year[2018]) in text
+
+
+def test_html_offline_images_embedded_and_small(lelystad):
+    _, _, page = lelystad
+    imgs = re.findall(r"<img\b[^>]*>", page)
+    assert imgs, "the yearly chart is missing"
+    for tag in imgs:
+        assert re.search(r'src="data:image/(png|svg\+xml)[;,]', tag), tag
+        assert re.search(r'alt="[^"]+"', tag)
+    assert not re.search(r"<script\b[^>]*\bsrc=", page)
+    assert not re.search(r"<script\b[^>]*>[^<]*https?://", page)
+    assert not re.search(r"<link\b[^>]*href=\"https?://", page)
+    assert len(page.encode("utf-8")) < export.MAX_BYTES
+
+
+def test_strip_remote_scripts_keeps_local_ones():
+    page = ('<script src="https://cdn.example/x.js"></script><script>var a = 1;</script>'
+            '<script type="module">import m from "https://cdn.example/m.js";</script><p>x</p>')
+    out = export.strip_remote_scripts(page)
+    assert out == "<script>var a = 1;</script><p>x</p>"
+
+
+def test_text_from_data_is_escaped(session, tmp_path):
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    cats = pd.read_csv(data / "categories.csv", dtype=str, keep_default_na=False)
+    cats.loc[cats.key == "woninginbraak", "label"] = "Inbraak <script>alert(1)</script> & co"
+    cats.to_csv(data / "categories.csv", index=False)
+    entry = render("GM0995", tmp_path / "out", data_dir=data, session=session)
+    assert entry["status"] == "ok", entry
+    page = (tmp_path / "out" / entry["outputs"][0]).read_text(encoding="utf-8")
+    assert "<script>alert(1)</script>" not in page
+    assert "Inbraak &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
+
+
+def test_missing_police_data_says_so_in_one_sentence(session, tmp_path):
+    ds = embedded.load()
+    code = "GM0034"  # Almere: goals in the data, no police figures
+    assert code in set(ds.indicators["region_code"]) and code not in set(ds.police["region_code"])
+    entry = render(code, tmp_path, session=session)
+    assert entry["status"] == "ok", entry
+    page = (tmp_path / entry["outputs"][0]).read_text(encoding="utf-8")
+    ctx = content.context(code)
+    sentence = content.missing("police", ctx)
+    assert sentence.count(".") == 1 and sentence.endswith(".") and "47018NED" in sentence
+    assert content.esc(sentence) in page
+    assert "<img" not in page
+
+
+def test_reused_kernel_gives_the_same_report_as_a_fresh_one(session, tmp_path, lelystad):
+    _, _, reused_page = lelystad  # rendered in the module's kernel
+    render("GM0303", tmp_path / "other", session=session)  # another municipality in between
+    again = render("GM0995", tmp_path / "again", session=session)
+    with KernelSession() as fresh:
+        first = render("GM0995", tmp_path / "fresh", session=fresh)
+    a = (tmp_path / "again" / again["outputs"][0]).read_text(encoding="utf-8")
+    b = (tmp_path / "fresh" / first["outputs"][0]).read_text(encoding="utf-8")
+    assert a == b == reused_page
+
+
+def test_reset_clears_the_namespace_between_runs(session):
+    leak = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("secret_of_previous_municipality = x\nprint(sorted(k for k in dir() if not k.startswith('_')))"),
+    ])
+    probe = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("x = 1", metadata={"tags": ["parameters"]}),
+        nbformat.v4.new_code_cell("print('secret_of_previous_municipality' in dir())"),
+    ])
+    for nb in (leak, probe):
+        nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
+    out = session.run({"x": 2}, leak)
+    assert "secret_of_previous_municipality" in out.cells[-1].outputs[0]["text"]
+    out = session.run({"x": 3}, probe)
+    assert out.cells[-1].outputs[0]["text"].strip() == "False"
+
+
+def test_failed_rerender_keeps_previous_report(session, tmp_path):
+    good = render("GM0184", tmp_path, session=session)
+    html = tmp_path / good["outputs"][0]
+    before = html.read_bytes()
+    broken = nbformat.read(NOTEBOOK, as_version=4)
+    broken.cells.append(nbformat.v4.new_code_cell("raise RuntimeError('kapot na de helft')"))
+    nb_path = tmp_path / "broken.ipynb"
+    nbformat.write(broken, nb_path)
+    bad = render("GM0184", tmp_path, notebook=nb_path, session=session)
+    assert bad["status"] == "failed" and "RuntimeError" in bad["error"] and "kapot na de helft" in bad["error"]
+    assert html.read_bytes() == before
+    assert sorted(p.name for p in html.parent.iterdir()) == [HTML_NAME, NOTEBOOK_NAME]
+
+
+def test_atomic_write_failure_leaves_old_file_and_no_temp(tmp_path, monkeypatch):
+    target = tmp_path / "r.html"
+    atomic.write_text(target, "oud")
+    import os
+
+    def boom(src, dst):
+        raise OSError("disk full")
+    monkeypatch.setattr(os, "replace", boom)
+    with pytest.raises(OSError):
+        atomic.write_text(target, "nieuw")
+    monkeypatch.undo()
+    assert target.read_text() == "oud"
+    assert [p.name for p in tmp_path.iterdir()] == ["r.html"]
+
+
+@pytest.mark.parametrize("bad", ["../etc", "GM995", "gm0995", "GM0995/../x", "GM09950", ""])
+def test_codes_are_validated_before_becoming_file_names(bad, tmp_path):
+    entry = render(bad, tmp_path, session=object())  # never reaches the kernel
+    assert entry["status"] == "failed" and entry["error"].startswith("ongeldige gemeentecode")
+    assert list(tmp_path.iterdir()) == []
+    with pytest.raises(ValueError):
+        content.slug(bad, "x")
+
+
+def test_unknown_municipality_fails_with_reason(tmp_path):
+    entry = render("GM9999", tmp_path, session=object())
+    assert entry["status"] == "failed" and "GM9999" in entry["error"]
+
+
+def test_slug_of_names_with_accents_and_quotes():
+    assert content.slug("GM0995", schema.municipality_name("GM0995")) == "GM0995-lelystad"
+    assert content.slug("GM0796", "'s-Hertogenbosch") == "GM0796-s-hertogenbosch"
+    assert content.slug("GM1900", "Súdwest-Fryslân") == "GM1900-sudwest-fryslan"
+
+
+def test_index_lists_reports_and_failures_escaped(tmp_path):
+    manifest = {"started": "2026-01-01T00:00:00", "reports": [
+        {"code": "GM0995", "name": "Lelystad", "status": "ok", "outputs": ["GM0995-lelystad/evaluatie.html"]},
+        {"code": "GM9999", "name": None, "status": "failed", "error": "reden <b>vet</b>", "outputs": []},
+    ]}
+    page = index_html(manifest, tmp_path)
+    assert '<a href="GM0995-lelystad/evaluatie.html">Lelystad (GM0995)</a>' in page
+    assert "reden &lt;b&gt;vet&lt;/b&gt;" in page and "GM9999" in page
+
+
+def _parser():
+    ap = argparse.ArgumentParser(prog="ivpanalysis")
+    sub = ap.add_subparsers(dest="command", required=True)
+    add_report_parser(sub)
+    add_batch_parser(sub)
+    return ap
+
+
+def test_cli_hooks_parse_the_issue_commands():
+    ap = _parser()
+    a = ap.parse_args(["report", "GM0995", "--data", "d", "--out", "o"])
+    assert (a.municipality, a.data, a.out) == ("GM0995", "d", "o")
+    assert ap.parse_args(["report"]).out == str(paths.REPORTS_DIR)
+    b = ap.parse_args(["batch", "GM0995", "GM0303", "--jobs", "3"])
+    assert (b.municipalities, b.jobs, b.all) == (["GM0995", "GM0303"], 3, False)
+    assert ap.parse_args(["batch", "--all", "--data", "d"]).all
+
+
+def test_cli_batch_needs_codes_or_all(capsys):
+    ap = _parser()
+    for argv in (["batch"], ["batch", "GM0995", "--all"]):
+        with pytest.raises(SystemExit):
+            a = ap.parse_args(argv)
+            a.func(a)
+
+
+def test_cli_report_writes_the_report(tmp_path, capsys):
+    a = _parser().parse_args(["report", "GM0184", "--out", str(tmp_path)])
+    assert a.func(a) == 0
+    assert (tmp_path / "GM0184-urk" / HTML_NAME).is_file()
+    assert "GM0184-urk" in capsys.readouterr().out
+    a = _parser().parse_args(["report", "../x", "--out", str(tmp_path)])
+    assert a.func(a) == 2
+
+
+def test_notebook_in_git_has_no_outputs_and_a_parameters_cell():
+    nb = nbformat.read(NOTEBOOK, as_version=4)
+    assert all(not c.get("outputs") and c.get("execution_count") is None for c in nb.cells if c.cell_type == "code")
+    params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(params) == 1
+    import papermill as pm
+    assert {"municipality", "year", "reference_year", "data_dir", "region"} <= set(pm.inspect_notebook(str(NOTEBOOK)))
