@@ -52,8 +52,10 @@ def test_lelystad_table_shape_order_and_groups(ds):
 
 def test_region_and_halfyears_are_published_in_the_seed_data_and_say_so(ds):
     t = police.police_table(ds, "GM0995")
-    assert (t["change_region_source"] == "published (seed000:politiecijfers)").all()
-    assert (t["change_halfyear_source"] == "published (seed000:politiecijfers)").all()
+    assert (t["change_region_source"] == "published").all()
+    assert (t["change_halfyear_source"] == "published").all()
+    assert set(t.attrs["published_documents"].values()) == {"seed000:politiecijfers"}
+    assert "seed000:politiecijfers" in police.published_note(t)
     assert t.loc["criminaliteit_totaal", "change_region_pct"] == 3
     assert (t.loc["criminaliteit_totaal", ["change_h1_pct", "change_h2_pct"]] == [4, 6]).all()
 
@@ -67,15 +69,15 @@ def test_noise_verdicts(ds):
     assert t.attrs["alpha"]["woninginbraak"] == pytest.approx(0.00776)
 
 
-@pytest.mark.parametrize("pct,label", [(-10.0, "daling"), (-9.5, "daling"), (-9.4, "stabiel"), (9.4, "stabiel"),
-                                       (9.5, "stijging"), (0.0, "stabiel"), (float("nan"), "")])
+@pytest.mark.parametrize("pct,label", [(-10.0, "fall"), (-9.5, "fall"), (-9.4, "stable"), (9.4, "stable"),
+                                       (9.5, "rise"), (0.0, "stable"), (float("nan"), "")])
 def test_legend_on_the_percentage_the_reader_sees(pct, label):
     assert police.legend(pct) == label
 
 
 def test_from_zero_is_a_rise_not_a_percentage():
     assert math.isnan(police.pct_change(0, 5))
-    assert police.legend(float("nan"), 0, 5) == "stijging"
+    assert police.legend(float("nan"), 0, 5) == "rise"
 
 
 def _frame(rows):
@@ -126,7 +128,8 @@ def test_published_change_used_only_without_counts_and_marked():
                              period="2019", comparison="previous_year", value_pct=12.0, printed="+ 12%", source="doc:p3", note="")])
     rows = [("GM0995", pd.Period(str(y), "Y"), "woninginbraak", 100.0 + y - 2016) for y in range(2016, 2020)]
     t = police.police_table(_dataset(rows, pub), "GM0995", 2019)
-    assert t.loc["autokraak", "change_pct"] == 12 and t.loc["autokraak", "change_source"] == "published (doc:p3)"
+    assert t.loc["autokraak", "change_pct"] == 12 and t.loc["autokraak", "change_source"] == "published"
+    assert t.attrs["published_documents"] == {("autokraak", "change_pct"): "doc:p3"}
     assert pd.isna(t.loc["autokraak", "2019"]) and t.loc["autokraak", "significant"] == ""
     assert t.loc["woninginbraak", "change_source"] == "computed"
     assert t.loc["woninginbraak", "change_region_source"] == ""  # no region anywhere: empty, not guessed
@@ -143,12 +146,16 @@ def test_display_is_dutch(ds):
     assert row["2019"] == "4.240" and row["2019 t.o.v. 2018"] == "+5%" and row["Midden-Nederland"] == "+3%*"
     assert d.loc[d["Categorie"] == "… Overval", "2019 t.o.v. 2018"].item() == "te klein"
     assert d.loc[d["Categorie"] == "Woninginbraken", "2019 t.o.v. 2018"].item() == "\u221217%"
+    assert d.loc[d["Categorie"] == "Woninginbraken", "Legenda"].item() == "daling"
 
 
 def test_cli_table_police_csv(capsys):
     assert cli.main(["table", "police", "GM0995", "--csv", "-"]) == 0
     df = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
     assert len(df) == 26 and df.loc[0, "2019"] == 4240 and df.loc[0, "change_source"] == "computed"
+    assert list(df.columns) == ["category", "group", "parent", "2016", "2017", "2018", "2019"] + police.COLUMNS_AFTER_YEARS
+    assert set(df["change_region_source"]) == {"published"} and set(df["legend"]) <= {"fall", "stable", "rise"}
+    assert set(df["significant"]) <= {"yes", "no", "too_small"}
 
 
 def test_cli_table_police_unknown_municipality(capsys):

@@ -1,5 +1,5 @@
 """ivpanalysis: reproducible IVP evaluation reports from public Dutch safety data."""
-from .dashboard import dashboard
+from .indicators import dashboard
 from .embedded import load, load_default
 from .loaders import read
 from .police import police_table

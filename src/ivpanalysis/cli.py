@@ -79,7 +79,7 @@ def cmd_validate(args) -> int:
 #: ``(dataset, code, year)``. Imported when called, so one table's dependencies never slow the others.
 TABLES = {
     "police": ("ivpanalysis.police", "police_table"),
-    "dashboard": ("ivpanalysis.dashboard", "dashboard"),
+    "dashboard": ("ivpanalysis.indicators", "dashboard"),
     "activities": ("ivpanalysis.activities", "activities_table"),
 }
 
@@ -96,12 +96,16 @@ def cmd_table(args) -> int:
         print(f"error: {code!r} is not a municipality code (expected GM followed by four digits)", file=sys.stderr)
         return 2
     module, func = TABLES[args.name]
-    build = getattr(importlib.import_module(module), func)
+    mod = importlib.import_module(module)
+    build = getattr(mod, func)
     try:
         table = build(_dataset(args), code, year=args.year)
     except (DataError, LookupError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
+    columns = getattr(mod, "CSV_COLUMNS", None)  # a module may fix its exported columns (a contract)
+    if columns:
+        table = table[columns]
     if args.csv:
         target = sys.stdout if args.csv == "-" else args.csv
         table.to_csv(target, index=False, lineterminator="\n")

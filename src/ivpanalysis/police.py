@@ -17,7 +17,7 @@ from . import fmt, noise, schema
 
 #: seed 004's legend: a fall of 10 % or more, a change of less than 10 %, a rise of 10 % or more
 LEGEND_THRESHOLD = 10
-LEGEND_LABELS = {"fall": "daling", "stable": "stabiel", "rise": "stijging"}
+LEGEND_NL = {"fall": "daling", "stable": "stabiel", "rise": "stijging", "": ""}
 
 COLUMNS_AFTER_YEARS = ["change_pct", "change_source", "change_region_pct", "change_region_source",
                        "change_h1_pct", "change_h2_pct", "change_halfyear_source", "legend", "significant"]
@@ -94,21 +94,21 @@ def pct_change(k1, k2) -> float:
 
 
 def legend(change_pct: float, k1=None, k2=None) -> str:
-    """Seed 004's legend for a change: daling (≤ −10 %), stabiel, stijging (≥ +10 %); '' if unknown.
+    """Seed 004's legend for a change: fall (≤ −10 %), stable, rise (≥ +10 %); '' if unknown.
 
     Decided on the percentage as the reader sees it (rounded half away from zero); a rise from 0
     to a positive count is a stijging.
     """
     if pd.isna(change_pct):
         if k1 == 0 and k2 is not None and not pd.isna(k2):
-            return LEGEND_LABELS["rise"] if k2 > 0 else LEGEND_LABELS["stable"]
+            return "rise" if k2 > 0 else "stable"
         return ""
     shown = fmt.round_half_away(change_pct)
     if shown <= -LEGEND_THRESHOLD:
-        return LEGEND_LABELS["fall"]
+        return "fall"
     if shown >= LEGEND_THRESHOLD:
-        return LEGEND_LABELS["rise"]
-    return LEGEND_LABELS["stable"]
+        return "rise"
+    return "stable"
 
 
 def _published(data, table_of: str, region_code: str, period: str) -> dict[str, tuple[float, str]]:
@@ -131,10 +131,6 @@ def default_region(data, code: str) -> str | None:
             return regs[0]
     units = sorted({r for r in data.police["region_code"] if schema.region_kind(r) == "police_unit"})
     return units[0] if len(units) == 1 else None
-
-
-def _source_label(kind: str, source: str = "") -> str:
-    return "computed" if kind == "computed" else f"published ({source})"
 
 
 def police_table(data, code: str, year: int | None = None, region: str | None = None) -> pd.DataFrame:
@@ -168,7 +164,7 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
     pub_h = {h: _published(data, code, code, f"{year}H{h}") for h in (1, 2)}
 
     cats = data.categories.sort_values("order", key=lambda s: s.astype(int))
-    rows, pvals, alphas = [], {}, {}
+    rows, pvals, alphas, documents = [], {}, {}, {}
     for _, c in cats.iterrows():
         key = c["key"]
         k = {y: (counts.at[key, y] if key in counts.index and y in counts.columns else math.nan) for y in years}
@@ -183,7 +179,8 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
         if not pd.isna(k1) and not pd.isna(k2):
             row["change_pct"], row["change_source"] = ch, "computed"
         elif key in pub:
-            row["change_pct"], row["change_source"] = pub[key][0], _source_label("published", pub[key][1])
+            row["change_pct"], row["change_source"] = pub[key][0], "published"
+            documents[(key, "change_pct")] = pub[key][1]
         else:
             row["change_pct"], row["change_source"] = math.nan, ""
         r1 = reg_counts.at[key, year - 1] if key in reg_counts.index and year - 1 in reg_counts.columns else math.nan
@@ -191,7 +188,8 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
         if not pd.isna(r1) and not pd.isna(r2):
             row["change_region_pct"], row["change_region_source"] = pct_change(r1, r2), "computed"
         elif key in pub_reg:
-            row["change_region_pct"], row["change_region_source"] = pub_reg[key][0], _source_label("published", pub_reg[key][1])
+            row["change_region_pct"], row["change_region_source"] = pub_reg[key][0], "published"
+            documents[(key, "change_region_pct")] = pub_reg[key][1]
         else:
             row["change_region_pct"], row["change_region_source"] = math.nan, ""
         hk = {(y, h): (halves.at[key, (y, h)] if key in halves.index and (y, h) in halves.columns else math.nan)
@@ -203,8 +201,8 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
         elif key in pub_h[1] or key in pub_h[2]:
             row["change_h1_pct"] = pub_h[1].get(key, (math.nan, ""))[0]
             row["change_h2_pct"] = pub_h[2].get(key, (math.nan, ""))[0]
-            src = (pub_h[1].get(key) or pub_h[2].get(key))[1]
-            row["change_halfyear_source"] = _source_label("published", src)
+            row["change_halfyear_source"] = "published"
+            documents[(key, "change_h1_pct")] = (pub_h[1].get(key) or pub_h[2].get(key))[1]
         else:
             row["change_h1_pct"] = row["change_h2_pct"] = math.nan
             row["change_halfyear_source"] = ""
@@ -229,7 +227,7 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
         "municipality": code, "municipality_name": schema.municipality_name(code) or code, "year": year,
         "region": region, "region_name": schema.municipality_name(region) if region else None,
         "test": noise.TEST_NAME, "level": noise.LEVEL, "min_total": noise.MIN_TOTAL,
-        "p_value": pvals, "alpha": alphas,
+        "p_value": pvals, "alpha": alphas, "published_documents": documents,
         "sources": sorted(set(data.police.loc[data.police["region_code"] == code, "source"])),
     })
     return table
@@ -246,13 +244,13 @@ def _pct_cell(value, source: str, verdict: str = "") -> str:
     if verdict == "too_small":
         return "te klein"
     text = fmt.pct(value)
-    return text + "*" if source.startswith("published") else text
+    return text + "*" if source == "published" else text
 
 
 def police_display(table: pd.DataFrame) -> pd.DataFrame:
     """The table with Dutch headers and formats (``4.240``, ``+5%``) for the report.
 
-    Published percentages carry ``*`` (explained under the table); a change from 0 reads
+    Published percentages carry ``*`` (:func:`published_note` explains them); a change from 0 reads
     "0 → k"; changes of counts too small to interpret read "te klein".
     """
     year = table.attrs["year"]
@@ -273,6 +271,15 @@ def police_display(table: pd.DataFrame) -> pd.DataFrame:
     out[f"{region.replace(' (RE)', '')}"] = [_pct_cell(v, s) for v, s in zip(table["change_region_pct"], table["change_region_source"])]
     out["1e halfjaar"] = [_pct_cell(v, s) for v, s in zip(table["change_h1_pct"], table["change_halfyear_source"])]
     out["2e halfjaar"] = [_pct_cell(v, s) for v, s in zip(table["change_h2_pct"], table["change_halfyear_source"])]
-    out["Legenda"] = table["legend"]
+    out["Legenda"] = [LEGEND_NL.get(v, v) for v in table["legend"]]
     out["Meer dan toeval?"] = [_VERDICT_NL.get(v, v) for v in table["significant"]]
     return out.reset_index(drop=True)
+
+
+def published_note(table: pd.DataFrame) -> str:
+    """The Dutch footnote for ``*``: which documents the published percentages come from; '' if none."""
+    docs = sorted(set(table.attrs.get("published_documents", {}).values()))
+    if not docs:
+        return ""
+    return ("* Gepubliceerd percentage, overgenomen uit " + ", ".join(docs) +
+            "; niet berekend omdat de data voor deze cellen geen aantallen bevatten.")
