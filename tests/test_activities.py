@@ -1,0 +1,382 @@
+"""Activities register: loading (CSV, xlsx), validation, summary, comparison, Dutch text, CLI table.
+
+Expected figures are read from the files themselves (fixtures with the csv module or openpyxl,
+embedded registers and published totals with pandas), never typed in.
+"""
+import csv
+import importlib.util
+import io
+import math
+import re
+
+import openpyxl
+import pandas as pd
+import pytest
+
+from ivpanalysis import activities as A
+from ivpanalysis import fmt
+from ivpanalysis.cli import main
+from ivpanalysis.embedded import load_default
+from ivpanalysis.errors import DataError
+
+from .conftest import FIXTURES
+
+REG = FIXTURES / "registers"
+NEW = REG / "voortgang_2020-12-31.csv"
+OLD = REG / "voortgang_2020-06-30.csv"
+NEW_XLSX = REG / "voortgang_2020-12-31.xlsx"
+#: the colour words the fixtures use, read independently of the library's parser
+WORD = {"groen": "groen", "oranje": "oranje", "geel": "oranje", "rood": "rood"}
+
+
+def raw_rows(path, delimiter, header_line):
+    """Data rows of a fixture as dicts (header on ``header_line``), with the file line each starts on."""
+    text = path.read_text(encoding="utf-8")
+    reader = csv.reader(io.StringIO(text), delimiter=delimiter)
+    rows, start, header = [], 1, None
+    for row in reader:
+        if start == header_line:
+            header = row
+        elif header and any(row):
+            rows.append({**dict(zip(header, row)), "_line": start})
+        start = reader.line_num + 1
+    return rows
+
+
+def colour_of(cell):
+    first = cell.strip().split(" ")[0].lower()
+    return WORD.get(first)
+
+
+@pytest.fixture(scope="module")
+def new_raw():
+    return raw_rows(NEW, ";", 2)
+
+
+@pytest.fixture(scope="module")
+def old_raw():
+    return raw_rows(OLD, ",", 1)
+
+
+@pytest.fixture(scope="module")
+def ds():
+    return load_default()
+
+
+# --------------------------------------------------------------------------- loading
+
+def test_csv_register_rows_columns_and_lines(new_raw):
+    reg = A.read_register(NEW)
+    assert list(reg.columns[:5]) == ["theme", "activity", "planned", "status", "judgement"]
+    assert len(reg) == len(new_raw)
+    assert reg["activity"].tolist() == [r["Activiteit"] for r in new_raw]
+    assert reg["theme"].tolist() == [r["Prioriteit"] for r in new_raw]
+    assert reg["status"].tolist() == [colour_of(r["Status"]) for r in new_raw]
+    assert reg["planned"].tolist() == [r["Gepland"] == "ja" for r in new_raw]
+    assert reg["line"].tolist() == [r["_line"] for r in new_raw]  # a quoted line break moves later rows
+    assert reg["judgement"].tolist() == [r["Toelichting"] or None for r in new_raw]
+    assert any("\n" in (j or "") for j in reg["judgement"]) and any(";" in (j or "") for j in reg["judgement"])
+    assert reg.attrs["date"] == "2020-12-31" and reg.attrs["format"] == "csv"
+
+
+def test_xlsx_with_merged_themes_and_fill_colours_reads_as_the_csv():
+    from_csv, from_xlsx = A.read_register(NEW), A.read_register(NEW_XLSX)
+    pd.testing.assert_frame_equal(from_csv[A.REGISTER_COLUMNS], from_xlsx[A.REGISTER_COLUMNS])
+    ws = openpyxl.load_workbook(NEW_XLSX).active
+    header_row = next(r for r in ws.iter_rows() if any(c.value == "Status" for c in r))
+    col = next(c.column for c in header_row if c.value == "Status")
+    fill_only = [ws.cell(r, col) for r in range(header_row[0].row + 1, ws.max_row + 1)
+                 if ws.cell(r, col).value is None and ws.cell(r, col).fill.fill_type == "solid"]
+    assert len(fill_only) >= 3  # the workbook really carries colours as fills only
+    assert from_xlsx.attrs["sheet"] == ws.title
+
+
+def test_xlsx_fixture_is_what_the_generator_writes(tmp_path):
+    spec = importlib.util.spec_from_file_location("make_xlsx", REG / "make_xlsx.py")
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    mod.register_workbook(tmp_path / "voortgang_2020-12-31.xlsx")
+    pd.testing.assert_frame_equal(A.read_register(tmp_path / "voortgang_2020-12-31.xlsx")[A.REGISTER_COLUMNS],
+                                  A.read_register(NEW_XLSX)[A.REGISTER_COLUMNS])
+
+
+def test_other_column_names_and_a_tick_column(old_raw):
+    reg = A.read_register(OLD)
+    # runs of spaces are one space (spreadsheet noise); the texts are otherwise as written
+    assert reg["activity"].tolist() == [re.sub(" +", " ", r["Omschrijving activiteit"]) for r in old_raw]
+    assert any("  " in r["Omschrijving activiteit"] for r in old_raw)
+    assert reg["portfolio_holder"].tolist() == [r["PH"] for r in old_raw]
+    # Extra column: x = not in the plan, empty = in the plan
+    assert reg["planned"].tolist() == [r["Extra"] != "x" for r in old_raw]
+    assert reg["status"].tolist() == [colour_of(r["Kleur"]) for r in old_raw]
+    assert reg["status"].isna().sum() == sum(not r["Kleur"] for r in old_raw) > 0  # missing stays missing
+
+
+def test_section_headings_give_the_theme():
+    reg = A.read_register(REG / "kopjes.csv")
+    raw = raw_rows(REG / "kopjes.csv", ";", 1)
+    headings = [r["item/actiepunt"] for r in raw if sum(bool(v) for k, v in r.items() if k != "_line") == 1]
+    assert headings and set(reg["theme"]) == set(headings)
+    assert len(reg) == len(raw) - len(headings)
+    assert reg["partners"].notna().all()  # 'partijen <i>intern/extern</i>' is the partners column
+    assert reg["planned"].isna().all()  # the file does not say: missing, not 'yes'
+
+
+def test_colour_words_accepted(tmp_path):
+    words = ["Groen", "GREEN", "groen (op koers)", "G", "\U0001f7e2", "oranje", "Orange", "geel", "Amber",
+             "Oranje - knelpunten", "\U0001f7e0", "rood", "Red", "R", "\U0001f534", "", "-", "n.v.t.", "onbekend"]
+    lines = ["Thema;Activiteit;Kleur"] + [f"T;Activiteit {i};{w}" for i, w in enumerate(words)]
+    (tmp_path / "r.csv").write_text("\n".join(lines), encoding="utf-8")
+    got = A.read_register(tmp_path / "r.csv")["status"].tolist()
+    assert got == ["groen"] * 5 + ["oranje"] * 6 + ["rood"] * 4 + [None] * 4
+
+
+def bad(path) -> DataError:
+    with pytest.raises(DataError) as e:
+        A.read_register(path)
+    return e.value
+
+
+def line_of(path, needle):
+    return next(i for i, t in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if needle in t)
+
+
+def test_unknown_colour_names_file_row_and_column():
+    p = REG / "onbekende_kleur.csv"
+    (prob,) = bad(p).problems
+    assert (prob.file, prob.line, prob.column, prob.found) == (p.name, line_of(p, ";paars;"), "Status", "paars")
+    assert "unknown colour" in prob.message and "groen" in prob.expected
+
+
+def test_unknown_fill_colour_in_workbook():
+    p = REG / "onbekende_kleur.xlsx"
+    ws = openpyxl.load_workbook(p).active
+    row = next(c.row for r in ws.iter_rows() for c in r if c.value == "Groepsscan van alle jeugdgroepen")
+    (prob,) = bad(p).problems
+    assert (prob.file, prob.line, prob.column) == (p.name, row, "Status")
+    assert "unknown colour" in prob.message and prob.found.startswith("fill #")
+
+
+def test_missing_theme_names_the_row():
+    p = REG / "ontbrekend_thema.csv"
+    (prob,) = bad(p).problems
+    assert (prob.file, prob.line, prob.column) == (p.name, line_of(p, ";Buurtpreventie;"), "Thema")
+    assert prob.message == "missing theme"
+
+
+def test_duplicate_activity_names_both_rows():
+    p = REG / "dubbele_activiteit.csv"
+    (prob,) = bad(p).problems  # the same text under another theme is not a duplicate
+    first = line_of(p, "Veilige wijken;Aanpak huiselijk geweld")
+    assert (prob.file, prob.line, prob.column) == (p.name, line_of(p, "aanpak  huiselijk"), "Activiteit")
+    assert f"line {first}" in prob.message and "duplicate activity" in prob.message
+
+
+@pytest.mark.parametrize("text, message", [
+    ("Thema;Activiteit;Status\nT;Iets;groen;nog iets\n", "cells, the header has 3"),
+    ("Thema;Activiteit;Status;Oordeel\nT;;groen;tekst zonder activiteit\n", "missing activity"),
+    ("Thema;Activiteit;Gepland\nT;Iets;misschien\n", "unknown value in the planned column"),
+    ("Naam;Adres\nPiet;Dorpsstraat 1\n", "no header row with an activity column"),
+])
+def test_other_bad_input(tmp_path, text, message):
+    (tmp_path / "r.csv").write_text(text, encoding="utf-8")
+    err = bad(tmp_path / "r.csv")
+    assert message in str(err) and "r.csv" in str(err)
+
+
+def test_all_problems_reported_together(tmp_path):
+    (tmp_path / "r.csv").write_text("Thema;Activiteit;Status\n;A;groen\nT;B;paars\nT;B;groen\n", encoding="utf-8")
+    msgs = [p.message for p in bad(tmp_path / "r.csv").problems]
+    assert len(msgs) == 3 and msgs[0] == "missing theme" and msgs[1] == "unknown colour"
+
+
+def test_old_excel_format_is_refused_clearly(tmp_path):
+    (tmp_path / "r.xls").write_bytes(b"\xd0\xcf\x11\xe0")
+    assert ".xlsx or .csv" in str(bad(tmp_path / "r.xls"))
+
+
+# --------------------------------------------------------------------------- summary
+
+def test_summary_counts_and_shares(new_raw):
+    s = A.activities_summary(A.read_register(NEW))
+    colours = [colour_of(r["Status"]) for r in new_raw]
+    for c in A.COLOURS:
+        assert s.overall.loc[c, "count"] == colours.count(c)
+        assert s.overall.loc[c, "share"] == pytest.approx(100 * colours.count(c) / len(colours))
+    assert s.n_activities == s.n_judged == len(new_raw)
+    themes = list(dict.fromkeys(r["Prioriteit"] for r in new_raw))
+    assert s.by_theme["theme"].tolist() == themes
+    for t in themes:
+        row = s.by_theme.set_index("theme").loc[t]
+        of_theme = [colour_of(r["Status"]) for r in new_raw if r["Prioriteit"] == t]
+        assert row["activities"] == len(of_theme)
+        assert [row[c] for c in A.COLOURS] == [of_theme.count(c) for c in A.COLOURS]
+        assert row["share_groen"] == pytest.approx(100 * of_theme.count("groen") / len(of_theme))
+    assert s.by_theme[list(A.COLOURS)].sum().tolist() == s.overall.loc[list(A.COLOURS), "count"].tolist()
+
+
+def test_summary_lists_extra_and_red_orange_with_judgements(new_raw):
+    s = A.activities_summary(A.read_register(NEW))
+    assert s.extra["activity"].tolist() == [r["Activiteit"] for r in new_raw if r["Gepland"] == "nee"]
+    assert (s.n_planned, s.n_extra) == (sum(r["Gepland"] == "ja" for r in new_raw),
+                                        sum(r["Gepland"] == "nee" for r in new_raw))
+    expected = [r for c in ("rood", "oranje") for r in new_raw if colour_of(r["Status"]) == c]
+    assert s.attention["activity"].tolist() == [r["Activiteit"] for r in expected]
+    assert s.attention["judgement"].tolist() == [r["Toelichting"] for r in expected]
+    assert s.published.empty
+
+
+def test_summary_shares_are_of_the_judged_activities(old_raw):
+    s = A.activities_summary(A.read_register(OLD))
+    colours = [colour_of(r["Kleur"]) for r in old_raw]
+    judged = [c for c in colours if c]
+    assert s.overall.loc[A.UNKNOWN, "count"] == colours.count(None) and s.n_judged == len(judged)
+    assert s.overall.loc["groen", "share"] == pytest.approx(100 * judged.count("groen") / len(judged))
+    assert math.isnan(s.overall.loc[A.UNKNOWN, "share"])
+
+
+@pytest.mark.parametrize("code", ["GM0995", "GM0171"])
+def test_embedded_register_keeps_lost_colours_missing(ds, code):
+    f = pd.read_csv(ds.data_dir / "registers" / f"{code}_activities.csv", dtype=str, keep_default_na=False)
+    s = A.activities_summary(A.load_register(ds, code))
+    assert s.n_activities == len(f) and s.n_judged == 0
+    assert s.overall.loc[list(A.COLOURS), "count"].isna().all()  # <NA>, not 0
+    assert s.overall.loc[A.UNKNOWN, "count"] == len(f)
+    assert s.n_planned == (f["planned"] == "yes").sum() and s.n_extra == (f["planned"] == "no").sum()
+    assert s.by_theme["activities"].tolist() == f["theme"].value_counts(sort=False).reindex(
+        list(dict.fromkeys(f["theme"]))).tolist()
+    assert "staat niet in de bron" in A.summary_text(s)
+
+
+def published_rows(ds, code, source):
+    pt = pd.read_csv(ds.data_dir / "registers" / "published_totals.csv", dtype=str, keep_default_na=False)
+    return pt[(pt["region_code"] == code) & pt["source"].str.startswith(source + ":")
+              & ~pt["measure"].str.contains("indicatoren")]
+
+
+def test_gm0995_summary_carries_the_published_totals_as_published(ds):
+    s = A.activities_summary(A.load_register(ds, "GM0995"))
+    expected = published_rows(ds, "GM0995", "seed000")
+    assert len(expected) and s.published["measure"].tolist() == expected["measure"].tolist()
+    assert s.published["value"].tolist() == expected["value"].astype(float).tolist()
+    assert (s.published["kind"] == "published").all()
+    assert not s.published["measure"].str.startswith("ivp2023").any()  # seed 001 is another plan
+    text = A.summary_text(s)
+    get = dict(zip(expected["measure"], expected["value"].astype(int)))
+    printed = dict(zip(expected["measure"], expected["printed"]))
+    assert "gepubliceerd" in text
+    assert f"{fmt.number(get['ivp2018_activiteiten_totaal'])} activiteiten" in text
+    assert (f"{fmt.number(get['ivp2018_activiteiten_oranje'])} oranje en "
+            f"{fmt.number(get['ivp2018_activiteiten_rood'])} rood") in text
+    assert printed["ivp2018_pct_op_koers"].lower() + " op koers" in text.lower()
+    # the rows differ from the stated total, and the text says so instead of padding
+    assert s.n_activities != get["ivp2018_activiteiten_totaal"]
+    assert f"{fmt.number(s.n_activities)} rijen" in text
+
+
+def test_gm0171_has_no_published_totals(ds):
+    assert published_rows(ds, "GM0171", "seed003").empty
+    assert A.activities_summary(A.load_register(ds, "GM0171")).published.empty
+
+
+def test_approx_share_reproduces_the_documents_wording(ds):
+    get = dict(zip(*published_rows(ds, "GM0995", "seed000")[["measure", "printed"]].T.values))
+    val = {k: int(v) for k, v in zip(*published_rows(ds, "GM0995", "seed000")[["measure", "value"]].T.values)}
+    on_course = val["ivp2018_activiteiten_totaal"] - val["ivp2018_activiteiten_oranje"] - val["ivp2018_activiteiten_rood"]
+    assert A.approx_share(100 * on_course / val["ivp2018_activiteiten_totaal"]) == get["ivp2018_pct_op_koers"].lower()
+    assert A.approx_share(87) == "bijna 90%" and A.approx_share(85) == "85%" and A.approx_share(None) == fmt.NA
+
+
+def test_summary_text_for_a_judged_register(new_raw):
+    s = A.activities_summary(A.read_register(NEW))
+    text = A.summary_text(s)
+    colours = [colour_of(r["Status"]) for r in new_raw]
+    assert f"Van de {fmt.number(len(colours))} beoordeelde activiteiten ligt" in text
+    assert f"{A.approx_share(100 * colours.count('groen') / len(colours))} op koers" in text
+    assert f"{fmt.number(colours.count('rood'))} rood" in text
+    assert "gepubliceerd" not in text
+
+
+# --------------------------------------------------------------------------- comparison
+
+def test_compare_two_dates(old_raw, new_raw):
+    cmp = A.compare(A.read_register(OLD), A.read_register(NEW))
+    old = {r["Omschrijving activiteit"].replace("  ", " "): colour_of(r["Kleur"]) for r in old_raw}
+    new = {r["Activiteit"]: colour_of(r["Status"]) for r in new_raw}
+    got = cmp.set_index("activity")
+    assert set(got.index) == set(old) | set(new)
+    for a in set(old) & set(new):  # matched even where the theme was renamed
+        assert (got.loc[a, "status_old"], got.loc[a, "status_new"]) == (old[a], new[a]) or (
+            old[a] is None and pd.isna(got.loc[a, "status_old"]))
+        if old[a] and new[a] and old[a] != new[a]:
+            assert got.loc[a, "move"] == f"{old[a]} → {new[a]}"
+            assert got.loc[a, "direction"] == ("beter" if A.COLOURS.index(new[a]) < A.COLOURS.index(old[a])
+                                               else "slechter")
+    assert set(got.index[got["direction"] == "nieuw"]) == set(new) - set(old)
+    assert set(got.index[got["direction"] == "vervallen"]) == set(old) - set(new)
+    assert (got["direction"] == "onbekend").sum() == sum(old[a] is None for a in set(old) & set(new))
+    m = A.moves(cmp)
+    assert m.to_numpy().sum() == len(cmp)
+    assert m.loc["oranje", "groen"] == sum(old.get(a) == "oranje" and new[a] == "groen" for a in new)
+
+
+def test_comparison_text(old_raw, new_raw):
+    cmp = A.compare(A.read_register(OLD), A.read_register(NEW))
+    text = A.comparison_text(cmp)
+    assert text.startswith("Tussen 30 juni 2020 en 31 december 2020:")
+    n_better = int((cmp["direction"] == "beter").sum())
+    assert n_better and f"{fmt.number(n_better)} activiteiten verbeterd" in text
+    assert "van oranje naar groen" in text
+
+
+# --------------------------------------------------------------------------- finding registers, the table, the CLI
+
+def test_register_path_picks_dated_versions(tmp_path):
+    folder = tmp_path / "registers"
+    folder.mkdir()
+    for name in ("GM0001_activities_2019-12-31.csv", "GM0001_activities_2020-06-30.csv"):
+        (folder / name).write_text("x", encoding="utf-8")
+    assert A.register_path(tmp_path, "GM0001").name.endswith("2020-06-30.csv")
+    assert A.register_path(tmp_path, "GM0001", year=2019).name.endswith("2019-12-31.csv")
+    with pytest.raises(LookupError, match="GM0001_activities.csv"):
+        A.register_path(tmp_path, "GM0001", year=2018)
+    (folder / "GM0001_activities.xlsx").write_text("x", encoding="utf-8")
+    assert A.register_path(tmp_path, "GM0001").name == "GM0001_activities.xlsx"
+
+
+def test_missing_register_raises_lookup_error_naming_the_file(ds):
+    with pytest.raises(LookupError, match="GM0034_activities.csv"):
+        A.activities_table(ds, "GM0034")
+
+
+def test_activities_table_reads_back(ds, tmp_path):
+    table = A.activities_table(ds, "GM0171")
+    table.to_csv(tmp_path / "GM0171_activities.csv", index=False)
+    back = A.read_register(tmp_path / "GM0171_activities.csv")
+    pd.testing.assert_frame_equal(back[A.REGISTER_COLUMNS].drop(columns="planned"),
+                                  A.load_register(ds, "GM0171")[A.REGISTER_COLUMNS].drop(columns="planned"))
+
+
+@pytest.mark.parametrize("code", ["GM0995", "GM0171"])
+def test_cli_table_activities(capsys, ds, code):
+    assert main(["table", "activities", code, "--csv", "-"]) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
+    f = pd.read_csv(ds.data_dir / "registers" / f"{code}_activities.csv", dtype=str, keep_default_na=False)
+    assert list(out.columns[:5]) == ["theme", "activity", "planned", "status", "judgement"]
+    assert len(out) == len(f)
+    for c in ("theme", "activity", "planned", "judgement", "item", "partners", "planning_year"):
+        assert out[c].tolist() == f[c].tolist()
+    assert (out["status"] == "").all()  # lost in the source: empty, never guessed
+
+
+def test_cli_table_activities_without_register(capsys):
+    assert main(["table", "activities", "GM0034", "--csv", "-"]) == 1
+    assert "GM0034_activities.csv" in capsys.readouterr().err
+
+
+def test_cli_table_activities_from_a_data_folder_with_an_xlsx(tmp_path, capsys):
+    (tmp_path / "registers").mkdir()
+    (tmp_path / "registers" / "GM0001_activities.xlsx").write_bytes(NEW_XLSX.read_bytes())
+    assert main(["table", "activities", "GM0001", "--data", str(tmp_path), "--csv", "-"]) == 0
+    out = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
+    assert out["status"].tolist() == A.read_register(NEW)["status"].tolist()
