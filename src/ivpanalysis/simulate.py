@@ -24,7 +24,8 @@ class Design:
 
     ``mean`` is the expected count per month at the series' midpoint (without the COVID dip);
     ``seasonal_amplitude`` the amplitude of a yearly sine on the log scale (0.15 ≈ ±16 %);
-    ``covid_effect`` the log-scale level shift inside ``covid`` (−0.25 ≈ −22 %), 0 for none.
+    ``covid_effect`` the log-scale level shift inside ``covid`` (−0.25 ≈ −22 %), 0 for none;
+    ``break_effect`` a log-scale level shift from July 2018 on.
     """
 
     n_months: int = 120
@@ -35,6 +36,7 @@ class Design:
     seasonal_amplitude: float = 0.15
     covid_effect: float = 0.0
     covid: tuple[str, str] = _trend.COVID_DEFAULT
+    break_effect: float = 0.0  # log-scale level shift from July 2018 (registration change)
 
     @property
     def name(self) -> str:
@@ -59,7 +61,8 @@ def expected_counts(design: Design) -> pd.Series:
               + design.seasonal_amplitude * np.sin(2 * np.pi * (idx.month.to_numpy() - 1) / 12))
     lo, hi = (pd.Period(design.covid[0], "M"), pd.Period(design.covid[1], "M"))
     in_covid = np.array([lo <= p <= hi for p in idx])
-    log_mu = log_mu + design.covid_effect * in_covid
+    after_break = np.array([p >= pd.Period(_trend.REGISTRATION_BREAK, "M") for p in idx])
+    log_mu = log_mu + design.covid_effect * in_covid + design.break_effect * after_break
     return pd.Series(np.exp(log_mu), index=idx, name="expected")
 
 

@@ -145,7 +145,10 @@ def _to_period_index(index: pd.Index, what: str = "series") -> pd.PeriodIndex:
         if len(index) < 3:
             raise DataError.at(what, "cannot tell the frequency of fewer than three dates",
                                expected="a PeriodIndex (e.g. pd.period_range('2016-01', periods=60, freq='M'))")
-        inferred = pd.infer_freq(index.sort_values())
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore")  # pandas 3 announces an offset return value
+            inferred = pd.infer_freq(index.sort_values())
+        inferred = getattr(inferred, "freqstr", inferred)
         letter = {"MS": "M", "ME": "M", "M": "M"}.get(inferred or "", None)
         if letter is None and inferred:
             letter = "Q" if inferred.startswith(("QS", "QE", "Q")) else "Y" if inferred.startswith(("YS", "YE", "AS", "A", "Y")) else None
@@ -344,6 +347,29 @@ def _profile_alpha(y, X, offset) -> float:
     return a
 
 
+def _pearson_alpha(y, X, offset) -> float:
+    """Moment estimate of NB2 α (Breslow 1984): Pearson χ² equals its degrees of freedom n − p.
+
+    Less biased than ML in short series, because it counts the degrees of freedom spent on the
+    coefficients (ML divides by n). 0 (Poisson) when even α → 0 leaves χ² below n − p.
+    """
+    df = len(y) - X.shape[1]
+
+    def excess(log_a):
+        a = float(np.exp(log_a))
+        mu = _glm(y, X, offset, a).fit().fittedvalues
+        return float(((y - mu) ** 2 / (mu + a * mu ** 2)).sum()) - df
+
+    lo, hi = np.log(ALPHA_BOUNDS[0]), np.log(ALPHA_BOUNDS[1])
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        if excess(lo) <= 0:
+            return ALPHA_BOUNDS[0]
+        if excess(hi) >= 0:
+            return ALPHA_BOUNDS[1]
+        return float(np.exp(optimize.brentq(excess, lo, hi, xtol=1e-4)))
+
+
 def _external_alpha(measure: str) -> float:
     from . import noise
 
@@ -376,7 +402,8 @@ def _period_nl(p: pd.Period) -> str:
 
 def fit_trend(series, population=None, *, covid=True, registration_break: bool = False,
               seasonal: bool = True, aggregate: str | None = "auto", family: str = "nb",
-              alpha: float | None = None, cov_type: str = "model", level: float = LEVEL,
+              alpha: float | None = None, alpha_method: str = "pearson", cov_type: str = "model",
+              level: float = LEVEL,
               region_name: str | None = None, measure_label: str | None = None,
               measure: str | None = None) -> TrendResult:
     """Fit a log-linear trend to counts and return the average % change per year with its CI.
@@ -408,6 +435,8 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
     meas = measure if measure is not None else meas
     if family not in ("nb", "poisson"):
         raise ValueError(f"family must be 'nb' or 'poisson', not {family!r}")
+    if alpha_method not in ("pearson", "ml"):
+        raise ValueError(f"alpha_method must be 'pearson' or 'ml', not {alpha_method!r}")
     if cov_type not in ("model", "hac"):
         raise ValueError(f"cov_type must be 'model' or 'hac', not {cov_type!r}")
     input_freq = freq
@@ -500,7 +529,10 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
         a, a_method = float(alpha), "fixed by the caller"
     elif df_resid >= MIN_DF_FOR_ALPHA:
         try:
-            a, a_method = _profile_alpha(y, X, offset), "maximum likelihood (profile over alpha, IRLS for the coefficients)"
+            if alpha_method == "ml":
+                a, a_method = _profile_alpha(y, X, offset), "maximum likelihood (profile over alpha, IRLS for the coefficients)"
+            else:
+                a, a_method = _pearson_alpha(y, X, offset), "moment (Pearson chi2 = n - p, Breslow 1984), IRLS for the coefficients"
         except Exception as e:  # pragma: no cover - numerical failure is reported, not raised
             return _set(_no_result("failed", observed, freq, region, label,
                                    f"Het trendmodel kon niet worden geschat ({type(e).__name__})."),
@@ -683,7 +715,7 @@ def project(trend: TrendResult, year: int, target: float | None = None, *, popul
                           summary_nl=f"Geen projectie voor {year}: er is geen trend geschat. " + trend.summary_nl)
     spec = trend._spec
     freq = spec["freq"]
-    periods = pd.period_range(pd.Period(f"{year}-01", "M").asfreq(freq, "start") if freq != "Y" else pd.Period(year, "Y"),
+    periods = pd.period_range(pd.Period(f"{year}-01", "M").asfreq(freq, "start") if freq != "Y" else pd.Period(year=year, freq="Y"),
                               periods={"M": 12, "Q": 4, "Y": 1}[freq], freq=freq)
     X = _design(periods, spec)[spec["columns"]].to_numpy()
     note = ""
