@@ -180,8 +180,12 @@ def test_lelystad_from_the_embedded_data():
         1.96 * np.sqrt(unsafe[last] / 100 * (1 - unsafe[last] / 100) / 300) * 100, rel=1e-3)
     assert r.loc[last, "verdict"] == "onbeslist"
     assert "rapportcijfer" in res.columns
+    # crime's own change is judged against year-to-year variation, not against Poisson noise alone
+    assert r.loc[last, "crime_changed"] == "no" and res.attrs["crime_alpha"] > 0
+    poisson = gap.gap_over_time(inp, crime_alpha=0.0).set_index("year")
+    assert poisson.loc[last, "crime_changed"] == "yes" and poisson.loc[last, "crime_p"] < 0.05
     text = gap.text_over_time(res)
-    assert "staat in voor" in text and "300 respondenten" in text
+    assert "staat in voor" in text and "300 respondenten" in text and "gewone schommeling" in text
     assert fmt.share(unsafe[first], 0) in text and fmt.share(unsafe[last], 0) in text
 
 
@@ -315,9 +319,25 @@ def test_interpretation_carries_the_caveats():
 
 # --- simulation --------------------------------------------------------------------------------
 
+def _by(out, method="gap_across"):
+    return out[out["method"] == method].set_index(["scenario", "what"])
+
+
+def test_naive_wls_flags_match_statsmodels_prediction_intervals():
+    sim = gap.simulate_units(40, seed=13, tau=2.5)
+    se = (sim["margin"] / gap.Z95).to_numpy()
+    X = sm.add_constant(np.log(sim["crime_per_1000"].to_numpy()))
+    fit = sm.WLS(sim["pct_unsafe"].to_numpy(), X, weights=1 / se ** 2).fit()
+    pi = fit.get_prediction(X, weights=1 / se ** 2).summary_frame(alpha=0.05)
+    y = sim["pct_unsafe"].to_numpy()
+    expected = ((y < pi["obs_ci_lower"]) | (y > pi["obs_ci_upper"])).to_numpy()
+    assert expected.any()
+    np.testing.assert_array_equal(gap.naive_wls_flags(sim), expected)
+
+
 def test_simulation_small():
     out = gap.simulation_check(reps=20, n_units=60, seed=3, gap_sds=(5.0,))
-    s = out.set_index(["scenario", "what"])["share"]
+    s = _by(out)["share"]
     assert 0.02 < s[("geen kloof", "outside")] < 0.09
     assert s[("kloof 5 sd", "recovered")] > 0.85
     assert out.attrs["simulated"]
@@ -325,19 +345,24 @@ def test_simulation_small():
 
 @pytest.mark.slow
 def test_simulation_calibration_many_units():
-    out = gap.simulation_check(reps=300, n_units=100, seed=20240601)
-    s = out.set_index(["scenario", "what"])
+    out = gap.simulation_check(reps=300, n_units=100, seed=20240601, compare_naive=True)
+    s = _by(out)
     null = s.loc[("geen kloof", "outside")]
     assert abs(null["share"] - 0.05) < 3 * null["mcse"] + 0.005
     for what in ("outside_most_precise", "outside_least_precise"):
         assert 0.03 < s.loc[("geen kloof", what), "share"] < 0.08
     assert s.loc[("kloof 4 sd", "recovered"), "share"] > 0.85
     assert s.loc[("kloof 5 sd", "recovered"), "share"] > 0.95
+    # plain 1/SE² weighting piles its flags on the most precise units
+    naive = _by(out, "naive_wls")
+    assert naive.loc[("geen kloof", "outside_most_precise"), "share"] > 0.09
+    assert naive.loc[("geen kloof", "outside_least_precise"), "share"] < 0.02
 
 
 @pytest.mark.slow
 def test_simulation_calibration_twelve_units_without_margins():
-    out = gap.simulation_check(reps=1000, n_units=12, seed=7, n_gaps=1, gap_sds=(5.0,), with_margin=False)
-    s = out.set_index(["scenario", "what"])
+    out = gap.simulation_check(reps=1000, n_units=12, seed=7, tau=1.3, margin_range=(0.5, 2.5), n_gaps=1,
+                               gap_sds=(5.0,), with_margin=False)
+    s = _by(out)
     null = s.loc[("geen kloof", "outside")]
     assert abs(null["share"] - 0.05) < 3 * null["mcse"] + 0.005

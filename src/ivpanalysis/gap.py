@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import fmt, paths, schema
+from . import fmt, noise, paths, schema
 from .errors import DataError, Problem
 
 LEVEL = 0.95
@@ -295,7 +295,8 @@ def _srs_margin(pct: np.ndarray, n: int) -> np.ndarray:
     return Z95 * np.sqrt(p * (1 - p) / n) * 100.0
 
 
-def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUMED_N) -> pd.DataFrame:
+def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUMED_N,
+                  crime_alpha: float | None = None) -> pd.DataFrame:
     """Registered crime and % feeling unsafe of one municipality, indexed to the first year (=100).
 
     ``df`` has rows with ``year``, ``crime_per_1000`` (or ``crime_count``; then the count stands in
@@ -308,6 +309,11 @@ def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUM
     ``assumed_n`` respondents (the Veiligheidsmonitor's design minimum) and ``margin_assumed`` is
     True. The verdict compares that interval with two readings: "unchanged" (0) and "in step with
     crime" (the % unsafe the crime index would give: ref × crime index / 100); see :data:`VERDICTS`.
+
+    When counts are given (``crime_count``), ``crime_p``/``crime_changed`` say whether crime's own
+    change against the reference year exceeds ordinary year-to-year variation, by the project's
+    exact conditional test (:func:`ivpanalysis.noise.verdicts`; ``crime_alpha`` its overdispersion,
+    default the pooled α of ``data/codes/overdispersion.csv``). With rates only they stay empty.
     """
     what = "gap_over_time input"
     has_rate = "crime_per_1000" in df.columns
@@ -387,6 +393,14 @@ def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUM
         else:
             verdicts.append("beweegt_tegen")
     out["verdict"] = verdicts
+    if "crime_count" in d.columns:
+        k = _numeric(d, "crime_count", what, "year").to_numpy()[order]
+        a = noise.alpha_for(None) if crime_alpha is None else crime_alpha
+        k0 = np.full(len(k), k[b])
+        out["crime_p"] = noise.p_value(k0, k, a)
+        out["crime_changed"] = noise.verdicts(k0, k, a)
+        out.loc[b, ["crime_p", "crime_changed"]] = [np.nan, ""]
+        out.attrs["crime_alpha"] = a
     out["verdict_nl"] = out["verdict"].map(VERDICTS)
     assumptions = []
     if not has_rate:
@@ -488,8 +502,9 @@ def over_time_input(data, region_code: str = paths.DEFAULT_MUNICIPALITY, *, crim
 
     Crime comes from ``data.police`` (``crime_measure``, default the total ``criminaliteit_totaal``),
     % unsafe and the rapportcijfer from ``data.survey``. When ``data.population`` holds the
-    municipality for every crime year the rate per 1.000 is computed; otherwise ``crime_count`` is
-    returned and the count stands in for the rate. Every year in either source gets a row.
+    municipality for every crime year the rate per 1.000 is computed (``crime_per_1000``);
+    otherwise only ``crime_count`` is returned and the count stands in for the rate. Every year in
+    either source gets a row.
     """
     police = data.police[data.police["region_code"] == region_code]
     survey = data.survey[data.survey["region_code"] == region_code]
@@ -513,8 +528,7 @@ def over_time_input(data, region_code: str = paths.DEFAULT_MUNICIPALITY, *, crim
         if np.all(np.isfinite(pv[np.isfinite(crime)])):
             out["crime_per_1000"] = crime / pv * 1000
             basis = "rate"
-    if basis == "count":
-        out["crime_count"] = crime
+    out["crime_count"] = crime  # kept beside a rate: the noise check on crime needs the counts
     out["pct_unsafe"] = s["value"].reindex(years).to_numpy()
     if s["margin"].notna().any():
         out["margin"] = s["margin"].reindex(years).to_numpy()
@@ -561,6 +575,7 @@ def simulate_units(n_units: int = 100, *, seed: int = 0, tau: float = 2.0, slope
 
 def simulation_check(reps: int = 200, n_units: int = 100, *, seed: int = 20240601, tau: float = 2.0,
                      n_gaps: int = 5, gap_sds: tuple[float, ...] = (3.0, 4.0, 5.0), with_margin: bool = True,
+                     margin_range: tuple[float, float] = (1.0, 6.0), compare_naive: bool = False,
                      level: float = LEVEL) -> pd.DataFrame:
     """Calibration and power of :func:`gap_across` on :func:`simulate_units` data (simulated).
 
@@ -568,48 +583,52 @@ def simulation_check(reps: int = 200, n_units: int = 100, *, seed: int = 2024060
     share of units without a planted gap outside the interval; ``outside_most_precise`` /
     ``outside_least_precise``: the same within the third of units with the smallest / largest
     margins; ``recovered``: share of planted gaps flagged with the right sign), ``share``, ``mcse``
-    (Monte Carlo standard error) and ``units`` (how many unit-runs the share is over).
+    (Monte Carlo standard error) and ``units`` (how many unit-runs the share is over), per
+    ``method``: ``gap_across``, and with ``compare_naive`` (margins needed) also ``naive_wls``
+    (:func:`naive_wls_flags` on the same simulated data).
     """
     rng = np.random.default_rng(seed)
     rows = []
 
-    def add(scenario, what, hits: np.ndarray):
+    def add(method, scenario, what, hits: np.ndarray):
         hits = np.asarray(hits, dtype=float)
         share = float(hits.mean()) if len(hits) else float("nan")
-        rows.append({"scenario": scenario, "what": what, "share": share,
+        rows.append({"method": method, "scenario": scenario, "what": what, "share": share,
                      "mcse": float(np.sqrt(share * (1 - share) / len(hits))) if len(hits) else float("nan"),
                      "units": int(len(hits))})
 
+    methods = ["gap_across"] + (["naive_wls"] if compare_naive and with_margin else [])
     for gsd in (0.0, *gap_sds):
-        out_flags, precise, imprecise, recovered = [], [], [], []
+        acc = {m: {"outside": [], "outside_most_precise": [], "outside_least_precise": [], "recovered": []}
+               for m in methods}
         for _ in range(reps):
             sim = simulate_units(n_units, seed=int(rng.integers(2 ** 31)), tau=tau, n_gaps=n_gaps if gsd else 0,
-                                 gap_sd=gsd, with_margin=with_margin)
-            margin = sim.pop("margin") if with_margin else None
+                                 gap_sd=gsd, with_margin=with_margin, margin_range=margin_range)
             planted = sim.pop("planted").to_numpy()
-            fit_in = sim.assign(margin=margin) if with_margin else sim
-            res = gap_across(fit_in, level=level)
-            flag = res["flag"].to_numpy(dtype=bool)
+            res = gap_across(sim, level=level)
+            flags = {"gap_across": res["flag"].to_numpy(dtype=bool)}
+            if "naive_wls" in methods:
+                flags["naive_wls"] = naive_wls_flags(sim, level)
+            sign = np.sign(sim["pct_unsafe"].to_numpy() - res["expected"].to_numpy())
             none = planted == 0
-            out_flags.append(flag[none])
-            if margin is not None:
-                m = margin.to_numpy()
-                lo, hi = np.quantile(m, [1 / 3, 2 / 3])
-                precise.append(flag[none & (m <= lo)])
-                imprecise.append(flag[none & (m >= hi)])
-            if gsd:
-                pl = ~none
-                recovered.append(flag[pl] & (np.sign(res["residual"].to_numpy()[pl]) == np.sign(planted[pl])))
+            for m, flag in flags.items():
+                acc[m]["outside"].append(flag[none])
+                if with_margin:
+                    mg = sim["margin"].to_numpy()
+                    lo, hi = np.quantile(mg, [1 / 3, 2 / 3])
+                    acc[m]["outside_most_precise"].append(flag[none & (mg <= lo)])
+                    acc[m]["outside_least_precise"].append(flag[none & (mg >= hi)])
+                if gsd:
+                    acc[m]["recovered"].append(flag[~none] & (sign[~none] == np.sign(planted[~none])))
         scenario = "geen kloof" if gsd == 0 else f"kloof {fmt.number(gsd, 0)} sd"
-        add(scenario, "outside", np.concatenate(out_flags))
-        if precise:
-            add(scenario, "outside_most_precise", np.concatenate(precise))
-            add(scenario, "outside_least_precise", np.concatenate(imprecise))
-        if gsd:
-            add(scenario, "recovered", np.concatenate(recovered))
+        for m in methods:
+            for what, parts in acc[m].items():
+                if parts:
+                    add(m, scenario, what, np.concatenate(parts))
     out = pd.DataFrame(rows)
     out.attrs.update({"reps": reps, "n_units": n_units, "seed": seed, "tau": tau, "n_gaps": n_gaps,
-                      "with_margin": with_margin, "level": level, "simulated": True})
+                      "with_margin": with_margin, "margin_range": margin_range, "level": level,
+                      "simulated": True})
     return out
 
 
@@ -668,7 +687,12 @@ def text_over_time(res: pd.DataFrame, name: str | None = None) -> str:
         dc = r["crime_index"] - 100
         verb = "daalde" if dc < 0 else ("steeg" if dc > 0 else "bleef gelijk")
         crime_txt = f"{verb} {basis}" + (f" met {fmt.pct(abs(dc), 0, sign=False)}" if dc else "")
-        sentence = (f"In {name} {crime_txt} van {b} tot {r['year']} (index {fmt.number(r['crime_index'], 0)}). "
+        noise_txt = {"yes": " Dat is meer dan de gewone schommeling van jaar tot jaar.",
+                     "no": " Dat valt binnen de gewone schommeling van jaar tot jaar.",
+                     "too_small": " De aantallen zijn te klein om dat van toeval te onderscheiden."}.get(
+            r.get("crime_changed", ""), "")
+        sentence = (f"In {name} {crime_txt} van {b} tot {r['year']} (index {fmt.number(r['crime_index'], 0)})."
+                    f"{noise_txt} "
                     f"Het aandeel inwoners dat zich wel eens onveilig voelt in de eigen buurt ging van "
                     f"{fmt.share(base['pct_unsafe'], 0)} naar {fmt.share(r['pct_unsafe'], 0)} "
                     f"(index {fmt.number(r['unsafe_index'], 0)}): een verschil van {fmt.signed(r['diff'], 1)} "
@@ -756,3 +780,24 @@ def interpretation(over_time: pd.DataFrame | None = None, across: pd.DataFrame |
               "daalde de geregistreerde criminaliteit sterker dan het onveiligheidsgevoel. Lees de cijfers met deze "
               "kanttekeningen:", caveats_text()]
     return "\n\n".join(parts)
+
+
+def naive_wls_flags(df: pd.DataFrame, level: float = LEVEL) -> np.ndarray:
+    """Flags from plain WLS with weights 1/SE² and statsmodels-style prediction intervals (for comparison).
+
+    Variance of unit i taken as s²·SE²ᵢ (a common multiplicative scale s², no between-unit term),
+    interval fitted on all units. :func:`simulation_check` uses it to show why :func:`gap_across`
+    adds τ²: with real between-unit differences this flags precise (large) units far too often and
+    imprecise ones almost never. Expects complete rows with ``margin``.
+    """
+    X = np.column_stack([np.ones(len(df)), np.log(df["crime_per_1000"].to_numpy(float))])
+    y = df["pct_unsafe"].to_numpy(float)
+    w = 1.0 / (df["margin"].to_numpy(float) / Z95) ** 2
+    n, p = X.shape
+    xtwx_inv = np.linalg.inv(X.T @ (w[:, None] * X))
+    beta = xtwx_inv @ X.T @ (w * y)
+    r = y - X @ beta
+    s2 = float(w @ r ** 2 / (n - p))
+    var = s2 / w + s2 * np.einsum("ij,jk,ik->i", X, xtwx_inv, X)
+    tq = float(stats.t.ppf(0.5 + level / 2, n - p))
+    return np.abs(r) > tq * np.sqrt(var)
