@@ -1,17 +1,22 @@
+import pytest
+
 from ivpanalysis.cli import main
 
 from .conftest import FIXTURES
 
 
-def test_report_prints_police_figures(tmp_path, capsys):
-    assert main(["report", "GM0995", "--out", str(tmp_path)]) == 0
+def test_help_lists_every_command(capsys):
+    with pytest.raises(SystemExit) as e:
+        main(["--help"])
+    assert e.value.code == 0
     out = capsys.readouterr().out
-    assert "Criminaliteit totaal" in out and "4240" in out
-    assert (tmp_path / "GM0995-lelystad" / "politiecijfers.csv").exists()
+    for command in ("report", "batch", "table", "validate"):
+        assert command in out
 
 
 def test_report_rejects_bad_code(tmp_path):
     assert main(["report", "../etc", "--out", str(tmp_path)]) == 2
+    assert not any(tmp_path.iterdir())
 
 
 def test_validate_exit_codes(capsys):

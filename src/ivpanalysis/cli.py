@@ -1,4 +1,4 @@
-"""`ivpanalysis …` command line: report, table, validate."""
+"""`ivpanalysis …` command line: report, batch, table, fetch, validate."""
 from __future__ import annotations
 
 import argparse
@@ -12,39 +12,6 @@ from .embedded import load_default
 from .errors import DataError
 from .loaders import read
 from .validate import problems_in
-
-
-def police_counts(code: str) -> pd.DataFrame:
-    """Counts per category (rows, in the seed's order) and year (columns) for one municipality."""
-    ds = load_default()
-    df = ds.police[ds.police["region_code"] == code]
-    if df.empty:
-        raise SystemExit(f"no police figures for {code} in the embedded data "
-                         f"(present: {', '.join(sorted(ds.police['region_code'].unique()))})")
-    wide = df.assign(year=df["period"].map(lambda p: p.year)).pivot(index="measure", columns="year", values="value")
-    cats = ds.categories.set_index("key")
-    wide = wide.loc[[k for k in cats.index if k in wide.index]].astype("Int64")  # counts; <NA> stays missing
-    wide.insert(0, "category", cats.loc[wide.index, "label"])
-    wide.insert(1, "group", cats.loc[wide.index, "group"])
-    return wide.reset_index(drop=True)
-
-
-def cmd_report(args) -> int:
-    code = args.municipality
-    if not schema.GM_PATTERN.match(code):
-        print(f"error: {code!r} is not a municipality code (expected GM followed by four digits)", file=sys.stderr)
-        return 2
-    table = police_counts(code)
-    name = schema.municipality_name(code) or code
-    out = Path(args.out) / f"{code}-{name.lower().replace(' ', '-')}"
-    out.mkdir(parents=True, exist_ok=True)
-    tmp = out / "politiecijfers.csv.tmp"
-    table.to_csv(tmp, index=False)
-    tmp.replace(out / "politiecijfers.csv")
-    print(f"Politiecijfers {name} ({code}), geregistreerde aantallen per jaar:")
-    print(table.to_string(index=False, na_rep=""))
-    print(f"\nwritten: {out / 'politiecijfers.csv'}")
-    return 0
 
 
 def cmd_validate(args) -> int:
@@ -119,10 +86,8 @@ def cmd_table(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="ivpanalysis", description="IVP evaluation reports from public Dutch safety data")
     sub = ap.add_subparsers(dest="command", required=True)
-    r = sub.add_parser("report", help="evaluation for one municipality on the embedded data")
-    r.add_argument("municipality", nargs="?", default=paths.DEFAULT_MUNICIPALITY)
-    r.add_argument("--out", default=str(paths.REPORTS_DIR))
-    r.set_defaults(func=cmd_report)
+    from .report.cli import register as register_report
+    register_report(sub)  # report, batch
     t = sub.add_parser("table", help="one table of the evaluation as CSV/Excel (numbers unformatted)")
     t.add_argument("name", choices=sorted(TABLES))
     t.add_argument("municipality", nargs="?", default=paths.DEFAULT_MUNICIPALITY)
