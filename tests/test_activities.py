@@ -380,3 +380,29 @@ def test_cli_table_activities_from_a_data_folder_with_an_xlsx(tmp_path, capsys):
     assert main(["table", "activities", "GM0001", "--data", str(tmp_path), "--csv", "-"]) == 0
     out = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
     assert out["status"].tolist() == A.read_register(NEW)["status"].tolist()
+
+
+def test_summary_of_the_table_equals_summary_of_the_register(ds):
+    a = A.activities_summary(A.activities_table(ds, "GM0995"))
+    b = A.activities_summary(A.load_register(ds, "GM0995"))
+    assert (a.n_planned, a.n_extra, a.n_activities) == (b.n_planned, b.n_extra, b.n_activities)
+    pd.testing.assert_frame_equal(a.by_theme, b.by_theme)
+    pd.testing.assert_frame_equal(a.published, b.published)
+
+
+def test_source_column_links_published_totals_in_a_users_data_folder(tmp_path):
+    from ivpanalysis.embedded import load
+    (tmp_path / "registers").mkdir()
+    rows = list(csv.reader(io.StringIO(NEW.read_text(encoding="utf-8")), delimiter=";"))[1:]
+    with open(tmp_path / "registers" / "GM0001_activities.csv", "w", encoding="utf-8", newline="") as f:
+        csv.writer(f, delimiter=";").writerows([rows[0] + ["Bron"]] + [r + ["rapport2020"] for r in rows[1:]])
+    (tmp_path / "registers" / "published_totals.csv").write_text(
+        "region_code,measure,value,printed,source\n"
+        "GM0001,uvp2020_activiteiten_totaal,12,twaalf,rapport2020:p3\n"
+        "GM0001,uvp2019_activiteiten_totaal,30,30,rapport2019:p1\n", encoding="utf-8")
+    reg = A.load_register(load(tmp_path), "GM0001")
+    assert reg.attrs["source"] == "rapport2020" and reg["judgement"].tolist() == A.read_register(NEW)["judgement"].tolist()
+    s = A.activities_summary(reg)
+    assert s.published["measure"].tolist() == ["uvp2020_activiteiten_totaal"]
+    assert s.published_value("activiteiten_totaal") == 12
+    assert "gepubliceerd" in A.summary_text(s)
