@@ -122,6 +122,24 @@ def test_section_headings_give_the_theme():
     assert reg["planned"].isna().all()  # the file does not say: missing, not 'yes'
 
 
+def test_workbook_heading_merged_across_the_table_is_a_heading(tmp_path):
+    wb = openpyxl.Workbook()
+    ws = wb.active
+    ws.append(["Activiteit", "Kleur", "Oordeel"])
+    ws.append(["Prioriteit 1: Jeugd"])
+    ws.merge_cells("A2:C2")
+    ws.append(["Groepsscan", "groen", None])
+    ws.append(["Voorlichting", "oranje", "Scholen dicht"])
+    ws["A5"] = "Prioriteit 2: Ondermijning"
+    ws.merge_cells("A5:C5")
+    ws.append(["Bibob", "rood", "Stil"])
+    wb.save(tmp_path / "r.xlsx")
+    reg = A.read_register(tmp_path / "r.xlsx")
+    assert reg["activity"].tolist() == [ws.cell(r, 1).value for r in (3, 4, 6)]
+    assert reg["theme"].tolist() == [ws["A2"].value] * 2 + [ws["A5"].value]
+    assert reg["line"].tolist() == [3, 4, 6]
+
+
 def test_colour_words_accepted(tmp_path):
     words = ["Groen", "GREEN", "groen (op koers)", "G", "\U0001f7e2", "oranje", "Orange", "geel", "Amber",
              "Oranje - knelpunten", "\U0001f7e0", "rood", "Red", "R", "\U0001f534", "", "-", "n.v.t.", "onbekend"]
@@ -177,6 +195,8 @@ def test_duplicate_activity_names_both_rows():
     ("Thema;Activiteit;Status;Oordeel\nT;;groen;tekst zonder activiteit\n", "missing activity"),
     ("Thema;Activiteit;Gepland\nT;Iets;misschien\n", "unknown value in the planned column"),
     ("Naam;Adres\nPiet;Dorpsstraat 1\n", "no header row with an activity column"),
+    ("Thema;Activiteit;Status\n\n", "no activities below the header"),
+    ("Activiteit;Status\nIets;groen\n", "missing theme (no theme column)"),
 ])
 def test_other_bad_input(tmp_path, text, message):
     (tmp_path / "r.csv").write_text(text, encoding="utf-8")

@@ -250,6 +250,7 @@ class _Record:
     line: int
     cells: list[str]
     fills: list = field(default_factory=list)  # Excel cells (for fill colours); empty for CSV
+    spans: set = field(default_factory=set)  # columns where a cell merged across columns starts
 
 
 def _csv_records(path: Path) -> tuple[list[_Record], str | None]:
@@ -273,16 +274,19 @@ def _xlsx_records(path: Path, sheet: str | None) -> tuple[list[_Record], str | N
     sheets = [wb[sheet]] if sheet is not None else wb.worksheets
     first = None
     for ws in sheets:
-        merged = {}
+        merged = {}  # a merged cell counts down its first column (a theme merged over a block);
+        spans: dict[int, set] = {}  # across columns it is one cell (a heading over the table's width)
         for rng in ws.merged_cells.ranges:
             top = ws.cell(rng.min_row, rng.min_col)
-            for r in range(rng.min_row, rng.max_row + 1):
-                for c in range(rng.min_col, rng.max_col + 1):
-                    merged[(r, c)] = top
+            for r in range(rng.min_row + 1, rng.max_row + 1):
+                merged[(r, rng.min_col)] = top
+            if rng.max_col > rng.min_col:
+                spans.setdefault(rng.min_row, set()).add(rng.min_col - 1)
         records = []
         for row in ws.iter_rows():
             cells = [merged.get((c.row, c.column), c) for c in row]
-            records.append(_Record(row[0].row if row else 0, [_cell_text(c.value) for c in cells], cells))
+            line = row[0].row if row else 0
+            records.append(_Record(line, [_cell_text(c.value) for c in cells], cells, spans.get(line, set())))
         if first is None:
             first = (records, ws.title)
         if any(_is_header(r.cells) for r in records[:30]):
@@ -344,14 +348,16 @@ def read_register(path: str | Path, *, as_of: str | dt.date | None = None, sheet
     conditional formatting or given as theme colours cannot be read: type the word.
 
     **Rows.** Cell texts are stripped and runs of spaces/tabs become one space (line breaks inside
-    a cell stay). Empty rows are skipped. A row with only one filled cell and no activity is a section
-    heading (as in 'Prioriteit 1: Sociale kwaliteit'): it is the theme of the rows below it that
-    have no theme of their own. In a workbook a merged cell counts for every row it spans.
+    a cell stay). Empty rows are skipped. A row with only one filled cell and no activity (or, in a
+    workbook, one cell merged across columns) is a section heading (as in
+    'Prioriteit 1: Sociale kwaliteit'): it is the theme of the rows below it that
+    have no theme of their own. In a workbook a merged cell counts for every row it spans (a theme
+    merged down a block); merged across columns it is one cell (a heading over the table's width).
 
     **Validation** (all problems together, each naming file, line and column, raised as
     :class:`~ivpanalysis.errors.DataError`): unknown colour, missing theme, missing activity,
     duplicate activity (same theme, item and activity text, ignoring case and spacing), unknown
-    planned/extra value, no header.
+    planned/extra value, more cells than header columns, no header, no activities.
 
     ``attrs``: ``file``, ``format`` (csv/xlsx), ``sheet``, ``date`` (``as_of``, else a date
     YYYY-MM-DD or YYYYMMDD in the file name, else None), ``ignored_columns``, ``source``.
@@ -399,10 +405,11 @@ def read_register(path: str | Path, *, as_of: str | dt.date | None = None, sheet
                                     expected="one cell per header column (a separator inside a text needs quotes)"))
             continue
         get = {f: cells[j] for f, j in col_of.items()}
+        only = [j for j, c in enumerate(cells) if c]
+        if len(only) == 1 and (not get.get("activity") or only[0] in rec.spans):
+            heading = filled[0]  # a section heading: one filled cell outside the activity column,
+            continue  # or (workbooks) one cell merged across columns
         if not get.get("activity"):
-            if len(filled) == 1:
-                heading = filled[0]
-                continue
             problems.append(Problem(name, "missing activity", rec.line, label["activity"],
                                     expected="the activity's description (or only one filled cell for a section heading)"))
             continue
@@ -410,7 +417,8 @@ def read_register(path: str | Path, *, as_of: str | dt.date | None = None, sheet
         row["line"] = rec.line
         row["theme"] = row["theme"] or heading
         if not row["theme"]:
-            problems.append(Problem(name, "missing theme", rec.line, label.get("theme", "theme"),
+            problems.append(Problem(name, "missing theme" if "theme" in label else "missing theme (no theme column)",
+                                    rec.line, label.get("theme"),
                                     expected="a theme on every row (or a section heading row above)"))
         # status: the word, else (workbooks) the cell's fill
         status = None
@@ -449,6 +457,9 @@ def read_register(path: str | Path, *, as_of: str | dt.date | None = None, sheet
         else:
             seen[key] = rec.line
         rows.append(row)
+    if not rows and not problems:
+        problems.append(Problem(name, "no activities below the header", records[header_at].line,
+                                expected="one row per activity"))
     if problems:
         raise DataError(problems)
 
