@@ -23,14 +23,17 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .. import categories as cat_mod
-from .. import embedded, fmt, noise, paths, schema
+from .. import embedded, fmt, gap, gap_plot, noise, paths, police, schema
 
 #: what to say when a section's data is missing: (what is missing, how to get it)
 MISSING = {
     "police": ("Voor {name} staan geen politiecijfers in de gegevensmap",
                "download CBS-tabel 47018NED (geregistreerde misdrijven per gemeente, per jaar) van "
                "StatLine of haal hem op met ivpanalysis fetch, en zet het bestand in de gegevensmap"),
+    "survey": ("Voor {name} staan geen cijfers over het onveiligheidsgevoel in de gegevensmap, dus de kloof "
+               "tussen criminaliteit en gevoel is niet te bepalen",
+               "zet de uitkomsten van de Veiligheidsmonitor voor {name} (aandeel inwoners dat zich wel eens "
+               "onveilig voelt in de eigen buurt, per meetjaar) in survey.csv in de gegevensmap"),
 }
 
 STYLE = """<style>
@@ -115,24 +118,17 @@ def load_data(data_dir: str | Path | None = None) -> embedded.Dataset:
     return _load(str(folder.resolve()), _data_stamp(folder))
 
 
-def yearly_counts(data: embedded.Dataset, code: str) -> pd.DataFrame:
-    """Counts per category key (rows, in the categories' order) and year (int columns) for ``code``.
+def check_rows(data: embedded.Dataset, code: str) -> None:
+    """ValueError when the police figures hold a category and period twice for ``code``.
 
-    Annual rows only (monthly series are summed by the police table, not here); empty when the
-    municipality has none.
+    Which of two rows is right cannot be decided here; the report refuses rather than pick one.
     """
     df = data.police[data.police["region_code"] == code]
-    df = df[[schema.freq_of(p) == "Y" for p in df["period"]]] if len(df) else df
-    if df.empty:
-        return pd.DataFrame()
     dup = df.duplicated(["measure", "period"], keep=False)
     if dup.any():
         first = df[dup].iloc[0]
         raise ValueError(f"police figures for {code} hold {int(dup.sum())} duplicate rows "
-                         f"(e.g. {first['measure']} {first['period']}); each category and year must occur once")
-    wide = df.assign(year=[p.year for p in df["period"]]).pivot(index="measure", columns="year", values="value")
-    order = [k for k in data.categories.sort_values("order", key=lambda s: s.astype(int))["key"] if k in wide.index]
-    return wide.loc[order + [k for k in wide.index if k not in order]].sort_index(axis=1)
+                         f"(e.g. {first['measure']} {first['period']}); each category and period must occur once")
 
 
 def context(municipality: str, data_dir: str | Path | None = None, year: int | None = None,
@@ -147,7 +143,8 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
     name = municipality_name(code, data)
     if name is None:
         raise LookupError(f"{code} is not a municipality in the CBS code list nor in {data.data_dir}")
-    counts = yearly_counts(data, code)
+    check_rows(data, code)
+    counts = police.annual_counts(data.police, code)
     years = [int(y) for y in counts.columns if counts[y].notna().any()] if not counts.empty else []
     if year is None:
         year = max(years) if years else None
@@ -200,28 +197,11 @@ def _wrap(body: str) -> HTML:
     return HTML(f'<div class="ivp-report">{body}</div>')
 
 
-def _label(ctx: Context, key: str) -> str:
-    cats = ctx.data.categories.set_index("key")
-    return cats.at[key, "label"] if key in cats.index else key
-
-
-def _alpha(ctx: Context, key: str) -> float:
-    try:
-        codes = cat_mod.codes_of(key, ctx.data.categories)
-    except LookupError:
-        codes = []
-    return noise.alpha_for(codes[0] if len(codes) == 1 else None)
-
-
 def _count(ctx: Context, key: str, year: int | None) -> float:
     c = ctx.counts
     if year is None or c.empty or key not in c.index or year not in c.columns:
         return math.nan
     return float(c.at[key, year])
-
-
-def _change(k1: float, k2: float) -> float:
-    return math.nan if pd.isna(k1) or pd.isna(k2) or k1 == 0 else 100.0 * (k2 - k1) / k1
 
 
 # --- sections ------------------------------------------------------------------------------------
@@ -242,41 +222,40 @@ def report_title(code: str, name: str) -> str:
 TOTAL = "criminaliteit_totaal"
 
 
-def summary_sentences(ctx: Context) -> list[str]:
-    """Key sentences computed from the figures (Dutch, unescaped)."""
-    if ctx.counts.empty or ctx.year is None:
+def police_figures(ctx: Context) -> pd.DataFrame:
+    """:func:`ivpanalysis.police.police_table` for the report's municipality and year (empty without counts)."""
+    if ctx.year is None:
+        return pd.DataFrame()
+    return police.police_table(ctx.data, ctx.code, year=ctx.year, region=ctx.region)
+
+
+def summary_sentences(ctx: Context, table: pd.DataFrame | None = None) -> list[str]:
+    """Key sentences computed from the police table (Dutch, unescaped)."""
+    table = police_figures(ctx) if table is None else table
+    if table.empty:
         return [missing("police", ctx)]
     y, prev, ref = ctx.year, ctx.year - 1, ctx.reference_year
     out = []
-    k2, k1 = _count(ctx, TOTAL, y), _count(ctx, TOTAL, prev)
-    if not pd.isna(k2):
-        s = f"In {y} registreerde de politie {fmt.number(k2)} misdrijven in {ctx.name}"
-        if not pd.isna(k1):
-            verdict = noise.change_test(k1, k2, _alpha(ctx, TOTAL)).verdict
-            ch = _change(k1, k2)
-            s += f", {fmt.pct(ch)} ten opzichte van {prev} ({fmt.number(k1)})"
+    if TOTAL in table.index and not pd.isna(table.at[TOTAL, str(y)]):
+        r = table.loc[TOTAL]
+        s = f"In {y} registreerde de politie {fmt.number(r[str(y)])} misdrijven in {ctx.name}"
+        if r["change_source"] == "computed":
+            s += f", {fmt.pct(r['change_pct'])} ten opzichte van {prev} ({fmt.number(r[str(prev)])})"
             s += {"yes": "; dat is meer dan de gewone schommeling van jaar tot jaar",
-                  "no": "; dat valt binnen de gewone schommeling van jaar tot jaar"}.get(verdict, "")
+                  "no": "; dat valt binnen de gewone schommeling van jaar tot jaar"}.get(r["significant"], "")
         out.append(s + ".")
         kr = _count(ctx, TOTAL, ref)
-        if ref is not None and ref < prev and not pd.isna(kr):
-            out.append(f"Ten opzichte van {ref} ({fmt.number(kr)}) is dat {fmt.pct(_change(kr, k2))}.")
-    rises, falls = [], []
-    for key in ctx.counts.index:
-        if key == TOTAL:
-            continue
-        a, b = _count(ctx, key, prev), _count(ctx, key, y)
-        if pd.isna(a) or pd.isna(b) or a == 0:
-            continue
-        if noise.change_test(a, b, _alpha(ctx, key)).verdict == "yes":
-            (rises if b > a else falls).append((_change(a, b), _label(ctx, key)))
-    if falls:
-        falls.sort()
-        out.append(f"Meer dan toeval gedaald in {y}: " + ", ".join(f"{lab} ({fmt.pct(c)})" for c, lab in falls) + ".")
-    if rises:
-        rises.sort(reverse=True)
-        out.append(f"Meer dan toeval gestegen in {y}: " + ", ".join(f"{lab} ({fmt.pct(c)})" for c, lab in rises) + ".")
-    if not rises and not falls:
+        if ref is not None and ref < prev and not pd.isna(kr) and kr:
+            out.append(f"Ten opzichte van {ref} ({fmt.number(kr)}) is dat "
+                       f"{fmt.pct(police.pct_change(kr, r[str(y)]))}.")
+    sig = table[(table.index != TOTAL) & (table["significant"] == "yes") & (table["change_source"] == "computed")]
+    falls = sig[sig["change_pct"] < 0].sort_values("change_pct")
+    rises = sig[sig["change_pct"] > 0].sort_values("change_pct", ascending=False)
+    for part, verb in ((falls, "gedaald"), (rises, "gestegen")):
+        if len(part):
+            out.append(f"Meer dan toeval {verb} in {y}: "
+                       + ", ".join(f"{c} ({fmt.pct(v)})" for c, v in zip(part["category"], part["change_pct"])) + ".")
+    if sig.empty:
         out.append(f"Geen enkele categorie veranderde in {y} meer dan de gewone schommeling van jaar tot jaar.")
     return out
 
@@ -287,34 +266,21 @@ def summary(ctx: Context) -> HTML:
     return _wrap(f"<ul>{items}</ul>")
 
 
-def police_counts_table(ctx: Context) -> pd.DataFrame:
-    """Registered counts per category and year, formatted for readers (Dutch numbers, labels)."""
-    if ctx.counts.empty:
-        return pd.DataFrame()
-    cats = ctx.data.categories.set_index("key")
-    years = [y for y in ctx.counts.columns if ctx.counts[y].notna().any()]
-    rows = []
-    for key in ctx.counts.index:
-        label = cats.at[key, "label"] if key in cats.index else key
-        group = cats.at[key, "group"] if key in cats.index else ""
-        row = {"groep": group, "Categorie": label}
-        row.update({str(y): fmt.number(ctx.counts.at[key, y]) for y in years})
-        if len(years) >= 2:
-            row[f"{years[-2]}–{years[-1]}"] = fmt.pct(_change(ctx.counts.at[key, years[-2]], ctx.counts.at[key, years[-1]]))
-        rows.append(row)
-    return pd.DataFrame(rows)
-
-
 def police_section(ctx: Context) -> HTML:
-    """The politiecijfers table, or the missing-data sentence."""
-    table = police_counts_table(ctx)
+    """The politiecijfers table (:func:`ivpanalysis.police.police_display`), or the missing-data sentence."""
+    table = police_figures(ctx)
     if table.empty:
         return notice("police", ctx)
-    numeric = {c for c in table.columns if c not in ("groep", "Categorie")}
-    sources = ", ".join(sorted(set(ctx.data.police.loc[ctx.data.police["region_code"] == ctx.code, "source"])))
-    note = (f"<p>Geregistreerde aantallen per jaar; de laatste kolom is de verandering ten opzichte van het jaar "
-            f"ervoor (– waar een aantal ontbreekt of 0 is). Bron: {esc(sources)}.</p>")
-    return _wrap(html_table(table, numeric, group_col="groep") + note)
+    shown = police.police_display(table)
+    numeric = {c for c in shown.columns if c not in ("Categorie", "Groep", "Legenda", "Meer dan toeval?")}
+    notes = [f"Geregistreerde misdrijven en meldingen; veranderingen ten opzichte van het jaar ervoor. Legenda: "
+             f"daling bij {fmt.pct(-police.LEGEND_THRESHOLD)} of meer, stijging bij {fmt.pct(police.LEGEND_THRESHOLD)} "
+             f"of meer, anders stabiel. 'Meer dan toeval?' zegt of een verandering groter is dan de gewone "
+             f"schommeling van jaar tot jaar (zie Verantwoording)."]
+    if police.published_note(table):
+        notes.append(police.published_note(table))
+    notes.append("Bron: " + ", ".join(table.attrs.get("sources", [])) + ".")
+    return _wrap(html_table(shown, numeric, group_col="Groep") + "".join(f"<p>{esc(n)}</p>" for n in notes))
 
 
 def figure_html(fig: Figure, alt: str) -> HTML:
@@ -343,6 +309,43 @@ def yearly_chart(ctx: Context) -> HTML:
     fig.tight_layout()
     alt = title + ": " + ", ".join(f"{int(y)}: {fmt.number(v)}" for y, v in s.items())
     return figure_html(fig, alt)
+
+
+def markdown_html(text: str) -> str:
+    """Escaped HTML of the library's Dutch markdown: ``### `` headings, ``- `` lists, ``**bold**``, paragraphs."""
+    blocks = []
+    for block in re.split(r"\n\s*\n", text.strip()):
+        lines = block.splitlines()
+        if all(line.startswith("- ") for line in lines):
+            items = "".join(f"<li>{_inline(line[2:])}</li>" for line in lines)
+            blocks.append(f"<ul>{items}</ul>")
+        elif block.startswith("### "):
+            blocks.append(f"<h3>{_inline(block[4:])}</h3>")
+        else:
+            blocks.append(f"<p>{_inline(' '.join(lines))}</p>")
+    return "".join(blocks)
+
+
+def _inline(text: str) -> str:
+    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", esc(text))
+
+
+def _has_gap_data(ctx: Context) -> bool:
+    survey = ctx.data.survey[ctx.data.survey["region_code"] == ctx.code]
+    return (survey["measure"].isin(gap.UNSAFE_MEASURES).any()
+            and not ctx.counts.empty and TOTAL in ctx.counts.index)
+
+
+def gap_section(ctx: Context) -> HTML:
+    """Veiligheidsgevoel and the gap with crime over time (:mod:`ivpanalysis.gap`), or the missing sentence."""
+    if not _has_gap_data(ctx):
+        return notice("survey", ctx)
+    res = gap.gap_over_time(gap.over_time_input(ctx.data, ctx.code, crime_measure=TOTAL))
+    fig = gap_plot.over_time_chart(res, ctx.name)
+    alt = (f"Geregistreerde misdrijven en aandeel inwoners dat zich onveilig voelt in {ctx.name}, "
+           f"als index ten opzichte van {res.attrs['base_year']}")
+    body = figure_html(fig, alt).data + markdown_html(gap.interpretation(over_time=res, name=ctx.name))
+    return HTML(body)
 
 
 # --- verantwoording --------------------------------------------------------------------------------
