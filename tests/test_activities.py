@@ -426,3 +426,43 @@ def test_source_column_links_published_totals_in_a_users_data_folder(tmp_path):
     assert s.published["measure"].tolist() == ["uvp2020_activiteiten_totaal"]
     assert s.published_value("activiteiten_totaal") == 12
     assert "gepubliceerd" in A.summary_text(s)
+
+
+# --------------------------------------------------------------------------- reader-facing tables and text
+
+def test_theme_table_is_the_summary_formatted(new_raw):
+    s = A.activities_summary(A.read_register(NEW))
+    t = A.theme_table(s)
+    assert t["Thema"].tolist() == s.by_theme["theme"].tolist() + ["Totaal"]
+    total = t.iloc[-1]
+    assert total["Activiteiten"] == fmt.number(len(new_raw))
+    for c in A.COLOURS:
+        assert total[c.capitalize()] == fmt.number(sum(colour_of(r["Status"]) == c for r in new_raw))
+    assert t["Op koers"].tolist() == [fmt.share(x) for x in [*s.by_theme["share_groen"], s.overall.loc["groen", "share"]]]
+
+
+def test_theme_table_prints_unknown_counts_as_missing(ds):
+    t = A.theme_table(A.activities_summary(A.load_register(ds, "GM0171")))
+    assert (t[["Groen", "Oranje", "Rood", "Op koers"]] == fmt.NA).all().all()
+    assert (t["Kleur onbekend"] == t["Activiteiten"]).all()
+
+
+def test_interpretation_lists_red_orange_and_extra(new_raw):
+    s = A.activities_summary(A.read_register(NEW))
+    md = A.interpretation(s, "Voorbeeld")
+    assert md.startswith("### Uitvoering van de activiteiten in Voorbeeld") and A.summary_text(s) in md
+    for r in new_raw:
+        c = colour_of(r["Status"])
+        if c in ("rood", "oranje") or r["Gepland"] == "nee":
+            assert f"- {r['Activiteit']} ({r['Prioriteit']})" in md
+    for block in md.split("\n\n"):  # list blocks are pure lists (one line per item), as markdown_html expects
+        lines = block.splitlines()
+        assert all(line.startswith("- ") for line in lines) or len(lines) == 1
+    assert A.attention_table(s)["Activiteit"].tolist() == s.attention["activity"].tolist()
+
+
+def test_interpretation_of_gm0995_lists_the_extra_activities_and_no_colours(ds):
+    f = pd.read_csv(ds.data_dir / "registers" / "GM0995_activities.csv", dtype=str, keep_default_na=False)
+    md = A.interpretation(A.activities_summary(A.load_register(ds, "GM0995")))
+    assert md.count("\n- ") == (f["planned"] == "no").sum()
+    assert "**Rood**" not in md and "**Oranje**" not in md

@@ -6,7 +6,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ivpanalysis import activities as A
-from ivpanalysis.activities_plot import PALETTE, legend_label, theme_bars
+from ivpanalysis.activities_plot import PALETTE, alt_text, legend_label, theme_bars
 from ivpanalysis.embedded import load_default
 
 from .conftest import FIXTURES
@@ -64,3 +64,20 @@ def test_embedded_register_without_colours_is_grey_and_says_so():
     assert len(widths) == f["theme"].nunique()
     assert {t: w for t, (_, w) in widths.items()} == {textwrap.fill(t, 45): n for t, n in per_theme.items()}
     assert "niet in de bron" in fig.axes[0].get_title(loc="left")
+
+
+def test_alt_text_gives_the_drawn_counts():
+    s = A.activities_summary(A.read_register(OLD))
+    text = alt_text(s, "Voorbeeld")
+    assert text.startswith("Activiteiten per thema naar stoplichtkleur, Voorbeeld.")
+    for r in s.by_theme.itertuples(index=False):
+        d = r._asdict()
+        expected = [f"{d[c]} {c}" for c in A.COLOURS if d[c]] + ([f"{d[A.UNKNOWN]} zonder kleur"] if d[A.UNKNOWN] else [])
+        assert f"{r.theme}: {', '.join(expected)}" in text
+
+
+def test_alt_text_without_colours():
+    ds = load_default()
+    s = A.activities_summary(A.load_register(ds, "GM0171"))
+    text = alt_text(s)
+    assert " groen" not in text and text.count("zonder kleur") == len(s.by_theme)

@@ -837,3 +837,53 @@ def comparison_text(comparison: pd.DataFrame) -> str:
         if n:
             parts.append(f"{fmt.number(n)} {word}")
     return f"{when}: " + ", ".join(parts[:-1]) + (" en " if len(parts) > 1 else "") + parts[-1] + "."
+
+
+# --------------------------------------------------------------------------- tables and text for the report
+
+def theme_table(s: ActivitiesSummary) -> pd.DataFrame:
+    """Per theme and in total, formatted for readers (Dutch headers; numbers via :mod:`ivpanalysis.fmt`).
+
+    Columns: Thema, Activiteiten, Groen, Oranje, Rood, Kleur onbekend, Op koers (share groen of the
+    activities with a colour). Counts that are not known print as ``–``.
+    """
+    bt = s.by_theme
+    total = {"theme": "Totaal", "activities": s.n_activities, UNKNOWN: s.overall.loc[UNKNOWN, "count"],
+             **{c: s.overall.loc[c, "count"] for c in COLOURS}, "share_groen": s.overall.loc["groen", "share"]}
+    rows = [*bt.to_dict("records"), total]
+    return pd.DataFrame({
+        "Thema": [r["theme"] for r in rows],
+        "Activiteiten": [fmt.number(r["activities"]) for r in rows],
+        **{c.capitalize(): [fmt.number(r[c]) for r in rows] for c in COLOURS},
+        "Kleur onbekend": [fmt.number(r[UNKNOWN]) for r in rows],
+        "Op koers": [fmt.share(r["share_groen"]) for r in rows],
+    })
+
+
+def attention_table(s: ActivitiesSummary) -> pd.DataFrame:
+    """The red, then orange activities with their judgement, with Dutch headers (empty when none)."""
+    a = s.attention
+    return pd.DataFrame({"Thema": a["theme"], "Activiteit": a["activity"], "Kleur": a["status"],
+                         "Oordeel": a["judgement"].map(lambda j: "" if j is None or pd.isna(j) else j)})
+
+
+def _one_line(text) -> str:
+    return "" if text is None or pd.isna(text) else re.sub(r"\s+", " ", str(text)).strip()
+
+
+def interpretation(s: ActivitiesSummary, name: str | None = None) -> str:
+    """The report section's Dutch text as light markdown (``### `` heading, paragraphs, ``- `` lists,
+    ``**bold**``): the summary, the red and orange activities with their judgement, the extra ones."""
+    title = "### Uitvoering van de activiteiten" + (f" in {name}" if name else "")
+    blocks = [title, summary_text(s)]
+    for colour, heading in (("rood", "Rood"), ("oranje", "Oranje")):
+        sub = s.attention[s.attention["status"] == colour]
+        if len(sub):
+            blocks.append(f"**{heading}** ({COLOUR_MEANING[colour]}):")
+            blocks.append("\n".join(
+                f"- {_one_line(r.activity)} ({_one_line(r.theme)})"
+                + (f": {_one_line(r.judgement)}" if _one_line(r.judgement) else "") for r in sub.itertuples()))
+    if len(s.extra):
+        blocks.append("**Extra uitgevoerd** (niet in het plan):")
+        blocks.append("\n".join(f"- {_one_line(r.activity)} ({_one_line(r.theme)})" for r in s.extra.itertuples()))
+    return "\n\n".join(blocks)

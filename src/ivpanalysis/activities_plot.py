@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import textwrap
 
+import pandas as pd
+
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
@@ -57,3 +59,16 @@ def theme_bars(summary: ActivitiesSummary, title: str | None = None, wrap: int =
         sub += f" (stand {dutch_date(summary.date)})"
     ax.set_title(f"{heading}\n{sub}", loc="left", fontsize=10)
     return fig
+
+
+def alt_text(summary: ActivitiesSummary, name: str | None = None) -> str:
+    """Dutch alt text for :func:`theme_bars`: the counts per theme in words."""
+    head = "Activiteiten per thema naar stoplichtkleur" + (f", {name}" if name else "")
+    parts = []
+    for r in summary.by_theme.itertuples(index=False):
+        d = r._asdict()
+        counts = [f"{fmt.number(d[c])} {c}" for c in COLOURS if not pd.isna(d[c]) and d[c] > 0]
+        if d[UNKNOWN]:
+            counts.append(f"{fmt.number(d[UNKNOWN])} zonder kleur")
+        parts.append(f"{r.theme}: {', '.join(counts)}")
+    return f"{head}. " + "; ".join(parts) + "."
