@@ -300,10 +300,12 @@ def test_gm0171_has_no_published_totals(ds):
 
 
 def test_approx_share_reproduces_the_documents_wording(ds):
-    get = dict(zip(*published_rows(ds, "GM0995", "seed000")[["measure", "printed"]].T.values))
-    val = {k: int(v) for k, v in zip(*published_rows(ds, "GM0995", "seed000")[["measure", "value"]].T.values)}
-    on_course = val["ivp2018_activiteiten_totaal"] - val["ivp2018_activiteiten_oranje"] - val["ivp2018_activiteiten_rood"]
-    assert A.approx_share(100 * on_course / val["ivp2018_activiteiten_totaal"]) == get["ivp2018_pct_op_koers"].lower()
+    rows = published_rows(ds, "GM0995", "seed000")
+    printed = dict(zip(rows["measure"], rows["printed"]))
+    val = dict(zip(rows["measure"], rows["value"].astype(int)))
+    total = val["ivp2018_activiteiten_totaal"]
+    on_course = total - val["ivp2018_activiteiten_oranje"] - val["ivp2018_activiteiten_rood"]
+    assert A.approx_share(100 * on_course / total) == printed["ivp2018_pct_op_koers"].lower()
     assert A.approx_share(87) == "bijna 90%" and A.approx_share(85) == "85%" and A.approx_share(None) == fmt.NA
 
 
@@ -421,7 +423,8 @@ def test_source_column_links_published_totals_in_a_users_data_folder(tmp_path):
         "GM0001,uvp2020_activiteiten_totaal,12,twaalf,rapport2020:p3\n"
         "GM0001,uvp2019_activiteiten_totaal,30,30,rapport2019:p1\n", encoding="utf-8")
     reg = A.load_register(load(tmp_path), "GM0001")
-    assert reg.attrs["source"] == "rapport2020" and reg["judgement"].tolist() == A.read_register(NEW)["judgement"].tolist()
+    assert reg.attrs["source"] == "rapport2020"
+    assert reg["judgement"].tolist() == A.read_register(NEW)["judgement"].tolist()
     s = A.activities_summary(reg)
     assert s.published["measure"].tolist() == ["uvp2020_activiteiten_totaal"]
     assert s.published_value("activiteiten_totaal") == 12
@@ -438,7 +441,8 @@ def test_theme_table_is_the_summary_formatted(new_raw):
     assert total["Activiteiten"] == fmt.number(len(new_raw))
     for c in A.COLOURS:
         assert total[c.capitalize()] == fmt.number(sum(colour_of(r["Status"]) == c for r in new_raw))
-    assert t["Op koers"].tolist() == [fmt.share(x) for x in [*s.by_theme["share_groen"], s.overall.loc["groen", "share"]]]
+    shares = [*s.by_theme["share_groen"], s.overall.loc["groen", "share"]]
+    assert t["Op koers"].tolist() == [fmt.share(x) for x in shares]
 
 
 def test_theme_table_prints_unknown_counts_as_missing(ds):
@@ -466,3 +470,12 @@ def test_interpretation_of_gm0995_lists_the_extra_activities_and_no_colours(ds):
     md = A.interpretation(A.activities_summary(A.load_register(ds, "GM0995")))
     assert md.count("\n- ") == (f["planned"] == "no").sum()
     assert "**Rood**" not in md and "**Oranje**" not in md
+
+
+@pytest.mark.parametrize("encoding", ["cp1252", "utf-8-sig"])
+def test_excel_saved_csv_encodings(tmp_path, encoding):
+    """Excel's 'CSV (puntkomma)' is Windows-1252; 'CSV UTF-8' starts with a BOM."""
+    p = tmp_path / NEW.name
+    assert not NEW.read_text(encoding="utf-8").isascii()  # the fixture has accents ('cafés')
+    p.write_bytes(NEW.read_text(encoding="utf-8").replace("\n", "\r\n").encode(encoding))
+    pd.testing.assert_frame_equal(A.read_register(p), A.read_register(NEW), check_like=False)

@@ -72,7 +72,8 @@ def test_alt_text_gives_the_drawn_counts():
     assert text.startswith("Activiteiten per thema naar stoplichtkleur, Voorbeeld.")
     for r in s.by_theme.itertuples(index=False):
         d = r._asdict()
-        expected = [f"{d[c]} {c}" for c in A.COLOURS if d[c]] + ([f"{d[A.UNKNOWN]} zonder kleur"] if d[A.UNKNOWN] else [])
+        expected = [f"{d[c]} {c}" for c in A.COLOURS if d[c]]
+        expected += [f"{d[A.UNKNOWN]} zonder kleur"] if d[A.UNKNOWN] else []
         assert f"{r.theme}: {', '.join(expected)}" in text
 
 

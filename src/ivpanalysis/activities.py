@@ -411,7 +411,7 @@ def read_register(path: str | Path, *, as_of: str | dt.date | None = None, sheet
             continue  # or (workbooks) one cell merged across columns
         if not get.get("activity"):
             problems.append(Problem(name, "missing activity", rec.line, label["activity"],
-                                    expected="the activity's description (or only one filled cell for a section heading)"))
+                                    expected="the activity's description (or one filled cell for a section heading)"))
             continue
         row = {f: (get.get(f) or None) for f in _TEXT_FIELDS}
         row["line"] = rec.line
@@ -587,7 +587,7 @@ class ActivitiesSummary:
 
     n_activities: int
     n_judged: int
-    overall: pd.DataFrame  # index groen/oranje/rood/onbekend; columns count (Int64), share (% of judged; NaN for onbekend)
+    overall: pd.DataFrame  # index groen/oranje/rood/onbekend; count (Int64), share (% of judged; NaN for onbekend)
     by_theme: pd.DataFrame  # theme, activities, groen, oranje, rood, onbekend, share_groen, share_oranje, share_rood
     n_planned: int | None
     n_extra: int | None
