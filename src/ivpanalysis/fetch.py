@@ -1,0 +1,621 @@
+"""``ivpanalysis fetch``: CBS/politie tables → a data folder that :func:`ivpanalysis.embedded.load` reads.
+
+Two ways in, one folder out:
+
+* :func:`fetch` downloads with ``cbsodata`` (police tables from the ``dataderden.cbs.nl`` catalog,
+  CBS tables from ``opendata.cbs.nl``): registered crime per gemeente (47013NED monthly and
+  yearly, 47018NED yearly, 47022NED monthly) for the chosen municipalities plus the police units
+  (``RE`` codes), population (37230ned or 70072ned) and any further table named by id;
+* :func:`snapshot_from_file` builds the same folder from files already downloaded (anything
+  :func:`ivpanalysis.read` reads, including the per-gemeente counts JSON).
+
+The folder holds ``police_figures.parquet`` (counts re-keyed to the report's categories with
+:func:`ivpanalysis.categories.to_categories`), ``population.parquet`` (measure ``inwoners``),
+``survey.parquet`` / ``extra/<table>.parquet`` for tables given that role, and
+``provenance.json`` (per table: id, title, catalog URL, retrieved date, period range, the
+periods that are voorlopig, row counts). It is written in a temporary folder beside the target
+and renamed into place at the end, so a failed fetch never leaves half a folder and keeps the
+previous good one.
+
+Downloads go through a *transport* (:class:`CbsodataTransport` by default); tests pass one that
+replays responses built from real CBS values. Whatever goes wrong ends in one
+:class:`~ivpanalysis.errors.FetchError` sentence (offline, unknown table, no rows).
+"""
+from __future__ import annotations
+
+import csv
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import sys
+import tempfile
+import uuid
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Iterable, Protocol
+
+import pandas as pd
+
+from . import __version__ as _version
+from . import categories, schema
+from .errors import DataError, FetchError
+from .loaders import read
+from .loaders import counts_json
+from .loaders._common import read_text
+
+__all__ = ["fetch", "snapshot_from_file", "add_arguments", "run_cli", "CbsodataTransport", "Transport",
+           "TableNotFound", "police_frame", "population_frame", "DEFAULT_TABLES", "KNOWN_TABLES"]
+
+DATADERDEN = "dataderden.cbs.nl"
+OPENDATA = "opendata.cbs.nl"
+ROLES = ("police", "population", "survey", "extra")
+PROVENANCE = "provenance.json"
+CREATED_BY = "ivpanalysis fetch"
+
+
+@dataclass(frozen=True)
+class TableSpec:
+    """What to do with one table: its role in the data folder and where it lives."""
+
+    table_id: str
+    role: str
+    catalog: str | None = None  # None: look in opendata.cbs.nl, then dataderden.cbs.nl
+    topics: tuple[str, ...] = ()  # population: topic keys to take, in order of preference
+
+
+#: tables the project knows; any other id can be fetched too (role ``extra`` unless given)
+KNOWN_TABLES = {
+    "47013NED": TableSpec("47013NED", "police", DATADERDEN),  # monthly + yearly per gemeente, RE, PV, NL
+    "47018NED": TableSpec("47018NED", "police", DATADERDEN),  # yearly per gemeente, wijk, buurt
+    "47022NED": TableSpec("47022NED", "police", DATADERDEN),  # monthly per gemeente, wijk, buurt
+    "37230ned": TableSpec("37230ned", "population", OPENDATA, ("BevolkingAanHetBeginVanDePeriode",)),
+    "70072ned": TableSpec("70072ned", "population", OPENDATA, ("TotaleBevolking",)),
+}
+DEFAULT_TABLES = ("47013NED", "37230ned")
+
+#: population topics (OData key or StatLine label, compared without case, spaces or '_'):
+#: years to add to the period so the value is the population on 1 January, and the label
+POPULATION_TOPICS = {
+    "bevolkingaanhetbeginvandeperiode": (0, "Inwoners op 1 januari"),
+    "totalebevolking": (0, "Inwoners op 1 januari"),
+    "bevolkingop1januari": (0, "Inwoners op 1 januari"),
+    # the end of year Y is 1 January of Y+1 (CBS's own definition of both)
+    "bevolkingaanheteindevandeperiode": (1, "Inwoners op 1 januari (bevolking aan het einde van het jaar ervoor)"),
+    "inwoners": (0, None),  # already in our vocabulary (counts JSON); keeps its own label
+}
+POLICE_TOPIC = "GeregistreerdeMisdrijven"
+
+
+class TableNotFound(FetchError):
+    """The catalog does not know the table (HTTP 404)."""
+
+
+# --- transport ---------------------------------------------------------------------------------
+
+class Transport(Protocol):
+    """How :func:`fetch` talks to CBS: the two calls of ``cbsodata`` it needs.
+
+    ``meta`` returns one metadata resource (``TableInfos``, ``DataProperties``, a code list such
+    as ``SoortMisdrijf``); ``download`` returns what ``cbsodata.download_data`` returns: a dict of
+    resource name → rows, holding ``TypedDataSet`` or ``UntypedDataSet`` filtered by the OData
+    ``filters`` and ``select``. Both raise :class:`TableNotFound` or :class:`FetchError`.
+    """
+
+    def meta(self, table_id: str, name: str, catalog: str) -> list[dict]: ...
+
+    def download(self, table_id: str, catalog: str, filters: str | None = None,
+                 select: list[str] | None = None) -> dict[str, list[dict]]: ...
+
+
+class CbsodataTransport:
+    """The real transport: ``cbsodata`` over HTTPS, its errors turned into one-sentence FetchErrors.
+
+    ``session`` (optional) is a factory for the ``requests.Session`` cbsodata uses (it creates one
+    per request and offers no other hook); it is swapped in only for the duration of a call.
+    """
+
+    def __init__(self, timeout: float = 120, session=None):
+        self.timeout = timeout
+        self.session = session
+
+    @contextmanager
+    def _session(self):
+        if self.session is None:
+            yield
+            return
+        import cbsodata.cbsodata3 as c3
+        old = c3.Session
+        c3.Session = self.session
+        try:
+            yield
+        finally:
+            c3.Session = old
+
+    def _call(self, fn, table_id: str, catalog: str):
+        import requests
+        try:
+            with self._session():
+                return fn()
+        except requests.HTTPError as e:
+            resp = e.response if e.response is not None else getattr(e.__cause__, "response", None)
+            code = getattr(resp, "status_code", None)
+            if code in (400, 404):
+                raise TableNotFound(f"Table {table_id} does not exist in the catalog {catalog}.") from None
+            raise FetchError(f"{catalog} answered HTTP {code} when asked for table {table_id}; try again later.") from None
+        except (requests.ConnectionError, requests.Timeout):
+            raise FetchError(f"Cannot reach {catalog} (no internet connection?), so table {table_id} "
+                             f"was not downloaded; use --from-file with files downloaded elsewhere.") from None
+        except (ValueError, KeyError, TypeError) as e:
+            raise FetchError(f"{catalog} gave an unexpected answer for table {table_id} ({type(e).__name__}).") from None
+
+    def meta(self, table_id: str, name: str, catalog: str) -> list[dict]:
+        import cbsodata
+        return self._call(lambda: cbsodata.get_meta(table_id, name, catalog_url=catalog, timeout=self.timeout),
+                          table_id, catalog)
+
+    def download(self, table_id: str, catalog: str, filters: str | None = None,
+                 select: list[str] | None = None) -> dict[str, list[dict]]:
+        import cbsodata
+        return self._call(lambda: cbsodata.download_data(table_id, filters=filters, select=select,
+                                                         catalog_url=catalog, timeout=self.timeout),
+                          table_id, catalog)
+
+
+def table_url(table_id: str, catalog: str) -> str:
+    """The OData address cbsodata downloads a table from (cbsodata 1.3 uses the bulk feed)."""
+    return f"https://{catalog}/ODataFeed/odata/{table_id}"
+
+
+# --- tidy frames by role -----------------------------------------------------------------------
+
+def _norm(text: str) -> str:
+    return re.sub(r"[^a-z0-9]", "", re.sub(r"_\d+$", "", str(text)).lower())
+
+
+def police_frame(tidy: pd.DataFrame) -> pd.DataFrame | None:
+    """Registered crime keyed by SoortMisdrijf code → counts per category (None if none apply).
+
+    Tables with several topics (47013NED also has Aangiften, Internetaangiften) keep the
+    registered-crime topic only, so a category never mixes topics.
+    """
+    codes = {c for k in categories.table()["key"] for c in categories.codes_of(k)}
+    df = tidy[tidy["measure"].astype(str).str.strip().isin(codes)]
+    if df.empty:
+        return None
+    topics = set(df["topic"])
+    if len(topics) > 1:
+        df = df[_mapped(df["topic"], _norm) == _norm(POLICE_TOPIC)]
+        if df.empty:
+            return None
+    out = categories.to_categories(df)
+    out = out[[c for c in out.columns if c in schema.TIDY_COLUMNS]]
+    return out if len(out) else None
+
+
+def population_frame(tidy: pd.DataFrame) -> pd.DataFrame | None:
+    """Yearly population rows → measure ``inwoners``: the population on 1 January of the period.
+
+    End-of-year figures move to the next year (end of 2024 = 1 January 2025); where both give a
+    value for the same region and year, the begin-of-period figure is kept. None if the frame
+    holds no population topic.
+    """
+    key = _mapped(tidy["measure"], _norm)
+    hit = key.isin(POPULATION_TOPICS) & _mapped(tidy["period"], lambda p: isinstance(p, pd.Period) and schema.freq_of(p) == "Y")
+    if not hit.any():
+        return None
+    df = tidy[hit].copy()
+    shift = key[hit].map(lambda k: POPULATION_TOPICS[k][0])
+    label = key[hit].map(lambda k: POPULATION_TOPICS[k][1])
+    df["period"] = [p + int(s) for p, s in zip(df["period"], shift)]
+    df["measure_label"] = label.where(label.notna(), df["measure_label"])
+    df["measure"] = counts_json.POPULATION_MEASURE
+    df["unit"] = "aantal"
+    df["_order"] = shift.values
+    df = df.sort_values("_order", kind="stable")
+    df = df[~df.assign(period=_mapped(df["period"], str)).duplicated(["region_code", "period"])]
+    df = df.drop(columns="_order").sort_values(["region_code", "period"], kind="stable")
+    return schema.finish_tidy(df[[c for c in df.columns if c in schema.TIDY_COLUMNS]], **tidy.attrs)
+
+
+def _by_role(role: str, tidy: pd.DataFrame) -> pd.DataFrame | None:
+    if role == "police":
+        return police_frame(tidy)
+    if role == "population":
+        return population_frame(tidy)
+    return tidy[[c for c in tidy.columns if c in schema.TIDY_COLUMNS]]
+
+
+# --- provenance helpers ------------------------------------------------------------------------
+
+def _period_summary(df: pd.DataFrame) -> dict:
+    if df.empty:
+        return {"first": None, "last": None, "frequencies": {}}
+    counts = df["period"].value_counts()
+    freqs: dict[str, int] = {}
+    for p, n in counts.items():
+        freqs[schema.freq_of(p)] = freqs.get(schema.freq_of(p), 0) + int(n)
+    uniq = list(counts.index)
+    return {"first": schema.format_period(min(uniq, key=lambda p: p.start_time)),
+            "last": schema.format_period(max(uniq, key=lambda p: p.end_time)),
+            "frequencies": dict(sorted(freqs.items()))}
+
+
+def _voorlopig(df: pd.DataFrame) -> list[str]:
+    sub = df.loc[df["status"] == "voorlopig", "period"].drop_duplicates()
+    return sorted({schema.format_period(p) for p in sub}, key=lambda s: (len(s), s))
+
+
+def _mapped(s: pd.Series, fn) -> pd.Series:
+    """``s.map(fn)`` computed once per distinct value."""
+    return s.map({v: fn(v) for v in s.drop_duplicates()})
+
+
+def _table_record(table_id: str, role: str, tidy: pd.DataFrame, **more) -> dict:
+    catalog = more.pop("catalog", None) or (KNOWN_TABLES[table_id].catalog if table_id in KNOWN_TABLES else None)
+    rec = {"table_id": table_id, "role": role, "title": more.pop("title", ""), "catalog": catalog,
+           "url": table_url(table_id, catalog) if catalog else None}
+    rec.update(more)
+    rec["periods"] = _period_summary(tidy)
+    rec["voorlopig"] = _voorlopig(tidy)
+    rec["regions"] = int(tidy["region_code"].nunique())
+    return rec
+
+
+# --- the data folder ---------------------------------------------------------------------------
+
+def _is_snapshot(folder: Path) -> bool:
+    p = folder / PROVENANCE
+    if not p.exists():
+        return False
+    try:
+        return json.loads(p.read_text(encoding="utf-8")).get("created_by", "").startswith(CREATED_BY)
+    except (ValueError, AttributeError):
+        return False
+
+
+def _check_target(out: Path) -> None:
+    if out.exists() and (not out.is_dir() or (any(out.iterdir()) and not _is_snapshot(out))):
+        raise FetchError(f"{out} exists and is not a data folder written by ivpanalysis fetch, "
+                         f"so it is left alone; choose another --out.")
+
+
+@contextmanager
+def _atomic_folder(out: Path):
+    """Yield a staging folder beside ``out``; on success it replaces ``out`` in one rename."""
+    out = Path(out)
+    _check_target(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    stage = Path(tempfile.mkdtemp(prefix=f".{out.name}.partial-", dir=out.parent))
+    stage.chmod(0o755)  # mkdtemp makes it private; the data folder is an ordinary folder
+    try:
+        yield stage
+    except BaseException:
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    old = None
+    try:
+        if out.exists():
+            old = out.parent / f".{out.name}.old-{uuid.uuid4().hex[:8]}"
+            out.rename(old)
+        stage.rename(out)
+    except BaseException:
+        if old is not None and not out.exists():
+            old.rename(out)
+        shutil.rmtree(stage, ignore_errors=True)
+        raise
+    if old is not None:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def _combine(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame | None:
+    """Concatenate one role's frames; where tables overlap, the first table given wins.
+
+    Each table's record gets ``rows.written`` and ``rows.dropped_as_overlap``.
+    """
+    if not parts:
+        return None
+    seen: set[tuple] = set()
+    kept = []
+    for rec, df in parts:
+        keys = list(zip(df["region_code"], _mapped(df["period"], str), df["measure"]))
+        dup = pd.Series([k in seen for k in keys], index=df.index, dtype=bool)
+        seen.update(keys)
+        rec.setdefault("rows", {})["dropped_as_overlap"] = int(dup.sum())
+        rec["rows"]["written"] = int((~dup).sum())
+        kept.append(df[~dup])
+    return pd.concat(kept, ignore_index=True)
+
+
+def _write_parquet(df: pd.DataFrame, path: Path) -> dict:
+    out = df[schema.TIDY_COLUMNS].copy()
+    out["period"] = _mapped(out["period"], schema.format_period)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    out.to_parquet(path, index=False)
+    return {"rows": int(len(out)), "regions": int(out["region_code"].nunique()),
+            "measures": sorted(out["measure"].unique().tolist())}
+
+
+def _write_folder(stage: Path, records: list[dict], frames: list[tuple[str, str, dict, pd.DataFrame]], meta: dict) -> None:
+    files = {}
+    by_role: dict[str, list] = {}
+    for role, name, rec, df in frames:  # one file per role; each further (extra) table its own file
+        by_role.setdefault((role, name if role == "extra" else ""), []).append((rec, df))
+    for (role, name), parts in by_role.items():
+        df = _combine(parts)
+        target = {"police": "police_figures.parquet", "population": "population.parquet",
+                  "survey": "survey.parquet"}.get(role, f"extra/{name}.parquet")
+        files[target] = _write_parquet(df, stage / target)
+    prov = {"created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
+            "created_by": f"{CREATED_BY} (ivpanalysis {_version})", **meta, "tables": records, "files": files}
+    (stage / PROVENANCE).write_text(json.dumps(prov, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+
+
+# --- fetch -------------------------------------------------------------------------------------
+
+def _regions(code_or_all) -> list[str] | None:
+    """Region codes to fetch (None = all municipalities); names are looked up in the code list."""
+    if isinstance(code_or_all, str):
+        code_or_all = [code_or_all]
+    items = [str(c).strip() for c in code_or_all]
+    if any(c.lower() in ("all", "--all") for c in items):
+        return None
+    if not items:
+        raise FetchError("Name at least one municipality (code such as GM0995, or name) or ask for all of them.")
+    codes = []
+    for c in items:
+        code = c.upper() if re.match(r"^(GM|RE|PV|NL|LD)\d{2,4}$", c, re.I) else schema.code_for_name(c)
+        if not code or (code.startswith("GM") and not schema.GM_PATTERN.match(code)):
+            raise FetchError(f"{c!r} is not a municipality code (GM followed by four digits) or a name in the CBS code list.")
+        codes.append(code)
+    return codes
+
+
+def _spec(item: str | TableSpec) -> TableSpec:
+    if isinstance(item, TableSpec):
+        return item
+    tid, _, role = str(item).strip().partition(":")
+    known = next((s for k, s in KNOWN_TABLES.items() if k.lower() == tid.lower()), None)
+    if role and role not in ROLES:
+        raise FetchError(f"Unknown role {role!r} for table {tid}; use one of {', '.join(ROLES)}.")
+    if not re.match(r"^[0-9]{5}[A-Za-z]{3}$", tid):
+        raise FetchError(f"{tid!r} is not a CBS table id (five digits and three letters, such as 47013NED).")
+    if known:
+        return TableSpec(known.table_id, role or known.role, known.catalog, known.topics)
+    return TableSpec(tid, role or "extra")
+
+
+def _find_catalog(spec: TableSpec, transport: Transport) -> tuple[str, list[dict]]:
+    for catalog in ([spec.catalog] if spec.catalog else [OPENDATA, DATADERDEN]):
+        try:
+            return catalog, transport.meta(spec.table_id, "TableInfos", catalog)
+        except TableNotFound:
+            continue
+    where = spec.catalog or f"{OPENDATA} or {DATADERDEN}"
+    raise FetchError(f"Table {spec.table_id} does not exist in the CBS catalog {where}.")
+
+
+def _or(terms: list[str]) -> str:
+    return "(" + " or ".join(terms) + ")"
+
+
+def _plan(spec: TableSpec, props: list[dict], regions: list[str] | None, transport: Transport,
+          catalog: str) -> tuple[str | None, list[str] | None, str | None]:
+    """(OData filter, select, region dimension) for one table."""
+    keys = {p.get("Key"): p for p in props if p.get("Key")}
+    region_dim = next((k for k, p in keys.items() if p.get("Type") in ("GeoDimension", "GeoDetail")), None) \
+        or next((k for k in ("RegioS", "WijkenEnBuurten", "Gemeenten") if k in keys), None)
+    topics = [k for k, p in keys.items() if p.get("Type") == "Topic"]
+    groups, select = [], None
+    if region_dim:
+        prefixes = ["GM"] if regions is None else list(regions)
+        if spec.role == "police" and not any(p.startswith("RE") for p in prefixes):
+            prefixes.append("RE")  # every police unit: the code lists do not say which unit a gemeente is in
+        groups.append(_or([f"startswith({region_dim},'{p}')" for p in prefixes]))
+    if spec.role == "police":
+        topic = next((t for t in topics if _norm(t) == _norm(POLICE_TOPIC)), None)
+        crime_dim = "SoortMisdrijf" if "SoortMisdrijf" in keys else None
+        if topic is None or crime_dim is None:
+            raise FetchError(f"Table {spec.table_id} has no {POLICE_TOPIC} topic by SoortMisdrijf, "
+                             f"so it cannot give police counts.")
+        wanted = {c for k in categories.table()["key"] for c in categories.codes_of(k)}
+        exact = [r["Key"] for r in transport.meta(spec.table_id, crime_dim, catalog) if str(r.get("Key", "")).strip() in wanted]
+        if exact:
+            groups.append(_or([f"{crime_dim} eq '{k}'" for k in exact]))
+        select = [crime_dim] + ([region_dim] if region_dim else []) + ["Perioden", topic]
+    elif spec.role == "population":
+        topic = next((t for want in spec.topics for t in topics if _norm(t) == _norm(want)), None) \
+            or next((t for t in topics if _norm(t) in POPULATION_TOPICS), None)
+        if topic is None:
+            raise FetchError(f"Table {spec.table_id} has no population topic "
+                             f"({', '.join(sorted(POPULATION_TOPICS))}), so it cannot give inhabitants.")
+        groups.append("(substringof('JJ',Perioden))")
+        select = ([region_dim] if region_dim else []) + ["Perioden", topic]
+    return (" and ".join(groups) or None), select, region_dim
+
+
+def _write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) -> None:
+    cols = columns or list(dict.fromkeys(k for r in rows for k in r))
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        w = csv.writer(fh, quoting=csv.QUOTE_NONNUMERIC)
+        w.writerow(cols)
+        for r in rows:
+            w.writerow(["" if r.get(c) is None else r.get(c) for c in cols])
+
+
+def _download(spec: TableSpec, regions: list[str] | None, transport: Transport, raw: Path,
+              today: str) -> tuple[dict, pd.DataFrame]:
+    catalog, infos = _find_catalog(spec, transport)
+    props = transport.meta(spec.table_id, "DataProperties", catalog)
+    filters, select, region_dim = _plan(spec, props, regions, transport, catalog)
+    data = transport.download(spec.table_id, catalog, filters=filters, select=select)
+    rows = data.get("TypedDataSet") if data.get("TypedDataSet") is not None else data.get("UntypedDataSet")
+    if rows is None:
+        raise FetchError(f"{catalog} sent no data set for table {spec.table_id}.")
+    if regions is not None and region_dim:
+        rows = [r for r in rows if str(r.get(region_dim, "")).strip().startswith(tuple(regions) + (("RE",) if spec.role == "police" else ()))]
+    if not rows:
+        which = "all municipalities" if regions is None else ", ".join(regions)
+        raise FetchError(f"Table {spec.table_id} has no rows for {which}.")
+    raw.mkdir(parents=True, exist_ok=True)
+    columns = [c for c in (select or []) if any(c in r for r in rows[:1])] or None
+    _write_csv(raw / "data.csv", rows, columns)
+    _write_csv(raw / "DataProperties.csv", data.get("DataProperties") or props)
+    _write_csv(raw / "TableInfos.csv", data.get("TableInfos") or infos)
+    periods = data.get("Perioden") or transport.meta(spec.table_id, "Perioden", catalog)
+    _write_csv(raw / "Perioden.csv", periods)
+    try:
+        tidy = read(raw / "data.csv")
+    except DataError as e:
+        raise FetchError(f"Table {spec.table_id} from {catalog} could not be read: {e.problems[0]}.") from None
+    tidy = tidy.assign(retrieved=today, source=spec.table_id,
+                       status=tidy["status"].map(lambda s: "voorlopig" if "voorlopig" in s else s))
+    info = (infos or [{}])[0]
+    rec = _table_record(spec.table_id, spec.role, tidy, title=str(info.get("Title", "")).strip(), catalog=catalog,
+                        modified=info.get("Modified"), retrieved=today, filter=filters, select=select,
+                        rows={"downloaded": len(rows), "tidy": int(len(tidy))})
+    return rec, tidy
+
+
+def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: str | Path = "snapshot",
+          transport: Transport | None = None, *, keep_raw: bool = False, today: str | None = None) -> Path:
+    """Download ``tables`` for municipalities into the data folder ``out``; returns its path.
+
+    ``code_or_all``: a code (``GM0995``), a name (``Lelystad``), a list of them, or ``"all"``.
+    ``tables``: table ids, optionally ``ID:role`` (role police, population, survey or extra).
+    Police tables also bring every police unit (``RE01``…``RE10``, ``RE99``) where they have
+    them. ``keep_raw`` keeps the downloaded rows as cbsodata-style CSV files under ``raw/``.
+    Raises :class:`FetchError` (one sentence) when anything cannot be downloaded; ``out`` is
+    then untouched.
+    """
+    regions = _regions(code_or_all)
+    specs = [_spec(t) for t in tables]
+    if not specs:
+        raise FetchError("Name at least one table to fetch.")
+    transport = transport or CbsodataTransport()
+    today = today or dt.date.today().isoformat()
+    out = Path(out)
+    with _atomic_folder(out) as stage:
+        records, frames = [], []
+        for spec in specs:
+            rec, tidy = _download(spec, regions, transport, stage / "raw" / spec.table_id, today)
+            frame = _by_role(spec.role, tidy)
+            if frame is None or frame.empty:
+                raise FetchError(f"Table {spec.table_id} gave no {spec.role} figures that the report can use.")
+            rec["rows"]["role"] = int(len(frame))
+            records.append(rec)
+            frames.append((spec.role, spec.table_id, rec, frame))
+        _write_folder(stage, records, frames, {"regions": "all" if regions is None else regions})
+        if not keep_raw:
+            shutil.rmtree(stage / "raw", ignore_errors=True)
+    return out
+
+
+# --- from files --------------------------------------------------------------------------------
+
+def _file_facts(path: Path) -> dict:
+    st = path.stat()
+    return {"file": str(path.resolve()), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
+            "file_modified": dt.datetime.fromtimestamp(st.st_mtime).astimezone().isoformat(timespec="seconds")}
+
+
+def _frames_of_file(path: Path) -> list[tuple[str, str, pd.DataFrame]]:
+    """(role, table id, tidy frame) for each table a downloaded file holds."""
+    tf = read_text(path)
+    if counts_json.sniff(tf):
+        both = counts_json.load_both(tf)
+        return [("police", counts_json.COUNTS_SOURCE, both.counts),
+                ("population", counts_json.POPULATION_SOURCE, both.population)]
+    df = read(path)
+    table_id = df.attrs.get("table_id") or ""
+    if not table_id:
+        ids = [s for s in df["source"].unique() if re.match(r"^\d{5}[A-Za-z]{3}$", str(s))]
+        table_id = ids[0] if len(ids) == 1 else path.name
+    for role in ("police", "population"):
+        if _by_role(role, df) is not None:
+            return [(role, table_id, df)]
+    raise FetchError(f"{path.name} holds neither police counts by SoortMisdrijf code nor population figures, "
+                     f"so it cannot go into a data folder.")
+
+
+def snapshot_from_file(paths: Iterable[str | Path] | str | Path, out: str | Path) -> Path:
+    """Build the data folder :func:`fetch` writes from files downloaded earlier (or elsewhere).
+
+    Each file is read by content (:func:`ivpanalysis.read`, or the counts JSON, which gives
+    police counts and population at once). Police counts are re-keyed to categories;
+    population becomes ``inwoners``. Where files overlap, the first file given wins.
+    """
+    if isinstance(paths, (str, Path)):
+        paths = [paths]
+    paths = [Path(p) for p in paths]
+    if not paths:
+        raise FetchError("Name at least one file to build the data folder from.")
+    for p in paths:
+        if not p.is_file():
+            raise FetchError(f"{p} does not exist or is not a file.")
+    out = Path(out)
+    with _atomic_folder(out) as stage:
+        records, frames = [], []
+        for p in paths:
+            facts = _file_facts(p)
+            for role, table_id, tidy in _frames_of_file(p):
+                frame = _by_role(role, tidy)
+                if frame is None or frame.empty:
+                    raise FetchError(f"{p.name} gave no {role} figures that the report can use.")
+                rec = _table_record(table_id, role, tidy, title=str(tidy.attrs.get("title", "") or ""),
+                                    retrieved=None, format=tidy.attrs.get("format"), **facts,
+                                    rows={"tidy": int(len(tidy)), "role": int(len(frame))})
+                records.append(rec)
+                frames.append((role, table_id, rec, frame))
+        _write_folder(stage, records, frames, {"regions": "as in the files", "from_files": [str(p) for p in paths]})
+    return out
+
+
+# --- command line ------------------------------------------------------------------------------
+
+def add_arguments(parser) -> None:
+    """Arguments of ``ivpanalysis fetch`` on an argparse (sub)parser."""
+    parser.add_argument("municipalities", nargs="*", metavar="GEMEENTE",
+                        help="municipality codes (GM0995) or names (Lelystad)")
+    parser.add_argument("--all", action="store_true", help="all municipalities")
+    parser.add_argument("--tables", nargs="+", metavar="ID[:ROLE]", default=None,
+                        help=f"CBS table ids (default: {' '.join(DEFAULT_TABLES)}); add :survey or :extra to "
+                             f"store a further table, e.g. a Veiligheidsmonitor table")
+    parser.add_argument("--out", required=True, metavar="DIR", help="data folder to write (replaced only when "
+                        "it is a folder written by ivpanalysis fetch)")
+    parser.add_argument("--from-file", nargs="+", metavar="FILE", dest="from_file", default=None,
+                        help="build the folder from downloaded files instead of downloading")
+    parser.add_argument("--keep-raw", action="store_true", help="keep the downloaded rows as CSV under DIR/raw/")
+
+
+def run_cli(args, transport: Transport | None = None) -> int:
+    """Run ``ivpanalysis fetch``: 0 on success, 1 with one ``error: …`` line on stderr otherwise."""
+    try:
+        if args.from_file:
+            if args.municipalities or args.all or args.tables:
+                raise FetchError("--from-file builds the folder from the files alone; leave out municipalities, "
+                                 "--all and --tables.")
+            out = snapshot_from_file(args.from_file, args.out)
+        else:
+            if args.all and args.municipalities:
+                raise FetchError("Give municipalities or --all, not both.")
+            who = "all" if args.all else args.municipalities
+            out = fetch(who, tables=args.tables or DEFAULT_TABLES, out=args.out, transport=transport,
+                        keep_raw=args.keep_raw)
+    except FetchError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 1
+    except DataError as e:
+        more = f" (and {len(e.problems) - 1} more problems)" if len(e.problems) > 1 else ""
+        print(f"error: {e.problems[0]}{more}", file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"error: {e.strerror or e} ({e.filename})" if e.filename else f"error: {e}", file=sys.stderr)
+        return 1
+    prov = json.loads((out / PROVENANCE).read_text(encoding="utf-8"))
+    print(f"written: {out}")
+    for name, facts in prov["files"].items():
+        print(f"  {name}: {facts['rows']} rows, {facts['regions']} regions")
+    return 0

@@ -1,0 +1,479 @@
+"""``ivpanalysis fetch`` and ``snapshot_from_file``.
+
+There is no internet here: downloads go through the real ``cbsodata`` client with its HTTP
+session replaced by :class:`FakeSession`, which answers OData requests (paging, ``$filter``,
+``$select``, 404 for unknown tables) from tables built at test time out of the real files in
+``../shared/realdata`` — the 47013NED metadata export and StatLine download, the 47018NED
+metadata and per-gemeente counts, the 37230ned population file — re-expressed as OData rows.
+No value is made up: a column the real files do not give is simply absent.
+"""
+import argparse
+import csv
+import io
+import json
+import re
+from functools import lru_cache
+from pathlib import Path
+from urllib.parse import parse_qs, urlencode, urlsplit
+
+import pandas as pd
+import pytest
+import requests
+
+import ivpanalysis as iv
+from ivpanalysis import embedded, fetch as fetch_mod, paths, schema
+from ivpanalysis.errors import FetchError
+from ivpanalysis.fetch import CbsodataTransport, add_arguments, fetch, run_cli, snapshot_from_file
+from ivpanalysis.loaders._common import read_text
+
+from .conftest import FIXTURES
+
+R = paths.REALDATA_DIR
+DREYER = R / "dreyer_47018NED_gemeente_jaar" / "data.json"
+META_47013 = R / "chelsj_47013NED_meta_37230ned" / "allemisdrijven_metadata_21122025.csv"
+CSV_47013 = R / "thoolen_47013NED_statline_gemeente" / "Misdrijven_2024.csv"
+META_47018 = R / "bernasco_misdaad_concentratie" / "crime_47018NED_meta"
+POP_37230 = R / "chelsj_47013NED_meta_37230ned" / "Bevolking_Gemeenten.csv"
+POP_37230_STATLINE = R / "chelsj_47013NED_meta_37230ned" / "bevolkingeindeperiod_21122025.csv"
+TODAY = "2026-01-15"
+
+
+# --- real tables re-expressed as OData ---------------------------------------------------------
+
+def _nulls(rec: dict) -> dict:
+    """CSV exports write an absent value as ''; OData JSON has null."""
+    return {k: (None if v == "" else v) for k, v in rec.items() if k}
+
+
+def _csv_dicts(path: Path) -> list[dict]:
+    return [_nulls(r) for r in csv.DictReader(io.StringIO(read_text(path).text))]
+
+
+def _sections(path: Path) -> dict[str, list[dict]]:
+    """The sections of a StatLine metadata export, keys kept as CBS pads them."""
+    rows = list(csv.reader(io.StringIO(read_text(path).text), delimiter=";"))
+    out, name, header = {}, None, None
+    for r in rows:
+        if r and r[0].strip() and all(c == "" for c in r[1:]):
+            name, header = r[0].strip(), None
+            out[name] = []
+        elif name and any(c.strip() for c in r):
+            if header is None:
+                header = [h for h in r if h]
+            else:
+                out[name].append(_nulls(dict(zip(header, r[: len(header)]))))
+    return out
+
+
+@lru_cache(maxsize=1)
+def table_47013ned() -> dict:
+    """47013NED: the real metadata export + the real 2024 totals per region of the StatLine download."""
+    meta = _sections(META_47013)
+    key_of = {r["Key"].strip(): r["Key"] for r in meta["RegioS"]}
+    total = next(r["Key"] for r in meta["SoortMisdrijf"] if r["Key"].strip() == "0.0.0")
+    df = iv.read(CSV_47013)
+    assert set(df["period"].astype(str)) == {"2024"} and set(df["measure"]) == {"0.0.0"}
+    rows = [{"ID": i, "SoortMisdrijf": total, "RegioS": key_of[code], "Perioden": "2024JJ00",
+             "GeregistreerdeMisdrijven_1": None if pd.isna(v) else int(v)}
+            for i, (code, v) in enumerate(zip(df["region_code"], df["value"]))]
+    return {**meta, "TypedDataSet": rows}
+
+
+@lru_cache(maxsize=1)
+def table_47018ned() -> dict:
+    """47018NED: the real metadata (cbsodataR files) + the real counts per gemeente of the JSON file."""
+    d = json.loads(DREYER.read_text(encoding="utf-8"))
+    codes = _csv_dicts(META_47018 / "SoortMisdrijf.csv")
+    regions = _csv_dicts(META_47018 / "WijkenEnBuurten.csv")
+    periods = _csv_dicts(META_47018 / "Perioden.csv")
+    known = {p["Key"] for p in periods}
+    periods += [{"Key": f"{y}JJ00", "Title": str(y), "Description": None,
+                 "Status": "Voorlopig" if y in d["provisional"] else "Definitief"}
+                for y in d["years"] if f"{y}JJ00" not in known]
+    code_key = {r["Key"].strip(): r["Key"] for r in codes}
+    gm_key = {r["Key"].strip(): r["Key"] for r in regions if r["Key"].startswith("GM")}
+    rows = []
+    for code, by_gm in d["counts"].items():
+        for gm, by_year in by_gm.items():
+            for y, v in by_year.items():
+                rows.append({"ID": len(rows), "SoortMisdrijf": code_key[code], "WijkenEnBuurten": gm_key[gm],
+                             "Perioden": f"{y}JJ00", "GeregistreerdeMisdrijven_1": v})
+    return {"TableInfos": _csv_dicts(META_47018 / "TableInfos.csv"),
+            "DataProperties": _csv_dicts(META_47018 / "DataProperties.csv"),
+            "SoortMisdrijf": codes, "WijkenEnBuurten": [r for r in regions if r["Key"].startswith(("NL", "GM"))],
+            "Perioden": periods, "TypedDataSet": rows}
+
+
+def _int(cell: str) -> int | None:
+    return None if cell.strip() == "" else int(cell)  # merged-away municipalities have empty cells
+
+
+@lru_cache(maxsize=1)
+def table_37230ned() -> dict:
+    """37230ned: the real codes-layout export; title from the real StatLine download of the same table."""
+    title = next(csv.reader(io.StringIO(read_text(POP_37230_STATLINE).text), delimiter=";"))[0]
+    rows = [{"ID": int(r["ID"]), "RegioS": r["RegioS"], "Perioden": r["Perioden"],
+             "BevolkingAanHetBeginVanDePeriode_1": _int(r["BevolkingAanHetBeginVanDePeriode_1"]),
+             "BevolkingAanHetEindeVanDePeriode_15": _int(r["BevolkingAanHetEindeVanDePeriode_15"])}
+            for r in csv.DictReader(io.StringIO(read_text(POP_37230).text), delimiter=";")]
+    props = [{"Key": "RegioS", "Type": "GeoDimension", "Title": "Regio's"},
+             {"Key": "Perioden", "Type": "TimeDimension", "Title": "Perioden"},
+             {"Key": "BevolkingAanHetBeginVanDePeriode_1", "Type": "Topic", "Unit": "aantal"},
+             {"Key": "BevolkingAanHetEindeVanDePeriode_15", "Type": "Topic", "Unit": "aantal"}]
+    periods = sorted({r["Perioden"] for r in rows})
+    return {"TableInfos": [{"Identifier": "37230ned", "Title": title}], "DataProperties": props,
+            "RegioS": [{"Key": k, "Title": schema.municipality_name(k)} for k in sorted({r["RegioS"] for r in rows})],
+            # StatLine marks no annual column of this table with '*': definitief
+            "Perioden": [{"Key": p, "Title": p[:4], "Status": "Definitief"} for p in periods],
+            "TypedDataSet": rows}
+
+
+CATALOG = {("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
+           ("opendata.cbs.nl", "37230ned"): table_37230ned}
+
+
+# --- an OData server in a requests.Session ------------------------------------------------------
+
+_TERM = re.compile(r"^(?:startswith\((\w+),'([^']*)'\)|substringof\('([^']*)',(\w+)\)|(\w+) eq '([^']*)')$")
+
+
+@lru_cache(maxsize=None)
+def _predicate(filt: str | None):
+    """Compile the OData filters fetch writes, ``(t or t …) and (t or t …)``, into a row test."""
+    if not filt:
+        return lambda row: True
+    groups = filt.split(") and (")
+    compiled = []
+    for i, group in enumerate(groups):
+        assert (i > 0 or group.startswith("(")) and (i < len(groups) - 1 or group.endswith(")")), filt
+        terms = []
+        for t in group[1 if i == 0 else 0: -1 if i == len(groups) - 1 else None].split(" or "):
+            m = _TERM.match(t.strip())
+            assert m, f"fake server cannot evaluate {t!r}"
+            if m.group(1):
+                terms.append((m.group(1), lambda v, x=m.group(2): v.startswith(x)))
+            elif m.group(4):
+                terms.append((m.group(4), lambda v, x=m.group(3): x in v))
+            else:
+                terms.append((m.group(5), lambda v, x=m.group(6): v == x))
+        compiled.append(terms)
+    return lambda row: all(any(test(str(row[col])) for col, test in terms) for terms in compiled)
+
+
+class FakeCBS:
+    def __init__(self, page_size: int = 10_000):
+        self.page_size = page_size
+        self.urls: list[str] = []
+        self._answers: dict[tuple, list] = {}
+
+    def session(self):
+        server = self
+
+        class Session:
+            def send(self, prepared, **kwargs):
+                return server.answer(prepared.url)
+
+        return Session()
+
+    def answer(self, url: str) -> requests.Response:
+        self.urls.append(url)
+        u = urlsplit(url)
+        q = {k: v[0] for k, v in parse_qs(u.query).items()}
+        m = re.match(r"^/ODataFeed/odata/([^/]+)/?(\w*)$", u.path)
+        build = CATALOG.get((u.hostname, m.group(1))) if m else None
+        resp = requests.Response()
+        resp.url = url
+        if build is None:
+            resp.status_code = 404
+            resp._content = b'{"odata.error": {"message": {"value": "Resource not found"}}}'
+            return resp
+        table, resource = build(), m.group(2)
+        if resource == "":
+            value = [{"name": n, "url": f"https://{u.hostname}/ODataFeed/odata/{m.group(1)}/{n}"}
+                     for n in list(table) + ["UntypedDataSet"]]
+        elif resource in table:
+            key = (u.hostname, u.path, q.get("$filter"), q.get("$select"))
+            if key not in self._answers:  # the same query for every page
+                ok = _predicate(q.get("$filter"))
+                value = [r for r in table[resource] if ok(r)]
+                if "$select" in q:
+                    cols = q["$select"].split(",")
+                    assert all(c in value[0] for c in cols) if value else True, cols
+                    value = [{c: r[c] for c in cols} for r in value]
+                self._answers[key] = value
+            value = self._answers[key]
+        else:
+            resp.status_code = 404
+            resp._content = b"{}"
+            return resp
+        skip = int(q.get("$skip", 0))
+        body = {"odata.metadata": "fake", "value": value[skip: skip + self.page_size]}
+        if skip + self.page_size < len(value):
+            nq = dict(q, **{"$skip": str(skip + self.page_size)})
+            body["odata.nextLink"] = f"{u.scheme}://{u.netloc}{u.path}?{urlencode(nq)}"
+        resp.status_code = 200
+        resp._content = json.dumps(body).encode()
+        resp.encoding = "utf-8"
+        return resp
+
+
+class OfflineSession:
+    def send(self, prepared, **kwargs):
+        raise requests.ConnectionError(f"Failed to resolve '{urlsplit(prepared.url).hostname}'")
+
+
+@pytest.fixture
+def cbs(realdata):
+    return FakeCBS()
+
+
+def transport_for(server: FakeCBS) -> CbsodataTransport:
+    return CbsodataTransport(session=server.session)
+
+
+def _value(df, code, measure, period):
+    hit = df[(df.region_code == code) & (df.measure == measure) & (df.period.astype(str) == str(period))]
+    assert len(hit) == 1, hit
+    return hit["value"].iloc[0]
+
+
+def _leftovers(parent: Path) -> list[str]:
+    return [p.name for p in parent.iterdir() if ".partial-" in p.name or ".old-" in p.name]
+
+
+# --- fetch -------------------------------------------------------------------------------------
+
+def test_fetch_lelystad_police_units_and_population(cbs, tmp_path):
+    out = fetch("GM0995", tables=["47013NED", "37230ned"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    ds = embedded.load(out)
+    src = iv.read(CSV_47013).set_index("region_code")["value"]
+    police = ds.police
+    assert _value(police, "GM0995", "criminaliteit_totaal", 2024) == src["GM0995"] == 3949
+    units = sorted(c for c in src.index if c.startswith("RE"))
+    assert len(units) == 11  # RE01..RE10 and RE99: the code lists do not say which unit Lelystad is in
+    for u in units:
+        assert _value(police, u, "criminaliteit_totaal", 2024) == src[u]
+    assert set(police["region_code"]) == {"GM0995", *units}  # the server-side filter kept the rest out
+    assert set(police["retrieved"]) == {TODAY} and set(police["source"]) == {"47013NED"}
+    pop = ds.population
+    cbs_pop = iv.read(POP_37230)
+    begin = cbs_pop[(cbs_pop.region_code == "GM0995") & (cbs_pop.measure == "BevolkingAanHetBeginVanDePeriode")]
+    assert set(pop["measure"]) == {"inwoners"} and set(pop["region_code"]) == {"GM0995"}
+    assert pop.set_index(pop.period.astype(str))["value"].to_dict() == begin.set_index(begin.period.astype(str))["value"].to_dict()
+    # catalogs: politie tables on dataderden, CBS tables on opendata
+    hosts = {(urlsplit(u).hostname, urlsplit(u).path.split("/")[3]) for u in cbs.urls}
+    assert hosts == {("dataderden.cbs.nl", "47013NED"), ("opendata.cbs.nl", "37230ned")}
+    data_urls = [u for u in cbs.urls if "TypedDataSet" in u and "47013NED" in u]
+    filt = parse_qs(urlsplit(data_urls[0]).query)["$filter"][0]
+    assert "startswith(RegioS,'GM0995')" in filt and "SoortMisdrijf eq '0.0.0 '" in filt  # CBS pads this key
+    assert not list((out).glob("raw"))  # raw rows only with keep_raw
+
+
+def test_provenance_per_table(cbs, tmp_path):
+    out = fetch(["Lelystad"], tables=["47013NED", "37230ned"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    prov = embedded.load(out).provenance
+    meta = _sections(META_47013)["TableInfos"][0]
+    t13, t37 = prov["tables"]
+    assert prov["regions"] == ["GM0995"] and prov["created_by"].startswith("ivpanalysis fetch")
+    assert t13["table_id"] == "47013NED" and t13["title"] == meta["Title"] and t13["modified"] == meta["Modified"]
+    assert t13["catalog"] == "dataderden.cbs.nl" and t13["url"] == "https://dataderden.cbs.nl/ODataFeed/odata/47013NED"
+    assert t13["retrieved"] == TODAY and t13["role"] == "police"
+    assert t13["periods"] == {"first": "2024", "last": "2024", "frequencies": {"Y": 12}}
+    assert t13["voorlopig"] == [] and t13["rows"]["downloaded"] == 12 and t13["rows"]["written"] == 12
+    n_years = len(table_37230ned()["Perioden"])
+    assert t37["table_id"] == "37230ned" and t37["catalog"] == "opendata.cbs.nl" and t37["rows"]["downloaded"] == n_years
+    assert t37["title"] == table_37230ned()["TableInfos"][0]["Title"] == "Bevolkingsontwikkeling; regio per maand"
+    assert prov["files"]["police_figures.parquet"]["rows"] == 12
+    assert prov["files"]["population.parquet"] == {"rows": n_years, "regions": 1, "measures": ["inwoners"]}
+
+
+def test_fetch_47018ned_voorlopig_years_and_paging(realdata, tmp_path):
+    server = FakeCBS(page_size=50)
+    d = json.loads(DREYER.read_text(encoding="utf-8"))
+    out = fetch(["GM0995", "Dronten"], tables=["47018NED"], out=tmp_path / "snap", transport=transport_for(server), today=TODAY)
+    ds = embedded.load(out)
+    police = ds.police
+    for y in (2016, 2017, 2018, 2019):
+        assert _value(police, "GM0995", "woninginbraak", y) == d["counts"]["1.1.1"]["GM0995"][str(y)]
+        assert _value(police, "GM0303", "woninginbraak", y) == d["counts"]["1.1.1"]["GM0303"][str(y)]
+    assert [_value(police, "GM0995", "woninginbraak", y) for y in (2016, 2017, 2018, 2019)] == [297, 316, 247, 206]
+    years = police["period"].map(lambda p: p.year)
+    assert set(years[police.status == "voorlopig"]) == set(d["provisional"])
+    t = ds.provenance["tables"][0]
+    assert t["voorlopig"] == [str(y) for y in d["provisional"]]
+    wanted = {c for c in d["counts"] if c in {"1.1.1", "2.5.1", "1.2.3", "1.2.1", "1.4.5", "1.4.4", "2.2.1", "3.1.1", "3.1.3", "1.4.2"}}
+    assert t["rows"]["downloaded"] == 2 * len(d["years"]) * len(wanted)
+    pages = [u for u in server.urls if "TypedDataSet" in u]
+    assert len(pages) == -(-t["rows"]["downloaded"] // 50)  # cbsodata followed every odata.nextLink
+
+
+def test_fetch_all_municipalities(cbs, tmp_path):
+    out = fetch("all", tables=["47018NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    police = embedded.load(out).police
+    kinds = police.drop_duplicates("region_code")["region_code"].map(schema.region_kind)
+    assert (kinds == "municipality").sum() == 342 and set(kinds) == {"municipality", "pseudo"}
+
+
+def test_keep_raw_rows_read_back(cbs, tmp_path):
+    out = fetch("GM0995", tables=["47013NED"], out=tmp_path / "snap", transport=transport_for(cbs), keep_raw=True)
+    raw = iv.read(out / "raw" / "47013NED" / "data.csv")  # cbsodata-style CSV + DataProperties/TableInfos/Perioden
+    assert raw.attrs["table_id"] == "47013NED"
+    assert _value(raw, "GM0995", "0.0.0", 2024) == iv.read(CSV_47013).set_index("region_code")["value"]["GM0995"]
+
+
+# --- failures ----------------------------------------------------------------------------------
+
+def test_offline_is_one_sentence_and_leaves_nothing(tmp_path):
+    t = CbsodataTransport(session=OfflineSession)
+    with pytest.raises(FetchError) as e:
+        fetch("GM0995", out=tmp_path / "snap", transport=t)
+    msg = str(e.value)
+    assert msg.startswith("Cannot reach dataderden.cbs.nl") and msg.count(". ") == 0 and "\n" not in msg
+    assert e.value.__cause__ is None and e.value.__suppress_context__
+    assert not (tmp_path / "snap").exists() and _leftovers(tmp_path) == []
+
+
+def test_unknown_table_tries_both_catalogs(cbs, tmp_path):
+    with pytest.raises(FetchError) as e:
+        fetch("GM0995", tables=["99999NED"], out=tmp_path / "snap", transport=transport_for(cbs))
+    assert str(e.value) == "Table 99999NED does not exist in the CBS catalog opendata.cbs.nl or dataderden.cbs.nl."
+    assert {urlsplit(u).hostname for u in cbs.urls} == {"opendata.cbs.nl", "dataderden.cbs.nl"}
+
+
+@pytest.mark.parametrize("bad, message", [
+    ("Atlantis", "'Atlantis' is not a municipality code"),
+    ("GM995", "'GM995' is not a municipality code"),
+])
+def test_bad_municipality(bad, message, cbs, tmp_path):
+    with pytest.raises(FetchError, match=message):
+        fetch(bad, out=tmp_path / "snap", transport=transport_for(cbs))
+    assert cbs.urls == []
+
+
+def test_municipality_absent_from_table(cbs, tmp_path):
+    with pytest.raises(FetchError, match=r"^Table 47018NED has no rows for GM9999\.$"):
+        fetch("GM9999", tables=["47018NED"], out=tmp_path / "snap", transport=transport_for(cbs))
+
+
+def test_failure_midway_keeps_previous_folder(cbs, tmp_path):
+    out = tmp_path / "snap"
+    fetch("GM0995", tables=["47013NED"], out=out, transport=transport_for(cbs), today=TODAY)
+    before = {p.name: p.read_bytes() for p in out.iterdir()}
+    # the first table downloads and is staged, the second does not exist
+    with pytest.raises(FetchError):
+        fetch("GM0995", tables=["47018NED", "99999NED"], out=out, transport=transport_for(cbs))
+    assert {p.name: p.read_bytes() for p in out.iterdir()} == before
+    assert _leftovers(tmp_path) == []
+
+
+def test_failure_while_writing_leaves_no_folder(cbs, tmp_path, monkeypatch):
+    real = fetch_mod._write_parquet
+
+    def fail_on_population(df, path):
+        if path.name == "population.parquet":
+            raise OSError(28, "No space left on device")
+        return real(df, path)
+
+    monkeypatch.setattr(fetch_mod, "_write_parquet", fail_on_population)
+    with pytest.raises(OSError):
+        fetch("GM0995", tables=["47013NED", "37230ned"], out=tmp_path / "snap", transport=transport_for(cbs))
+    assert not (tmp_path / "snap").exists() and _leftovers(tmp_path) == []
+
+
+def test_refuses_to_replace_a_folder_it_did_not_write(cbs, tmp_path):
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("keep me", encoding="utf-8")
+    with pytest.raises(FetchError, match="is not a data folder written by ivpanalysis fetch"):
+        fetch("GM0995", tables=["47013NED"], out=out, transport=transport_for(cbs))
+    assert [p.name for p in out.iterdir()] == ["notes.txt"] and cbs.urls == []
+
+
+# --- from files --------------------------------------------------------------------------------
+
+def test_snapshot_from_counts_json(realdata, tmp_path):
+    out = snapshot_from_file([DREYER], tmp_path / "snap")
+    ds = embedded.load(out)
+    d = json.loads(DREYER.read_text(encoding="utf-8"))
+    lely = [_value(ds.police, "GM0995", "woninginbraak", y) for y in (2016, 2017, 2018, 2019)]
+    assert lely == [297, 316, 247, 206] == [d["counts"]["1.1.1"]["GM0995"][str(y)] for y in (2016, 2017, 2018, 2019)]
+    assert (ds.police.drop_duplicates("region_code")["region_code"].map(schema.region_kind) == "municipality").sum() == 342
+    assert _value(ds.population, "GM0995", "inwoners", 2019) == d["population"]["GM0995"]["2019"]
+    assert ds.population["value"].notna().all() and len(ds.population) == sum(len(v) for v in d["population"].values())
+    t47, t70 = ds.provenance["tables"]
+    assert (t47["table_id"], t47["role"], t70["table_id"], t70["role"]) == ("47018NED", "police", "70072ned", "population")
+    assert t47["voorlopig"] == ["2024", "2025"] and t47["periods"]["first"] == "2012" and t47["periods"]["last"] == "2025"
+    import hashlib
+    assert t47["sha256"] == hashlib.sha256(DREYER.read_bytes()).hexdigest() and t47["retrieved"] is None
+
+
+def test_snapshot_from_several_files_first_wins(realdata, tmp_path):
+    out = snapshot_from_file([DREYER, POP_37230, CSV_47013], tmp_path / "snap")
+    ds = embedded.load(out)
+    d = json.loads(DREYER.read_text(encoding="utf-8"))
+    src = iv.read(CSV_47013).set_index("region_code")["value"]
+    assert _value(ds.police, "GM0995", "criminaliteit_totaal", 2024) == src["GM0995"]
+    assert _value(ds.police, "RE03", "criminaliteit_totaal", 2024) == src["RE03"]
+    # population: the counts file came first, so its values stay where both give one
+    assert _value(ds.population, "GM0995", "inwoners", 2019) == d["population"]["GM0995"]["2019"]
+    t37 = ds.provenance["tables"][2]
+    assert t37["role"] == "population" and t37["rows"]["dropped_as_overlap"] > 0
+    assert t37["rows"]["written"] + t37["rows"]["dropped_as_overlap"] == t37["rows"]["role"]
+    assert not ds.population.assign(period=ds.population.period.astype(str)).duplicated(["region_code", "period"]).any()
+
+
+def test_population_from_begin_and_end_of_year(realdata, tmp_path):
+    out = snapshot_from_file([POP_37230], tmp_path / "snap")
+    pop = embedded.load(out).population
+    src = iv.read(POP_37230)
+    src = src[src.region_code == "GM0995"]
+    lely = src.set_index(["measure", src.period.astype(str)])["value"]
+    assert _value(pop, "GM0995", "inwoners", 2024) == lely[("BevolkingAanHetBeginVanDePeriode", "2024")]
+    # 1 January 2025 is the end of 2024 (no 2025 row in the file)
+    assert _value(pop, "GM0995", "inwoners", 2025) == lely[("BevolkingAanHetEindeVanDePeriode", "2024")] == 84713
+
+
+def test_file_without_police_or_population(realdata, tmp_path):
+    f = R / "ftm_politie_83648NED_statline" / "Geregistreerde_criminaliteit__soort_misdrijf__regio_05022026_163607.csv"
+    with pytest.raises(FetchError, match="holds neither police counts by SoortMisdrijf code nor population"):
+        snapshot_from_file([f], tmp_path / "snap")
+    assert not (tmp_path / "snap").exists()
+
+
+# --- command line ------------------------------------------------------------------------------
+
+def _parse(argv):
+    p = argparse.ArgumentParser(prog="ivpanalysis fetch")
+    add_arguments(p)
+    return p.parse_args(argv)
+
+
+def test_cli_from_file(realdata, tmp_path, capsys):
+    rc = run_cli(_parse(["--from-file", str(DREYER), "--out", str(tmp_path / "snap")]))
+    assert rc == 0
+    out = capsys.readouterr().out
+    assert "police_figures.parquet" in out and "population.parquet" in out
+    assert not embedded.load(tmp_path / "snap").police.empty
+
+
+def test_cli_fetch_with_transport(cbs, tmp_path, capsys):
+    rc = run_cli(_parse(["Lelystad", "--tables", "47013NED", "--out", str(tmp_path / "snap")]), transport=transport_for(cbs))
+    assert rc == 0 and "police_figures.parquet: 12 rows" in capsys.readouterr().out
+
+
+@pytest.mark.parametrize("argv, transport, start", [
+    (["GM0995"], "offline", "error: Cannot reach dataderden.cbs.nl"),
+    (["GM0995", "--tables", "12345XYZ"], "fake", "error: Table 12345XYZ does not exist"),
+    (["Atlantis"], "fake", "error: 'Atlantis' is not a municipality code"),
+    (["GM0995", "--all"], "fake", "error: Give municipalities or --all, not both."),
+    ([], "fake", "error: Name at least one municipality"),
+    (["--from-file", "/nonexistent/x.csv"], "fake", "error: /nonexistent/x.csv does not exist"),
+    (["--from-file", str(FIXTURES / "fetch" / "counts_text_value.json")], "fake",
+     "error: counts_text_value.json, column \"['counts']['1.1.1']['GM0995']['2019']\": not a number"),
+])
+def test_cli_errors_are_one_line(argv, transport, start, cbs, tmp_path, capsys):
+    t = CbsodataTransport(session=OfflineSession) if transport == "offline" else transport_for(cbs)
+    rc = run_cli(_parse(argv + ["--out", str(tmp_path / "snap")]), transport=t)
+    err = capsys.readouterr().err
+    assert rc == 1 and err.startswith(start) and err.count("\n") == 1 and "Traceback" not in err
+    assert not (tmp_path / "snap").exists()
