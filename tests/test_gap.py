@@ -345,7 +345,7 @@ def test_simulation_small():
 
 @pytest.mark.slow
 def test_simulation_calibration_many_units():
-    out = gap.simulation_check(reps=300, n_units=100, seed=20240601, compare_naive=True)
+    out = gap.simulation_check(reps=200, n_units=100, seed=20240601, compare_naive=True)
     s = _by(out)
     null = s.loc[("geen kloof", "outside")]
     assert abs(null["share"] - 0.05) < 3 * null["mcse"] + 0.005

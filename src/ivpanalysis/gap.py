@@ -648,7 +648,7 @@ CAVEATS = (
     "criminaliteit te maken krijgen (ecologische drogreden). Persoonlijke kenmerken verklaren het grootste deel van "
     "het onveiligheidsgevoel.",
     "**De Veiligheidsmonitor is in 2021 van methode veranderd** (alleen nog via internet, herziene vragenlijst). "
-    "Cijfers vanaf 2021 zijn niet zonder omrekening te vergelijken met die tot en met 2019; sinds 2017 verschijnt "
+    "Cijfers vanaf 2021 zijn niet zonder omrekening te vergelijken met die tot en met 2019; na 2017 verschijnt "
     "de monitor bovendien eens per twee jaar.",
 )
 
