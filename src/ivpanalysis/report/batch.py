@@ -189,8 +189,10 @@ def run_batch(codes: list[str], out_dir: str | Path = paths.REPORTS_DIR, data_di
             bar.update()
         bar.close()
     finally:
-        if owned is not None:
+        if isinstance(owned, cf.ProcessPoolExecutor):
             owned.shutdown(wait=True, cancel_futures=True)
+        elif owned is not None:
+            owned.shutdown(wait=True)
         if client is not None:
             client.close()
     manifest = {
