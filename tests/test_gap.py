@@ -366,3 +366,54 @@ def test_simulation_calibration_twelve_units_without_margins():
     s = _by(out)
     null = s.loc[("geen kloof", "outside")]
     assert abs(null["share"] - 0.05) < 3 * null["mcse"] + 0.005
+
+
+# --- a per-gemeente file in the same export format (written here; values made up for the test) ---
+
+MUNICIPALITIES = ["Lelystad", "Almere", "Dronten", "Zeewolde", "Urk", "Noordoostpolder", "Amsterdam", "Utrecht",
+                  "Zwolle", "Apeldoorn"]
+
+
+def _write_gemeente_exports(tmp_path, seed=17):
+    rng = np.random.default_rng(seed)
+    regions = ["Nederland", "Flevoland (PV)"] + MUNICIPALITIES
+    head = ('\ufeff"Marges";"Perioden";"Regio\'s";"(On)veiligheidsbeleving /Buurt/Onveiligheidsgevoelens/'
+            'Voelt zich wel eens onveilig in buurt (%)";"(On)veiligheidsbeleving /Buurt/Beoordeling criminaliteit/'
+            'Rapportcijfer veiligheid in buurt  (rapportcijfer)"')
+    survey, crime, pop = [head], ['\ufeff"Soort misdrijf";"Perioden";"Regio\'s";"Geregisteerde misdrijven (aantal)"'], {}
+    truth = {}
+    for name in regions:
+        inhabitants = int(rng.integers(20_000, 900_000))
+        count = int(inhabitants * rng.uniform(0.03, 0.09))
+        pct, margin = rng.uniform(10, 30), rng.uniform(1.5, 4.0)
+        truth[name] = (pct, margin, count, inhabitants)
+        dec = lambda x: f"{x:.1f}".replace(".", ",")
+        survey.append(f'"Waarde";"2017";"{name}";{dec(pct)};{dec(rng.uniform(6.5, 7.8))}')
+        survey.append(f'"Marges";"2017";"{name}";{dec(margin)};0,1')
+        crime.append(f'"Totaal misdrijven";"2017";"{name}";{count}')
+        pop[name] = inhabitants
+    (tmp_path / "vm_gemeenten.csv").write_text("\n".join(survey) + "\n", encoding="utf-8")
+    (tmp_path / "misdrijven_gemeenten.csv").write_text("\n".join(crime) + "\n", encoding="utf-8")
+    return truth
+
+
+def test_a_per_gemeente_export_works_unchanged(tmp_path):
+    truth = _write_gemeente_exports(tmp_path)
+    survey = iv.read(tmp_path / "vm_gemeenten.csv")
+    crime = iv.read(tmp_path / "misdrijven_gemeenten.csv")
+    codes = dict(zip(survey["region_name"], survey["region_code"]))
+    pop = pd.DataFrame({"region_code": [codes[n] for n in truth], "region_name": list(truth),
+                        "period": pd.Period("2017", freq="Y"), "measure": "bevolking_aan_het_einde_van_de_periode",
+                        "value": [float(t[3]) for t in truth.values()]})
+    inp = gap.across_input(survey, crime, pop, 2017)
+    # one level only: the ten municipalities, not Nederland or the province beside them
+    assert inp.attrs["unit_kind"] == "municipality" and len(inp) == len(MUNICIPALITIES)
+    assert inp.attrs["left_out"] == {"country": 1, "province": 1}
+    lely = inp.set_index("unit").loc["GM0995"]
+    pct, margin, count, inhabitants = truth["Lelystad"]
+    assert lely["pct_unsafe"] == pytest.approx(round(pct, 1)) and lely["margin"] == pytest.approx(round(margin, 1))
+    assert lely["crime_per_1000"] == pytest.approx(count / inhabitants * 1000)
+    res = gap.gap_across(inp)
+    assert res.attrs["has_margin"] and res["flag"].notna().all()
+    provinces = gap.across_input(survey, crime, pop, 2017, unit_kind="province")
+    assert provinces["unit"].tolist() == ["PV24"]

@@ -452,11 +452,14 @@ def across_input(survey: pd.DataFrame, crime: pd.DataFrame, population: pd.DataF
                  unsafe_measure: str | None = None, crime_measure: str | None = None,
                  population_measure: str | None = None, crime_year: int | None = None,
                  population_year: int | None = None, urbanity: Mapping[str, object] | None = None,
-                 kinds: Iterable[str] = UNIT_KINDS) -> pd.DataFrame:
+                 unit_kind: str | None = None) -> pd.DataFrame:
     """One row per unit for :func:`gap_across` from tidy survey, crime and population frames.
 
-    Units are the regions present in all three for the given year(s) whose kind (per the CBS code
-    list) is in ``kinds`` — roll-ups such as Nederland and pseudo-units are left out. Crime per
+    Units are the regions present in all three for the given year(s) of one kind (per the CBS code
+    list): ``unit_kind`` ("municipality", "province", "police_unit", …) or, by default, the most
+    common of :data:`UNIT_KINDS` among them — a StatLine file holding Nederland, provinces and
+    municipalities side by side thus gives one row per municipality, never a mix of levels;
+    ``attrs['left_out']`` counts the regions of other kinds that were left out. Crime per
     1.000 = registered crime / population × 1.000, both of ``crime_year``/``population_year``
     (default: the survey year). ``margin`` comes along when the survey table carries one.
     """
@@ -472,14 +475,23 @@ def across_input(survey: pd.DataFrame, crime: pd.DataFrame, population: pd.DataF
         if frame.empty:
             raise DataError.at(_where({"survey": survey, "crime": crime, "population": population}[role], role),
                                f"no {role} figures for {y}", column="period", expected=f"rows for {y}")
-    kinds = set(kinds)
     m = (s.rename(columns={"value": "pct_unsafe"})
          .merge(c[["region_code", "value"]].rename(columns={"value": "crime_count"}), on="region_code")
          .merge(p[["region_code", "value"]].rename(columns={"value": "population"}), on="region_code"))
-    m = m[m["region_code"].map(schema.region_kind).isin(kinds)]
+    kind = m["region_code"].map(schema.region_kind)
+    if unit_kind is None:
+        counts = kind[kind.isin(UNIT_KINDS)].value_counts()
+        if counts.empty:
+            raise DataError.at(_where(survey, "survey"), "no municipality, province or police unit is in the survey, "
+                               "crime and population tables at once", column="region_code",
+                               found=", ".join(sorted(set(m["region_code"]))[:20]) or "none",
+                               expected="the same region codes in all three")
+        unit_kind = str(counts.index[0])
+    left_out = kind[kind != unit_kind].value_counts().to_dict()
+    m = m[kind == unit_kind]
     if m.empty:
-        raise DataError.at(_where(survey, "survey"), "no region is in the survey, crime and population tables at once",
-                           column="region_code", expected="the same region codes in all three")
+        raise DataError.at(_where(survey, "survey"), f"no region of kind {unit_kind!r} is in the survey, crime and "
+                           "population tables at once", column="region_code", expected="the same region codes in all three")
     out = pd.DataFrame({"unit": m["region_code"].to_numpy(), "unit_name": m["region_name"].to_numpy(),
                         "crime_count": m["crime_count"].to_numpy(), "population": m["population"].to_numpy()})
     out["crime_per_1000"] = out["crime_count"] / out["population"] * 1000
@@ -489,6 +501,7 @@ def across_input(survey: pd.DataFrame, crime: pd.DataFrame, population: pd.DataF
     if urbanity is not None:
         out["urbanity"] = out["unit"].map(dict(urbanity))
     out.attrs.update({"year": year, "crime_year": cy, "population_year": py, "unsafe_measure": um,
+                      "unit_kind": unit_kind, "left_out": {str(k): int(v) for k, v in left_out.items()},
                       "crime_measure": cm, "population_measure": pm,
                       "sources": {"survey": survey.attrs.get("source_file", ""), "crime": crime.attrs.get("source_file", ""),
                                   "population": population.attrs.get("source_file", "")}})
