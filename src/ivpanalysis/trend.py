@@ -241,33 +241,40 @@ def _month0(p: pd.Period) -> int:
     return s.year * 12 + s.month - 1
 
 
+def _months0(periods: pd.PeriodIndex) -> np.ndarray:
+    """Month number (year·12 + month − 1) of each period's first month."""
+    m = periods.asfreq("M", how="start") if _freq_letter(periods) != "M" else periods
+    return m.year.to_numpy() * 12 + m.month.to_numpy() - 1
+
+
 def _month_fraction(periods: pd.PeriodIndex, start: str | None, end: str | None) -> np.ndarray:
     """Share of each period's months that lie within [start, end] (either may be open)."""
     k = _MONTHS_IN[_freq_letter(periods)]
     lo = _month0(pd.Period(start, "M")) if start else -10**9
     hi = _month0(pd.Period(end, "M")) if end else 10**9
-    first = np.array([_month0(p) for p in periods])
-    months = first[:, None] + np.arange(k)[None, :]
+    months = _months0(periods)[:, None] + np.arange(k)[None, :]
     return ((months >= lo) & (months <= hi)).mean(axis=1)
 
 
 def _design(periods: pd.PeriodIndex, spec: dict) -> pd.DataFrame:
     freq = _freq_letter(periods)
     k = _MONTHS_IN[freq]
-    mid = np.array([_month0(p) for p in periods]) + (k - 1) / 2.0
-    X = pd.DataFrame({"const": 1.0, "t_years": (mid - spec["origin"]) / 12.0}, index=periods)
+    mid = _months0(periods) + (k - 1) / 2.0
+    cols = {"const": np.ones(len(periods)), "t_years": (mid - spec["origin"]) / 12.0}
     if "season" in spec["terms"]:
         if freq == "M":
+            month = periods.month.to_numpy()
             for m in range(2, 13):
-                X[f"month_{m:02d}"] = (periods.month == m).astype(float)
+                cols[f"month_{m:02d}"] = (month == m).astype(float)
         elif freq == "Q":
+            quarter = periods.quarter.to_numpy()
             for q in range(2, 5):
-                X[f"quarter_{q}"] = (periods.quarter == q).astype(float)
+                cols[f"quarter_{q}"] = (quarter == q).astype(float)
     if "covid" in spec["terms"]:
-        X["covid"] = _month_fraction(periods, *spec["covid"])
+        cols["covid"] = _month_fraction(periods, *spec["covid"])
     if "break_2018" in spec["terms"]:
-        X["after_2018_07"] = _month_fraction(periods, spec["break"], None)
-    return X
+        cols["after_2018_07"] = _month_fraction(periods, spec["break"], None)
+    return pd.DataFrame(cols, index=periods)
 
 
 def _formula(spec: dict, columns) -> str:
@@ -328,7 +335,7 @@ def _glm(y, X, offset, alpha, family="nb"):
     fam = sm.families.Poisson() if family == "poisson" else sm.families.NegativeBinomial(alpha=alpha)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        return sm.GLM(y, X, family=fam, offset=offset)
+        return sm.GLM(y, np.asarray(X, dtype=float), family=fam, offset=offset)
 
 
 def _profile_alpha(y, X, offset) -> float:
@@ -351,23 +358,32 @@ def _pearson_alpha(y, X, offset) -> float:
     """Moment estimate of NB2 α (Breslow 1984): Pearson χ² equals its degrees of freedom n − p.
 
     Less biased than ML in short series, because it counts the degrees of freedom spent on the
-    coefficients (ML divides by n). 0 (Poisson) when even α → 0 leaves χ² below n − p.
+    coefficients (ML divides by n). Alternates: fit the coefficients at the current α (IRLS), then
+    solve Σ (y − μ)² / (μ + αμ²) = n − p for α with μ held; stops when α settles. Returns the lower
+    bound (≈ Poisson) when even α → 0 leaves χ² below n − p.
     """
     df = len(y) - X.shape[1]
+    a_lo, a_hi = ALPHA_BOUNDS
+    a, start = 0.0, None
+    for _ in range(50):
+        res = _glm(y, X, offset, max(a, a_lo)).fit(start_params=start)
+        start = res.params
+        mu = np.asarray(res.fittedvalues)
+        r2 = (y - mu) ** 2
 
-    def excess(log_a):
-        a = float(np.exp(log_a))
-        mu = _glm(y, X, offset, a).fit().fittedvalues
-        return float(((y - mu) ** 2 / (mu + a * mu ** 2)).sum()) - df
+        def excess(al):
+            return float((r2 / (mu + al * mu ** 2)).sum()) - df
 
-    lo, hi = np.log(ALPHA_BOUNDS[0]), np.log(ALPHA_BOUNDS[1])
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        if excess(lo) <= 0:
-            return ALPHA_BOUNDS[0]
-        if excess(hi) >= 0:
-            return ALPHA_BOUNDS[1]
-        return float(np.exp(optimize.brentq(excess, lo, hi, xtol=1e-4)))
+        if excess(a_lo) <= 0:
+            new = a_lo
+        elif excess(a_hi) >= 0:
+            new = a_hi
+        else:
+            new = float(optimize.brentq(excess, a_lo, a_hi, xtol=1e-10, rtol=1e-8))
+        if abs(np.log(new) - np.log(max(a, a_lo))) < 1e-5:
+            return new
+        a = new
+    return a
 
 
 def _external_alpha(measure: str) -> float:

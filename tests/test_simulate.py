@@ -1,0 +1,94 @@
+"""simulate: NB series with a known truth (labelled simulated data) and the coverage check of
+fit_trend's interval. The fast coverage test uses few replicates with a band a Poisson fit fails."""
+import math
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from ivpanalysis import simulate, trend
+
+#: 200 replicates: binomial s.d. of a 95 % coverage ≈ 0.015; the band is about −3 s.d. … +2.6 s.d.
+#: A Poisson fit of these overdispersed cells covers ≈ 25 % and ≈ 67 % (SE too small by 4× and 2×).
+FAST_REPS = 200
+BAND = (0.905, 0.99)
+FAST_CELLS = [simulate.Design(n_months=96, mean=400.0, alpha=0.1, covid_effect=-0.25),
+              simulate.Design(n_months=120, mean=30.0, alpha=0.1, covid_effect=0.0)]
+
+
+def test_expected_counts_follow_the_design():
+    d = simulate.Design(n_months=120, mean=100.0, pct_per_year=-5.0, seasonal_amplitude=0.0, covid_effect=0.0)
+    mu = simulate.expected_counts(d)
+    assert len(mu) == 120 and mu.index[0] == pd.Period("2014-01", "M") and mu.index[-1] == pd.Period("2023-12", "M")
+    assert mu.iloc[12] / mu.iloc[0] == pytest.approx(0.95)
+    assert math.sqrt(mu.iloc[59] * mu.iloc[60]) == pytest.approx(100.0)  # the mean sits at the midpoint
+    dip = simulate.expected_counts(simulate.Design(covid_effect=-0.25, seasonal_amplitude=0.0))
+    ratio = dip / mu
+    assert ratio["2020-03"] == pytest.approx(math.exp(-0.25)) and ratio["2021-07"] == pytest.approx(1.0)
+    assert ratio["2020-02"] == pytest.approx(1.0) and ratio["2021-06"] == pytest.approx(math.exp(-0.25))
+
+
+def test_series_are_negative_binomial_with_the_stated_alpha():
+    d = simulate.Design(n_months=120, mean=200.0, alpha=0.05, pct_per_year=0.0, seasonal_amplitude=0.0)
+    y = np.array([simulate.simulate_series(d, seed=[3, r]).to_numpy() for r in range(300)])
+    mean, var = y.mean(), y.var()
+    assert mean == pytest.approx(200, rel=0.01)
+    assert (var - mean) / mean ** 2 == pytest.approx(0.05, rel=0.1)  # NB2: Var = mu + alpha mu^2
+
+
+def test_series_are_reproducible_and_labelled():
+    d = simulate.Design()
+    a, b = simulate.simulate_series(d, seed=5), simulate.simulate_series(d, seed=5)
+    assert a.equals(b) and not a.equals(simulate.simulate_series(d, seed=6))
+    assert a.attrs["simulated"] is True and a.attrs["truth_pct_per_year"] == -5.0
+    assert a.attrs["label"] == simulate.SIMULATED_LABEL
+    assert trend.fit_trend(a).summary_nl.startswith("Gesimuleerde gegevens")
+
+
+def test_design_covers_the_issue_ranges():
+    ds = simulate.DESIGN
+    assert {d.n_months for d in ds} == {96, 120} and {d.mean for d in ds} == {30.0, 400.0}
+    assert {d.alpha for d in ds} == {0.02, 0.1} and {d.covid_effect for d in ds} == {0.0, -0.25}
+    assert len({d.name for d in ds}) == len(ds) == 16
+    assert all(d.pct_per_year == -5.0 and d.seasonal_amplitude > 0 for d in ds)
+
+
+@pytest.fixture(scope="module")
+def fast_coverage():
+    return {fam: simulate.coverage(FAST_CELLS, reps=FAST_REPS, seed=7, **({"family": "poisson"} if fam == "poisson" else {}))
+            for fam in ("nb", "poisson")}
+
+
+def _within_band(df):
+    return bool(((df["coverage"] >= BAND[0]) & (df["coverage"] <= BAND[1])).all())
+
+
+def test_nb_interval_covers_the_truth(fast_coverage):
+    nb = fast_coverage["nb"]
+    assert (nb["reps"] == FAST_REPS).all() and (nb["not_ok"] == 0).all()
+    assert _within_band(nb), nb[["design", "coverage"]].to_string()
+    assert nb["bias"].abs().max() < 0.3  # % points per year
+    assert nb["mean_alpha"].to_numpy() == pytest.approx([0.1, 0.1], rel=0.25)
+
+
+def test_same_band_fails_a_poisson_fit(fast_coverage):
+    po = fast_coverage["poisson"]
+    assert not _within_band(po)
+    # every cell is overdispersed, so every Poisson cell undercovers
+    assert (po["coverage"] < BAND[0]).all(), po[["design", "coverage"]].to_string()
+    assert (po["mean_width"] < fast_coverage["nb"]["mean_width"]).all()
+
+
+def test_coverage_is_deterministic():
+    a = simulate.coverage(FAST_CELLS[:1], reps=5, seed=1)
+    b = simulate.coverage(FAST_CELLS[:1], reps=5, seed=1)
+    assert a.drop(columns="seconds").equals(b.drop(columns="seconds"))
+
+
+@pytest.mark.slow
+def test_coverage_four_corner_cells():
+    cells = [d for d in simulate.DESIGN if d.covid_effect != 0 and (d.n_months, d.mean) in {(96, 30.0), (120, 400.0)}]
+    df = simulate.coverage(cells, reps=200, seed=11)
+    pooled = df["covered"].sum() / df["reps"].sum()
+    assert 0.925 <= pooled <= 0.975, df[["design", "coverage"]].to_string()
+    assert (df["coverage"] >= 0.90).all()
