@@ -128,7 +128,25 @@ def table_37230ned() -> dict:
             "TypedDataSet": rows}
 
 
-CATALOG = {("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
+NATIONAL_83474 = R / "bernasco_staat_van_de_misdaad" / "first_commit_14f99b5"
+
+
+def _num(cell):
+    if cell is None:
+        return None
+    return int(cell) if re.match(r"^-?\d+$", cell) else float(cell)
+
+
+@lru_cache(maxsize=1)
+def table_83474ned() -> dict:
+    """83474NED (national population per month): real cbsodataR output, data and metadata."""
+    rows = [{k: (v if k == "Perioden" else _num(v)) for k, v in r.items()} for r in _csv_dicts(NATIONAL_83474 / "data.csv")]
+    return {"TableInfos": _csv_dicts(NATIONAL_83474 / "TableInfos.csv"),
+            "DataProperties": _csv_dicts(NATIONAL_83474 / "DataProperties.csv"),
+            "Perioden": _csv_dicts(NATIONAL_83474 / "Perioden.csv"), "TypedDataSet": rows}
+
+
+CATALOG = {("opendata.cbs.nl", "83474NED"): table_83474ned, ("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
            ("opendata.cbs.nl", "37230ned"): table_37230ned}
 
 
@@ -180,7 +198,8 @@ class FakeCBS:
         u = urlsplit(url)
         q = {k: v[0] for k, v in parse_qs(u.query).items()}
         m = re.match(r"^/ODataFeed/odata/([^/]+)/?(\w*)$", u.path)
-        build = CATALOG.get((u.hostname, m.group(1))) if m else None
+        # CBS table ids are not case-sensitive (70072ned and 70072NED are the same table)
+        build = next((b for (host, tid), b in CATALOG.items() if m and host == u.hostname and tid.lower() == m.group(1).lower()), None)
         resp = requests.Response()
         resp.url = url
         if build is None:
@@ -308,10 +327,14 @@ def test_fetch_47018ned_voorlopig_years_and_paging(realdata, tmp_path):
 
 
 def test_fetch_all_municipalities(cbs, tmp_path):
-    out = fetch("all", tables=["47018NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    out = fetch("all", tables=["47013NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
     police = embedded.load(out).police
-    kinds = police.drop_duplicates("region_code")["region_code"].map(schema.region_kind)
-    assert (kinds == "municipality").sum() == 342 and set(kinds) == {"municipality", "pseudo"}
+    kinds = police.set_index("region_code")["region_name"].groupby(level=0).first().index.map(schema.region_kind)
+    assert (kinds == "municipality").sum() == 342 and (kinds == "police_unit").sum() == 10
+    pseudo = set(police.loc[police.region_code.map(schema.region_kind) == "pseudo", "region_name"])
+    assert pseudo == {"Gemeenten; niet in te delen", "Buitenland", "Niet in te delen (RE)"}  # kept, by kind
+    assert police.loc[police.region_code == "GM0998", "value"].isna().all()  # '.' in the source: missing, not 0
+    assert "NL01" not in set(police.region_code)
 
 
 def test_keep_raw_rows_read_back(cbs, tmp_path):
@@ -319,6 +342,21 @@ def test_keep_raw_rows_read_back(cbs, tmp_path):
     raw = iv.read(out / "raw" / "47013NED" / "data.csv")  # cbsodata-style CSV + DataProperties/TableInfos/Perioden
     assert raw.attrs["table_id"] == "47013NED"
     assert _value(raw, "GM0995", "0.0.0", 2024) == iv.read(CSV_47013).set_index("region_code")["value"]["GM0995"]
+
+
+@pytest.mark.parametrize("asked, target", [("83474NED", "extra/83474NED.parquet"), ("83474ned:survey", "survey.parquet")])
+def test_further_table_by_id(asked, target, cbs, tmp_path):
+    out = fetch("GM0995", tables=[asked], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    got = pd.read_parquet(out / target)
+    src = iv.read(NATIONAL_83474 / "data.csv")  # the same rows as cbsodataR saved them
+    assert len(got) == len(src) and got["value"].sum() == src["value"].sum()
+    assert got["value"].isna().sum() == src["value"].isna().sum() > 0  # empty cells stay missing
+    t = json.loads((out / "provenance.json").read_text(encoding="utf-8"))["tables"][0]
+    assert t["table_id"] == "83474NED" and t["catalog"] == "opendata.cbs.nl" and t["role"] == target.split(".")[0].split("/")[0]
+    assert t["title"] == table_83474ned()["TableInfos"][0]["Title"]
+    assert {urlsplit(u).hostname for u in cbs.urls} == {"opendata.cbs.nl"}  # found in the first catalog tried
+    if target == "survey.parquet":
+        assert len(embedded.load(out).survey) == len(src)
 
 
 # --- failures ----------------------------------------------------------------------------------
@@ -449,11 +487,14 @@ def _parse(argv):
 
 
 def test_cli_from_file(realdata, tmp_path, capsys):
-    rc = run_cli(_parse(["--from-file", str(DREYER), "--out", str(tmp_path / "snap")]))
+    rc = run_cli(_parse(["--from-file", str(CSV_47013), str(POP_37230_STATLINE), "--out", str(tmp_path / "snap")]))
     assert rc == 0
     out = capsys.readouterr().out
-    assert "police_figures.parquet" in out and "population.parquet" in out
-    assert not embedded.load(tmp_path / "snap").police.empty
+    assert "police_figures.parquet: 356 rows" in out and "population.parquet" in out
+    ds = embedded.load(tmp_path / "snap")
+    assert _value(ds.police, "GM0995", "criminaliteit_totaal", 2024) == 3949
+    # StatLine layout: end-of-year figures only, so 1 January 2025 = end of 2024
+    assert _value(ds.population, "GM0995", "inwoners", 2025) == 84713
 
 
 def test_cli_fetch_with_transport(cbs, tmp_path, capsys):

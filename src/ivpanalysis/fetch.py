@@ -470,16 +470,17 @@ def _download(spec: TableSpec, regions: list[str] | None, transport: Transport, 
         tidy = read(raw / "data.csv")
     except DataError as e:
         raise FetchError(f"Table {spec.table_id} from {catalog} could not be read: {e.problems[0]}.") from None
-    tidy = tidy.assign(retrieved=today, source=spec.table_id,
-                       status=tidy["status"].map(lambda s: "voorlopig" if "voorlopig" in s else s))
     info = (infos or [{}])[0]
-    rec = _table_record(spec.table_id, spec.role, tidy, title=str(info.get("Title", "")).strip(), catalog=catalog,
+    table_id = str(info.get("Identifier") or spec.table_id).strip()  # CBS's own spelling of the id
+    tidy = tidy.assign(retrieved=today, source=table_id,
+                       status=tidy["status"].map(lambda s: "voorlopig" if "voorlopig" in s else s))
+    rec = _table_record(table_id, spec.role, tidy, title=str(info.get("Title", "")).strip(), catalog=catalog,
                         modified=info.get("Modified"), retrieved=today, filter=filters, select=select,
                         rows={"downloaded": len(rows), "tidy": int(len(tidy))})
     return rec, tidy
 
 
-def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: str | Path = "snapshot",
+def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: str | Path | None = None,
           transport: Transport | None = None, *, keep_raw: bool = False, today: str | None = None) -> Path:
     """Download ``tables`` for municipalities into the data folder ``out``; returns its path.
 
@@ -490,6 +491,8 @@ def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: 
     Raises :class:`FetchError` (one sentence) when anything cannot be downloaded; ``out`` is
     then untouched.
     """
+    if out is None:
+        raise FetchError("Name the data folder to write (out=…, or --out DIR).")
     regions = _regions(code_or_all)
     specs = [_spec(t) for t in tables]
     if not specs:
@@ -506,7 +509,7 @@ def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: 
                 raise FetchError(f"Table {spec.table_id} gave no {spec.role} figures that the report can use.")
             rec["rows"]["role"] = int(len(frame))
             records.append(rec)
-            frames.append((spec.role, spec.table_id, rec, frame))
+            frames.append((spec.role, rec["table_id"], rec, frame))
         _write_folder(stage, records, frames, {"regions": "all" if regions is None else regions})
         if not keep_raw:
             shutil.rmtree(stage / "raw", ignore_errors=True)
