@@ -46,6 +46,9 @@ def test_quadrant_chart_plots_the_z_scores(res):
     assert labels == {f"quadrant:{k}": v for k, v in gap.QUADRANTS.items()}
     assert "1.000 inwoners" in ax.get_xlabel() and "onveilig" in ax.get_ylabel()
     fig.canvas.draw()  # renders headless
+    ticks = [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]
+    assert ticks and not any("." in t for t in ticks)
+    assert ax.xaxis.get_major_formatter()(-1.5, 0) == "\u22121,5"  # Dutch decimal comma, typographic minus
 
 
 def test_quadrant_chart_peer_groups_get_their_own_colour(res):

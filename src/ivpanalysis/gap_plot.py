@@ -14,6 +14,7 @@ import pandas as pd
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
+from matplotlib.ticker import FuncFormatter
 
 from . import fmt
 from .errors import DataError
@@ -29,6 +30,18 @@ def _figure(width: float, height: float) -> Figure:
     fig = Figure(figsize=(width, height), layout="constrained")
     FigureCanvasAgg(fig)
     return fig
+
+
+def _tick(x, _pos=None) -> str:
+    return fmt.number(x, 0 if float(x).is_integer() else 1)
+
+
+def _dutch_ticks(ax, axes: str = "xy") -> None:
+    """Decimal comma and typographic minus on the numeric axes (via ivpanalysis.fmt)."""
+    if "x" in axes:
+        ax.xaxis.set_major_formatter(FuncFormatter(_tick))
+    if "y" in axes:
+        ax.yaxis.set_major_formatter(FuncFormatter(_tick))
 
 
 def _groups(res: pd.DataFrame, focal, peers) -> pd.Series:
@@ -93,6 +106,7 @@ def quadrant_chart(res: pd.DataFrame, focal=None, peers: Iterable | Mapping | No
     ax.set_xlabel("Geregistreerde misdrijven per 1.000 inwoners\n(standaardscore van de logaritme; 0 = gemiddeld)")
     ax.set_ylabel("Voelt zich wel eens onveilig in de buurt\n(standaardscore; 0 = gemiddeld)")
     ax.set_title(title)
+    _dutch_ticks(ax)
     ax.legend(loc="upper center", bbox_to_anchor=(0.5, -0.16), ncol=2, fontsize=8, frameon=False)
     return fig
 
@@ -125,6 +139,7 @@ def caterpillar_chart(res: pd.DataFrame, focal=None, peers: Iterable | Mapping |
     ax.set_yticks(y, [unit_label(res, u) for u in d["unit"]], fontsize=8)
     ax.set_xlabel("Kloof: gemeten min verwacht aandeel dat zich wel eens onveilig voelt (procentpunt)")
     ax.set_title(title or f"Kloof per gebied met {lvl}%-voorspellingsinterval")
+    _dutch_ticks(ax, "x")
     handles = [Line2D([], [], color=GREY, lw=1.5, marker="o", label="Binnen het interval"),
                Line2D([], [], color=FLAG_EDGE, lw=2.5, marker="o", label="Buiten het interval")]
     if focal is not None:
@@ -148,8 +163,9 @@ def over_time_chart(res: pd.DataFrame, name: str | None = None) -> Figure:
     u = res[res["unsafe_index"].notna()]
     p0 = float(res.loc[res["year"] == base, "pct_unsafe"].iloc[0])
     err = (u["margin"] / p0 * 100).to_numpy()
+    # dotted: the survey is not held every year, so the line between measurements is no measurement
     eb = ax.errorbar(u["year"].to_numpy(float), u["unsafe_index"].to_numpy(float), yerr=err, marker="o", color=FOCAL,
-                     capsize=4, lw=1.8, label="Voelt zich wel eens onveilig in de buurt (met 95%-marge)")
+                     capsize=4, lw=1.5, ls=":", label="Voelt zich wel eens onveilig in de buurt (met 95%-marge)")
     eb.lines[0].set_gid("unsafe_index")
     if "rapportcijfer_index" in res.columns and res["rapportcijfer_index"].notna().sum() > 1:
         g = res[res["rapportcijfer_index"].notna()]
@@ -157,6 +173,7 @@ def over_time_chart(res: pd.DataFrame, name: str | None = None) -> Figure:
                 label="Rapportcijfer veiligheid in de buurt", gid="rapportcijfer_index")
     ax.set_xticks(res["year"].to_numpy(), [str(y) for y in res["year"]])
     ax.set_ylabel(f"Index ({base} = 100)")
+    _dutch_ticks(ax, "y")
     ax.set_title(f"Criminaliteit en onveiligheidsgevoel{' in ' + name if name else ''}")
     ax.legend(loc="lower left", fontsize=8)
     return fig
