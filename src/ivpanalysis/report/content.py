@@ -38,10 +38,13 @@ MISSING = {
 
 STYLE = """<style>
 .ivp-report table {border-collapse: collapse; margin: 0.5em 0 1em 0; font-size: 0.9em;}
-.ivp-report th, .ivp-report td {border-bottom: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left;}
-.ivp-report td.num, .ivp-report th.num {text-align: right; font-variant-numeric: tabular-nums;}
+.ivp-report th, .ivp-report td, .jp-RenderedHTMLCommon .ivp-report th, .jp-RenderedHTMLCommon .ivp-report td
+  {border-bottom: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; vertical-align: top;}
+.ivp-report td.num, .ivp-report th.num, .jp-RenderedHTMLCommon .ivp-report td.num,
+  .jp-RenderedHTMLCommon .ivp-report th.num {text-align: right; font-variant-numeric: tabular-nums;}
 .ivp-report tr.group td {font-weight: bold; background: #f2f2f2;}
 .ivp-report p.missing {font-style: italic;}
+.ivp-report img {max-width: 100%; height: auto;}
 </style>"""
 
 #: breaks in the series a reader must know (docs/data.md, "Known breaks in the series")
