@@ -545,7 +545,7 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
         a, a_method = 0.0, "none (Poisson: variance = mean)"
     elif alpha is not None:
         a, a_method = float(alpha), "fixed by the caller"
-    elif df_resid >= MIN_DF_FOR_ALPHA:
+    elif df_resid >= MIN_DF_FOR_ALPHA or freq != "Y":
         try:
             if alpha_method == "ml":
                 a, a_method = _profile_alpha(y, X, offset), "maximum likelihood (profile over alpha, IRLS for the coefficients)"
@@ -559,7 +559,9 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
         a = _external_alpha(meas)
         a_method = ("not estimable from {} points; year-to-year alpha of municipalities "
                     "(ivpanalysis.noise, data/codes/overdispersion.csv)").format(len(y))
-    small_external = family == "nb" and alpha is None and df_resid < MIN_DF_FOR_ALPHA
+    small_external = family == "nb" and alpha is None and df_resid < MIN_DF_FOR_ALPHA and freq == "Y"
+    # dispersion estimated (or borrowed) rather than known: t quantiles on the residual df
+    use_t = family == "nb" and alpha is None
 
     try:
         model = _glm(y, X, offset, max(a, ALPHA_BOUNDS[0]), "poisson" if family == "poisson" else "nb")
@@ -583,14 +585,14 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
     # few points with a borrowed alpha: widen by the observed dispersion (never narrow) and use t
     if small_external and np.isfinite(pearson_disp) and pearson_disp > 1:
         cov = cov * pearson_disp
-    if small_external:
+    if use_t:
         quant = float(stats.t.ppf(0.5 + level / 2, df_resid))
     else:
         quant = float(stats.norm.ppf(0.5 + level / 2))
     b, se = float(params["t_years"]), float(np.sqrt(cov.loc["t_years", "t_years"]))
     pct = 100 * np.expm1(b)
     lo, hi = 100 * np.expm1(b - quant * se), 100 * np.expm1(b + quant * se)
-    pval = float(2 * (stats.t.sf(abs(b / se), df_resid) if small_external else stats.norm.sf(abs(b / se))))
+    pval = float(2 * (stats.t.sf(abs(b / se), df_resid) if use_t else stats.norm.sf(abs(b / se))))
 
     # Ljung–Box on Pearson residuals
     lb_lags = {"M": 12, "Q": 4, "Y": 2}[freq]
@@ -614,8 +616,9 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
         "n_params": X.shape[1],
         "frequency": freq,
         "terms": list(X.columns),
-        "covariance": "HAC (Newey-West)" if cov_type == "hac" else "model-based (inverse Fisher information)"
-                      + ("; scaled by Pearson dispersion, t quantiles" if small_external else ""),
+        "covariance": ("HAC (Newey-West)" if cov_type == "hac" else "model-based (inverse Fisher information)")
+                      + ("; scaled by Pearson dispersion when > 1" if small_external else "")
+                      + (f"; t quantiles ({df_resid} df)" if use_t else "; normal quantiles"),
         "covid_window": covid_window if "covid" in spec["terms"] else None,
         "registration_break": REGISTRATION_BREAK if "break_2018" in spec["terms"] else None,
         "offset": "log(population)" if pop is not None else None,
