@@ -161,3 +161,11 @@ def test_cli_table_police_csv(capsys):
 def test_cli_table_police_unknown_municipality(capsys):
     assert cli.main(["table", "police", "GM0363"]) == 1
     assert "no police figures for GM0363" in capsys.readouterr().err
+
+
+def test_cli_table_police_excel(tmp_path):
+    path = tmp_path / "politie.xlsx"
+    assert cli.main(["table", "police", "GM0171", "--year", "2019", "--xlsx", str(path)]) == 0
+    df = pd.read_excel(path)
+    assert len(df) == 26 and df.loc[0, "category"] == "Criminaliteit totaal"
+    assert df["2019"].notna().all() and set(df["change_source"]) == {"computed"}
