@@ -417,3 +417,18 @@ def test_a_per_gemeente_export_works_unchanged(tmp_path):
     assert res.attrs["has_margin"] and res["flag"].notna().all()
     provinces = gap.across_input(survey, crime, pop, 2017, unit_kind="province")
     assert provinces["unit"].tolist() == ["PV24"]
+
+
+def test_over_time_respects_the_breaks_in_both_series():
+    df = pd.DataFrame({"year": [2017, 2019, 2021], "crime_count": [5000.0, 4000.0, 3800.0],
+                       "pct_unsafe": [20.0, 19.0, 30.0], "margin": [1.0, 1.0, 1.0]})
+    res = gap.gap_over_time(df)
+    assert res["verdict"].tolist() == ["referentiejaar", "beweegt_niet_mee", "methodebreuk"]
+    notes = " ".join(res.attrs["assumptions"])
+    assert "juli 2018" in notes and "2021 van methode veranderd" in notes
+    text = gap.text_over_time(res, "Testgemeente")
+    assert "niet te vergelijken" in text and "2021" in text
+    # both before the breaks: no notes about them
+    early = gap.gap_over_time(df.assign(year=[2013, 2015, 2017]))
+    assert not any("2018" in a or "2021" in a for a in early.attrs["assumptions"])
+    assert early["verdict"].iloc[2] != "methodebreuk"

@@ -57,7 +57,13 @@ VERDICTS = {
     "beweegt_zwakker_mee": "beweegt in dezelfde richting als de criminaliteit, maar zwakker",
     "beweegt_tegen": "beweegt tegen de criminaliteit in",
     "beweegt_los_van": "verandert terwijl de criminaliteit gelijk bleef",
+    "methodebreuk": "niet te vergelijken: de Veiligheidsmonitor is in 2021 van methode veranderd",
 }
+
+#: first survey year after the Veiligheidsmonitor's method change (internet-only, new questionnaire)
+SURVEY_BREAK_YEAR = 2021
+#: first full year after the July 2018 registration change (related offences registered separately)
+CRIME_BREAK_YEAR = 2019
 
 
 # --- input checks ------------------------------------------------------------------------------
@@ -263,7 +269,7 @@ def gap_across(df: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     quad = np.where(cz >= 0, "hoog_", "laag_").astype(object) + np.where(uz >= 0, "hoog", "laag").astype(object)
     out["quadrant"] = pd.Series(np.where(complete, quad, None), index=out.index, dtype=object)
     terms = "ln(criminaliteit per 1.000)" + (" + stedelijkheidsklasse" if urb is not None else "")
-    weights = ("1 / (SE² + τ²), SE = marge / 1,96 (survey precision plus between-unit variance, DerSimonian–Laird τ²)"
+    weights = ("1 / (SE² + τ²), SE = margin / 1.96 (survey precision plus between-unit variance, DerSimonian–Laird τ²)"
                if has_margin else "equal weights (no margins): ordinary least squares")
     out.attrs.update({
         "model": f"pct_unsafe ~ log(crime_per_1000){' + C(urbanity)' if urb is not None else ''}",
@@ -375,6 +381,9 @@ def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUM
         if not (np.isfinite(out["diff"].iloc[i]) and np.isfinite(out["crime"].iloc[i])):
             verdicts.append("geen_meting")
             continue
+        if (base_year < SURVEY_BREAK_YEAR) != (int(out["year"].iloc[i]) < SURVEY_BREAK_YEAR):
+            verdicts.append("methodebreuk")
+            continue
         lo, hi = float(out["diff_lower"].iloc[i]), float(out["diff_upper"].iloc[i])
         h_step = out["in_step"].iloc[i] - p0
         still_ok, step_ok = lo <= 0 <= hi, lo <= h_step <= hi
@@ -411,6 +420,14 @@ def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUM
         assumptions.append(f"Geen marge gepubliceerd voor {yrs}: aangenomen is een enkelvoudige steekproef van "
                            f"{assumed_n} respondenten (het ontwerpminimum van de Veiligheidsmonitor per gemeente "
                            f"van 70.000+ inwoners); een grotere steekproef geeft een smallere marge.")
+    years = out["year"].to_numpy()
+    if base_year < CRIME_BREAK_YEAR and (years >= CRIME_BREAK_YEAR).any():
+        assumptions.append("Sinds juli 2018 registreert de politie samenhangende misdrijven in één incident apart; "
+                           "daarvoor telde alleen het zwaarste. Vanaf 2019 ligt de geregistreerde criminaliteit daardoor "
+                           "hoger dan bij de oude telling: een daling is eerder onderschat dan overschat.")
+    if (out["verdict"] == "methodebreuk").any():
+        assumptions.append("De Veiligheidsmonitor is in 2021 van methode veranderd (alleen internet, herziene "
+                           "vragenlijst); cijfers van vóór en na die breuk worden hier niet met elkaar vergeleken.")
     out.attrs.update({"crime_basis": "rate" if has_rate else "count", "base_year": base_year, "level": level,
                       "assumed_n": assumed_n, "assumptions": assumptions, **{k: v for k, v in df.attrs.items()
                                                                              if k in ("region_code", "region_name")}})
@@ -697,6 +714,10 @@ def text_over_time(res: pd.DataFrame, name: str | None = None) -> str:
         parts.append(f"Voor {name} is na {b} geen nieuwe meting van het onveiligheidsgevoel beschikbaar; "
                      "een vergelijking door de tijd is nog niet mogelijk.")
     for _, r in later.iterrows():
+        if r["verdict"] == "methodebreuk":
+            parts.append(f"De meting van {r['year']} ({fmt.share(r['pct_unsafe'], 0)} voelt zich wel eens onveilig) "
+                         f"is niet te vergelijken met die van {b}: {VERDICTS['methodebreuk']}.")
+            continue
         dc = r["crime_index"] - 100
         verb = "daalde" if dc < 0 else ("steeg" if dc > 0 else "bleef gelijk")
         crime_txt = f"{verb} {basis}" + (f" met {fmt.pct(abs(dc), 0, sign=False)}" if dc else "")
