@@ -146,7 +146,34 @@ def table_83474ned() -> dict:
             "Perioden": _csv_dicts(NATIONAL_83474 / "Perioden.csv"), "TypedDataSet": rows}
 
 
-CATALOG = {("opendata.cbs.nl", "83474NED"): table_83474ned, ("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
+NL_CRIME = NATIONAL_83474 / "NL_Crime.csv"
+
+
+@lru_cache(maxsize=1)
+def table_47022ned() -> dict:
+    """47022NED for Nederland (NL00), monthly 2012-2023: the real national series per crime type
+    (NL_Crime.csv, labels as in the real 47022NED SoortMisdrijf code list) with the real code lists.
+
+    The table's own DataProperties/TableInfos are not in realdata: the properties carry only the
+    keys and types (as in the 47018NED properties of the same politie family, without a Default),
+    the infos only the id; Perioden get no status (unknown).
+    """
+    codes = _csv_dicts(NATIONAL_83474 / "SoortMisdrijf.csv")
+    key_of_title = {r["Title"]: r["Key"] for r in codes}
+    nl = [r for r in _csv_dicts(NATIONAL_83474 / "WijkenEnBuurten.csv") if r["Key"].startswith("NL")]
+    src = pd.read_csv(NL_CRIME)
+    months = sorted(src["date"].unique())
+    perioden = [{"Key": f"{d[:4]}MM{d[5:7]}", "Title": d[:7], "Status": None} for d in months]
+    rows = [{"ID": i, "SoortMisdrijf": key_of_title[c], "WijkenEnBuurten": nl[0]["Key"],
+             "Perioden": f"{d[:4]}MM{d[5:7]}", "GeregistreerdeMisdrijven_1": int(v)}
+            for i, (c, d, v) in enumerate(zip(src["crime_type_code"], src["date"], src["frequency"]))]
+    props = [{k: p.get(k) for k in ("Key", "Type", "Title", "Unit")}
+             for p in _csv_dicts(META_47018 / "DataProperties.csv") if p.get("Key")]
+    return {"TableInfos": [{"Identifier": "47022NED"}], "DataProperties": props, "SoortMisdrijf": codes,
+            "WijkenEnBuurten": nl, "Perioden": perioden, "TypedDataSet": rows}
+
+
+CATALOG = {("dataderden.cbs.nl", "47022NED"): table_47022ned, ("opendata.cbs.nl", "83474NED"): table_83474ned, ("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
            ("opendata.cbs.nl", "37230ned"): table_37230ned}
 
 
@@ -324,6 +351,26 @@ def test_fetch_47018ned_voorlopig_years_and_paging(realdata, tmp_path):
     assert t["rows"]["downloaded"] == 2 * len(d["years"]) * len(wanted)
     pages = [u for u in server.urls if "TypedDataSet" in u]
     assert len(pages) == -(-t["rows"]["downloaded"] // 50)  # cbsodata followed every odata.nextLink
+
+
+def test_fetch_monthly_series_and_category_sums(cbs, tmp_path):
+    out = fetch("NL00", tables=["47022NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    ds = embedded.load(out)
+    police = ds.police
+    src = pd.read_csv(NL_CRIME)
+    codes = iv.read(NATIONAL_83474 / "SoortMisdrijf.csv")  # the real 47022NED code list
+    src["code"] = src["crime_type_code"].map(dict(zip(codes["title"], codes["code"])))
+    march = src[src.date == "2019-03-01"].set_index("code")["frequency"]
+    assert _value(police, "NL00", "woninginbraak", "2019-03") == march["1.1.1"]
+    assert _value(police, "NL00", "criminaliteit_totaal", "2019-03") == march["0.0.0"]
+    geweld = police[(police.measure == "geweld_totaal")]
+    assert _value(police, "NL00", "geweld_totaal", "2019-03") == sum(march[f"1.4.{i}"] for i in range(1, 8))
+    assert set(geweld["kind"]) == {"computed"} and len(geweld) == src["date"].nunique() == 144
+    assert set(police["period"].map(schema.freq_of)) == {"M"} and set(police["status"]) == {"onbekend"}
+    t = ds.provenance["tables"][0]
+    assert t["periods"]["first"] == "2012-01" and t["periods"]["last"] == "2023-12" and t["voorlopig"] == []
+    wanted = {"0.0.0", "1.1.1", "1.2.1", "1.2.3", "1.2.4", "1.3.1", "2.2.1", "2.5.1", "2.5.2", "3.1.1", "3.1.3"} | {f"1.4.{i}" for i in range(1, 8)}
+    assert t["rows"]["downloaded"] == 144 * len(wanted & set(src["code"]))
 
 
 def test_fetch_all_municipalities(cbs, tmp_path):

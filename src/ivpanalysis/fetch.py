@@ -454,7 +454,8 @@ def _download(spec: TableSpec, regions: list[str] | None, transport: Transport, 
     rows = data.get("TypedDataSet") if data.get("TypedDataSet") is not None else data.get("UntypedDataSet")
     if rows is None:
         raise FetchError(f"{catalog} sent no data set for table {spec.table_id}.")
-    if regions is not None and region_dim:
+    downloaded = len(rows)
+    if regions is not None and region_dim:  # in case a server ignores the filter
         rows = [r for r in rows if str(r.get(region_dim, "")).strip().startswith(tuple(regions) + (("RE",) if spec.role == "police" else ()))]
     if not rows:
         which = "all municipalities" if regions is None else ", ".join(regions)
@@ -476,7 +477,7 @@ def _download(spec: TableSpec, regions: list[str] | None, transport: Transport, 
                        status=tidy["status"].map(lambda s: "voorlopig" if "voorlopig" in s else s))
     rec = _table_record(table_id, spec.role, tidy, title=str(info.get("Title", "")).strip(), catalog=catalog,
                         modified=info.get("Modified"), retrieved=today, filter=filters, select=select,
-                        rows={"downloaded": len(rows), "tidy": int(len(tidy))})
+                        rows={"downloaded": downloaded, "tidy": int(len(tidy))})
     return rec, tidy
 
 
