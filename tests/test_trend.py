@@ -351,3 +351,41 @@ def test_national_total_with_population(realdata):
     # the monthly population ends 2023-11: fitting on it names the missing month
     with pytest.raises(DataError, match="2023-12"):
         trend.fit_trend(s, population=pop)
+
+
+@pytest.mark.realdata
+def test_burglaries_per_municipality_from_misdaad_in_kaart(realdata):
+    import ivpanalysis as iv
+    from ivpanalysis.loaders.politie_mik import to_municipalities
+
+    df = iv.read(realdata / "siffels_misdaad_in_kaart" / "MiK-Nederland-PC4.csv")
+    pc4 = pd.read_csv(realdata / "certegis_pc4_gemeente" / "postcodes.csv", dtype={"postcode": str})
+    g = to_municipalities(df, pc4)
+    burglary = g[g["measure"] == "woninginbraak"]
+    # an incident list has no row for a month without incidents: within the list's months that is
+    # a count of 0 (not a missing value), so complete each municipality's months with zeros here
+    months = pd.period_range(burglary["period"].min(), burglary["period"].max(), freq="M")
+
+    def series(code):
+        sub = burglary[burglary["region_code"] == code]
+        s = pd.Series(sub["value"].to_numpy(), index=pd.PeriodIndex(sub["period"])).reindex(months, fill_value=0.0)
+        s.attrs.update(region_name=sub["region_name"].iloc[0], measure_label="Woninginbraak")
+        return s
+
+    # Amsterdam: enough a month for a monthly model
+    ams = trend.fit_trend(series("GM0363"))
+    assert ams.ok and ams.frequency == "M" and ams.region_name == "Amsterdam"
+    assert "Woninginbraak" in ams.summary_nl and "Amsterdam" in ams.summary_nl
+    # Lelystad: under ten a month -> quarters, alpha still estimated from the series itself
+    lely = trend.fit_trend(series("GM0995"))
+    assert lely.ok and lely.aggregated_to == "Q" and "kwartaaltotalen" in lely.summary_nl
+    assert "moment" in lely.model["alpha_method"] and lely.ci_low < 0 < lely.ci_high
+    # every municipality with burglaries gives a result, never an exception
+    codes = sorted(c for c in burglary["region_code"].unique() if c)[:40]
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no rank-deficient designs, no convergence trouble
+        statuses = {code: trend.fit_trend(series(code)).status for code in codes}
+    assert set(statuses.values()) <= {"ok", "too_few"} and "ok" in statuses.values()
+    # the tidy frame itself (months without incidents absent -> missing) also fits, seasons it lacks dropped
+    sparse = burglary[burglary["region_code"] == codes[0]]
+    assert trend.fit_trend(sparse).status in {"ok", "too_few"}

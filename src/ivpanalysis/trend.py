@@ -523,9 +523,15 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
     dropped = []
     while True:
         X = _design(pidx, spec)
+        # a season with no observed period (e.g. every January missing) cannot be estimated
+        empty = [c for c in X.columns if c.startswith(("month_", "quarter_")) and not X[c].any()]
+        X = X.drop(columns=empty)
         if len(pidx) - X.shape[1] >= 2 or not spec["terms"]:
             break
         dropped.append(spec["terms"].pop())
+    if empty:
+        notes.append("Niet elke maand van het jaar komt in de gegevens voor; voor de ontbrekende "
+                     "maanden is het seizoenseffect niet geschat.")
     if len(pidx) - X.shape[1] < 1:
         text = (f"Te weinig perioden voor een trend: {_what_nl(label)}{_where_nl(region)} heeft "
                 f"{len(pidx)} bruikbare {_FREQ_PLURAL_NL[freq]}.")
