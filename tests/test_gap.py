@@ -417,6 +417,12 @@ def test_a_per_gemeente_export_works_unchanged(tmp_path):
     assert res.attrs["has_margin"] and res["flag"].notna().all()
     provinces = gap.across_input(survey, crime, pop, 2017, unit_kind="province")
     assert provinces["unit"].tolist() == ["PV24"]
+    # urbanity from a mapping; a municipality without one stays missing and is left out of the fit
+    urb = {u: 1 + i % 2 for i, u in enumerate(inp["unit"]) if u != "GM0995"}
+    with_urb = gap.across_input(survey, crime, pop, 2017, urbanity=urb)
+    assert pd.isna(with_urb.set_index("unit").loc["GM0995", "urbanity"])
+    fitted = gap.gap_across(with_urb)
+    assert pd.isna(fitted.set_index("unit").loc["GM0995", "flag"]) and fitted.attrs["n_units"] == len(inp) - 1
 
 
 def test_over_time_respects_the_breaks_in_both_series():

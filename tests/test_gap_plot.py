@@ -1,6 +1,5 @@
 """Gap charts: the plotted data equals the analysis result (not pixels)."""
 import numpy as np
-import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
