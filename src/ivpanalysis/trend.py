@@ -720,7 +720,8 @@ def _summary_nl(r: TrendResult, small_external: bool) -> str:
                  "overgenomen uit de jaar-op-jaarvariatie van Nederlandse gemeenten.")
     lb = r.diagnostics.get("ljung_box_p", float("nan"))
     if np.isfinite(lb) and lb < 0.05:
-        s.append(f"De afwijkingen van de trendlijn hangen onderling samen (Ljung-Box p = {fmt.number(lb, 3)}), "
+        shown = "< 0,001" if lb < 0.001 else "= " + fmt.number(lb, 3)
+        s.append(f"De afwijkingen van de trendlijn hangen onderling samen (Ljung-Box p {shown}), "
                  "bijvoorbeeld doordat de ontwikkeling niet steeds even snel gaat; het werkelijke interval is "
                  "daardoor waarschijnlijk breder dan hier vermeld.")
     return " ".join(s)
@@ -734,7 +735,8 @@ def project(trend: TrendResult, year: int, target: float | None = None, *, popul
 
     Coefficients are drawn from their estimated normal distribution and each draw's count is drawn
     from the negative binomial with the estimated α (Poisson when α = 0), summed over the periods of
-    the year; season as estimated, no COVID dip; a July-2018 break, if fitted, at its post level.
+    the year; season as estimated; the COVID term as the window says (zero after June 2021); a
+    July-2018 break, if fitted, at its post level.
     With a population offset the year's population is ``population`` or, when not given, the last
     known one (stated in ``population_note``).
     """
