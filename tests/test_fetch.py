@@ -406,6 +406,18 @@ def test_further_table_by_id(asked, target, cbs, tmp_path):
         assert len(embedded.load(out).survey) == len(src)
 
 
+def test_police_frame_takes_registered_crime_only(realdata):
+    df = iv.read(CSV_47013)
+    assert fetch_mod.police_frame(df.assign(topic="Aangiften")) is None  # reported, not registered, crimes
+    kept = fetch_mod.police_frame(df.assign(topic="Geregisteerde misdrijven"))  # CBS's own typo (mokken export)
+    assert kept is not None and len(kept) == len(df) and set(kept["measure"]) == {"criminaliteit_totaal"}
+
+
+def test_population_needs_a_region(cbs, tmp_path):
+    with pytest.raises(FetchError, match=r"^Table 83474NED gave no population figures that the report can use\.$"):
+        fetch("GM0995", tables=["83474NED:population"], out=tmp_path / "snap", transport=transport_for(cbs))
+
+
 # --- failures ----------------------------------------------------------------------------------
 
 def test_offline_is_one_sentence_and_leaves_nothing(tmp_path):

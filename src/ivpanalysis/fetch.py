@@ -175,21 +175,23 @@ def _norm(text: str) -> str:
     return re.sub(r"[^a-z0-9]", "", re.sub(r"_\d+$", "", str(text)).lower())
 
 
+def _is_registered_crime(topic: str) -> bool:
+    """'Geregistreerde misdrijven' as tables title it (also CBS's own typo 'Geregisteerde'), or no topic."""
+    t = _norm(topic)
+    return t == "" or (t.startswith("geregist") and t.endswith("misdrijven"))
+
+
 def police_frame(tidy: pd.DataFrame) -> pd.DataFrame | None:
     """Registered crime keyed by SoortMisdrijf code → counts per category (None if none apply).
 
-    Tables with several topics (47013NED also has Aangiften, Internetaangiften) keep the
-    registered-crime topic only, so a category never mixes topics.
+    Only the registered-crime topic is kept (47013NED also has Aangiften, Internetaangiften), so
+    a category never mixes topics; a frame without topics is taken as registered crime.
     """
     codes = {c for k in categories.table()["key"] for c in categories.codes_of(k)}
     df = tidy[tidy["measure"].astype(str).str.strip().isin(codes)]
+    df = df[_mapped(df["topic"], _is_registered_crime)]
     if df.empty:
         return None
-    topics = set(df["topic"])
-    if len(topics) > 1:
-        df = df[_mapped(df["topic"], _norm) == _norm(POLICE_TOPIC)]
-        if df.empty:
-            return None
     out = categories.to_categories(df)
     out = out[[c for c in out.columns if c in schema.TIDY_COLUMNS]]
     return out if len(out) else None
@@ -199,11 +201,12 @@ def population_frame(tidy: pd.DataFrame) -> pd.DataFrame | None:
     """Yearly population rows → measure ``inwoners``: the population on 1 January of the period.
 
     End-of-year figures move to the next year (end of 2024 = 1 January 2025); where both give a
-    value for the same region and year, the begin-of-period figure is kept. None if the frame
-    holds no population topic.
+    value for the same region and year, the begin-of-period figure is kept. Rows without a region
+    are left out. None if the frame holds no population topic.
     """
     key = _mapped(tidy["measure"], _norm)
     hit = key.isin(POPULATION_TOPICS) & _mapped(tidy["period"], lambda p: isinstance(p, pd.Period) and schema.freq_of(p) == "Y")
+    hit &= tidy["region_code"].astype(str) != ""  # a denominator needs its region
     if not hit.any():
         return None
     df = tidy[hit].copy()
