@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from ivpanalysis import simulate, trend
+from ivpanalysis.errors import DataError
 
 #: 200 replicates: binomial s.d. of a 95 % coverage ≈ 0.015; the band is about −3 s.d. … +2.6 s.d.
 #: A Poisson fit of these overdispersed cells covers ≈ 25 % and ≈ 67 % (SE too small by 4× and 2×).
@@ -92,3 +93,19 @@ def test_coverage_four_corner_cells():
     pooled = df["covered"].sum() / df["reps"].sum()
     assert 0.925 <= pooled <= 0.975, df[["design", "coverage"]].to_string()
     assert (df["coverage"] >= 0.90).all()
+
+
+def test_demonstration_series_is_labelled_and_follows_the_yearly_totals():
+    yearly = pd.Series([4549.0, 4176.0, np.nan, 4240.0], index=pd.period_range("2016", periods=4, freq="Y"))
+    demo = simulate.demonstration_series(yearly, seed=1, region_name="Lelystad")
+    assert demo.attrs["simulated"] is True and len(demo) == 48
+    assert demo["2018-01":"2018-12"].isna().all()  # a missing year stays missing
+    for year, total in [(2016, 4549.0), (2017, 4176.0), (2019, 4240.0)]:
+        got = demo[str(year)].sum()
+        assert abs(got - total) < 4 * math.sqrt(total + 0.02 * total ** 2 / 12)
+    r = trend.fit_trend(demo)
+    assert r.region_name == "Lelystad" and r.summary_nl.startswith("Gesimuleerde gegevens")
+    from ivpanalysis import trend_plot
+    assert trend_plot.plot_trend(r)._suptitle.get_text().startswith("Gesimuleerd: ")
+    with pytest.raises(DataError, match="not annual periods"):
+        simulate.demonstration_series(pd.Series([1.0], index=pd.period_range("2016-01", periods=1, freq="M")))

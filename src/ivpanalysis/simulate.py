@@ -128,6 +128,37 @@ def coverage(designs=None, reps: int = 500, seed: int = 20240501, progress=None,
     return pd.DataFrame(rows)
 
 
+def demonstration_series(yearly: pd.Series, seed=0, alpha: float = 0.02, seasonal_amplitude: float = 0.1,
+                         region_name: str = "") -> pd.Series:
+    """A **simulated** monthly series around real yearly totals, for a chart when no monthly data exist.
+
+    Each year's expected total is spread over its months with a yearly sine (``seasonal_amplitude``
+    on the log scale, normalised so the months sum to the total) and drawn as NB2 with ``alpha``.
+    Missing years stay missing (NaN months). The result carries ``attrs['simulated'] = True``, so
+    :func:`ivpanalysis.trend.fit_trend` and the chart label everything built on it as simulated.
+    """
+    from .errors import DataError
+
+    idx = _trend._to_period_index(yearly.index, "yearly totals")
+    if _trend._freq_letter(idx) != "Y":
+        raise DataError.at("yearly totals", "not annual periods", found=idx.freqstr, expected="one total per year")
+    rng = seed if isinstance(seed, np.random.Generator) else np.random.default_rng(seed)
+    shape = np.exp(seasonal_amplitude * np.sin(2 * np.pi * np.arange(12) / 12))
+    shape = shape / shape.sum()
+    months = pd.period_range(f"{idx.min().year}-01", f"{idx.max().year}-12", freq="M")
+    out = pd.Series(np.nan, index=months, name="aantal")
+    for p, total in zip(idx, yearly.to_numpy(dtype=float)):
+        if not np.isfinite(total):
+            continue
+        mu = total * shape
+        lam = rng.gamma(1.0 / alpha, mu * alpha) if alpha > 0 else mu
+        out[pd.period_range(f"{p.year}-01", periods=12, freq="M")] = rng.poisson(lam).astype(float)
+    out.attrs.update(simulated=True, label=SIMULATED_LABEL, region_name=region_name,
+                     measure_label=str(yearly.attrs.get("measure_label", "")),
+                     note="gesimuleerd rond de echte jaartotalen; geen echte maandcijfers")
+    return out
+
+
 def with_truth(design: Design, pct_per_year: float) -> Design:
     """The same design with another true yearly change."""
     return replace(design, pct_per_year=pct_per_year)
