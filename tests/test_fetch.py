@@ -1,7 +1,7 @@
 """``ivpanalysis fetch`` and ``snapshot_from_file``.
 
 There is no internet here: downloads go through the real ``cbsodata`` client with its HTTP
-session replaced by :class:`FakeSession`, which answers OData requests (paging, ``$filter``,
+session replaced by :class:`FakeCBS`, which answers OData requests (paging, ``$filter``,
 ``$select``, 404 for unknown tables) from tables built at test time out of the real files in
 ``../shared/realdata`` — the 47013NED metadata export and StatLine download, the 47018NED
 metadata and per-gemeente counts, the 37230ned population file — re-expressed as OData rows.
@@ -9,6 +9,7 @@ No value is made up: a column the real files do not give is simply absent.
 """
 import argparse
 import csv
+import hashlib
 import io
 import json
 import re
@@ -173,7 +174,25 @@ def table_47022ned() -> dict:
             "WijkenEnBuurten": nl, "Perioden": perioden, "TypedDataSet": rows}
 
 
-CATALOG = {("dataderden.cbs.nl", "47022NED"): table_47022ned, ("opendata.cbs.nl", "83474NED"): table_83474ned, ("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
+@lru_cache(maxsize=1)
+def table_70072ned() -> dict:
+    """70072ned, TotaleBevolking_1 (population on 1 January) for 2025 only: the counts JSON's 2025
+    population, which its build script took from this topic (no average yet) and which equals the
+    end of 2024 in the real 37230ned export for every municipality (checked here)."""
+    d = json.loads(DREYER.read_text(encoding="utf-8"))
+    end_2024 = {r["RegioS"]: r["BevolkingAanHetEindeVanDePeriode_15"] for r in table_37230ned()["TypedDataSet"]
+                if r["Perioden"] == "2024JJ00"}
+    jan_2025 = {gm: ys["2025"] for gm, ys in d["population"].items() if "2025" in ys}
+    assert len(jan_2025) >= 340 and all(end_2024.get(gm) == v for gm, v in jan_2025.items())
+    props = [{"Key": "RegioS", "Type": "GeoDimension"}, {"Key": "Perioden", "Type": "TimeDimension"},
+             {"Key": "TotaleBevolking_1", "Type": "Topic", "Unit": "aantal"}]
+    return {"TableInfos": [{"Identifier": "70072ned"}], "DataProperties": props,
+            "RegioS": [{"Key": gm} for gm in sorted(jan_2025)], "Perioden": [{"Key": "2025JJ00", "Title": "2025"}],
+            "TypedDataSet": [{"ID": i, "RegioS": gm, "Perioden": "2025JJ00", "TotaleBevolking_1": v}
+                             for i, (gm, v) in enumerate(sorted(jan_2025.items()))]}
+
+
+CATALOG = {("opendata.cbs.nl", "70072ned"): table_70072ned, ("dataderden.cbs.nl", "47022NED"): table_47022ned, ("opendata.cbs.nl", "83474NED"): table_83474ned, ("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
            ("opendata.cbs.nl", "37230ned"): table_37230ned}
 
 
@@ -413,6 +432,16 @@ def test_police_frame_takes_registered_crime_only(realdata):
     assert kept is not None and len(kept) == len(df) and set(kept["measure"]) == {"criminaliteit_totaal"}
 
 
+def test_fetch_70072ned_population(cbs, tmp_path):
+    out = fetch(["GM0995", "GM0303"], tables=["70072ned"], out=tmp_path / "snap", transport=transport_for(cbs))
+    pop = embedded.load(out).population
+    d = json.loads(DREYER.read_text(encoding="utf-8"))
+    assert _value(pop, "GM0995", "inwoners", 2025) == d["population"]["GM0995"]["2025"] == 84713
+    assert _value(pop, "GM0303", "inwoners", 2025) == d["population"]["GM0303"]["2025"]
+    assert set(pop["measure_label"]) == {"Inwoners op 1 januari"} and len(pop) == 2
+    assert any("%24select=RegioS%2CPerioden%2CTotaleBevolking_1" in u for u in cbs.urls)
+
+
 def test_population_needs_a_region(cbs, tmp_path):
     with pytest.raises(FetchError, match=r"^Table 83474NED gave no population figures that the report can use\.$"):
         fetch("GM0995", tables=["83474NED:population"], out=tmp_path / "snap", transport=transport_for(cbs))
@@ -500,7 +529,6 @@ def test_snapshot_from_counts_json(realdata, tmp_path):
     t47, t70 = ds.provenance["tables"]
     assert (t47["table_id"], t47["role"], t70["table_id"], t70["role"]) == ("47018NED", "police", "70072ned", "population")
     assert t47["voorlopig"] == ["2024", "2025"] and t47["periods"]["first"] == "2012" and t47["periods"]["last"] == "2025"
-    import hashlib
     assert t47["sha256"] == hashlib.sha256(DREYER.read_bytes()).hexdigest() and t47["retrieved"] is None
 
 
