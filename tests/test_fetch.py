@@ -490,6 +490,11 @@ def test_failure_midway_keeps_previous_folder(cbs, tmp_path):
         fetch("GM0995", tables=["47018NED", "99999NED"], out=out, transport=transport_for(cbs))
     assert {p.name: p.read_bytes() for p in out.iterdir()} == before
     assert _leftovers(tmp_path) == []
+    # a good fetch replaces the folder it wrote before, whole
+    fetch("GM0995", tables=["47018NED"], out=out, transport=transport_for(cbs), today=TODAY)
+    assert [t["table_id"] for t in embedded.load(out).provenance["tables"]] == ["47018NED"]
+    assert sorted(p.name for p in out.iterdir()) == ["police_figures.parquet", "provenance.json"]
+    assert _leftovers(tmp_path) == []
 
 
 def test_failure_while_writing_leaves_no_folder(cbs, tmp_path, monkeypatch):
