@@ -42,6 +42,7 @@ def test_cli_batch_acceptance_four_reports_and_a_failure(tmp_path, capsys):
     assert "failed: GM9999" in capsys.readouterr().err
 
 
+@pytest.mark.slow
 def test_broken_municipality_in_data_folder_does_not_stop_others(tmp_path):
     data = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, data)

@@ -69,8 +69,9 @@ def test_html_title_sections_and_order(lelystad):
     _, _, page = lelystad
     assert "<title>Evaluatie integraal veiligheidsplan Lelystad (GM0995)</title>" in page
     headings = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h2\b[^>]*>(.*?)</h2>", page)]
-    assert headings == ["Samenvatting", "Politiecijfers", "Veiligheidsgevoel en de kloof met de criminaliteit",
-                        "Verantwoording"]
+    assert headings == ["Samenvatting", "Politiecijfers", "Misdrijven per maand en de trend",
+                        "Indicatoren van het veiligheidsplan", "Veiligheidsgevoel en de kloof met de criminaliteit",
+                        "Uitvoering van de activiteiten", "Verantwoording"]
 
 
 def test_html_tables_carry_the_data_in_dutch_format(lelystad):
@@ -141,11 +142,51 @@ def test_gap_section_with_survey_data_and_sentence_without(session, tmp_path, le
     unsafe = ds.survey[(ds.survey.region_code == "GM0995") & (ds.survey.measure == "pct_onveilig_buurt")]
     for v in unsafe["value"]:
         assert fmt.share(v) in text  # the feeling of unsafety, as measured
-    assert len(re.findall(r"<img\b", page)) == 2  # yearly chart and the gap over time
-    entry = render("GM0303", tmp_path, session=session)  # Dronten: survey only for the police base team
+    assert len(re.findall(r"<img\b", page)) == 3  # yearly chart, the gap over time, activities per theme
+
+
+def test_sections_without_data_say_so_for_dronten(session, tmp_path):
+    """Dronten: no monthly counts, no dashboard, survey only for the police base team, no register."""
+    entry = render("GM0303", tmp_path, session=session)
     page = (tmp_path / entry["outputs"][0]).read_text(encoding="utf-8")
-    assert content.esc(content.missing("survey", content.context("GM0303"))) in page
-    assert len(re.findall(r"<img\b", page)) == 1
+    ctx = content.context("GM0303")
+    for section in ("monthly", "dashboard", "survey", "activities"):
+        sentence = content.missing(section, ctx)
+        assert sentence.count(". ") == 0 and sentence.endswith(".")
+        assert content.esc(sentence) in page, section
+    assert len(re.findall(r"<img\b", page)) == 1  # only the yearly chart
+
+
+def test_dashboard_and_activities_for_lelystad(lelystad):
+    from ivpanalysis import activities, dashboard
+    _, _, page = lelystad
+    text = _text(page)
+    ds = embedded.load()
+    table = dashboard(ds, "GM0995", year=2019)
+    assert content.dashboard_sentence(table) in text
+    for indicator in table["indicator"]:
+        assert content.esc(indicator) in page
+    reg = activities.load_register(ds, "GM0995")
+    assert f"Het register telt {fmt.number(len(reg))} activiteiten" in text
+
+
+def test_monthly_section_with_simulated_monthly_counts(session, tmp_path):
+    from ivpanalysis.simulate import Design, simulate_series
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    y = simulate_series(Design(n_months=72, start="2014-01", mean=350.0), seed=1)
+    rows = pd.DataFrame({"region_code": "GM0995", "region_name": "Lelystad", "period": [p.strftime("%Y-%m") for p in y.index],
+                         "measure": "criminaliteit_totaal", "measure_label": "Criminaliteit totaal", "value": y.values,
+                         "unit": "aantal", "source": "simulate.simulate_series", "status": "onbekend",
+                         "retrieved": "2026-11-24", "kind": "simulated"})
+    pol = pd.read_csv(data / "police_figures.csv", dtype=str, keep_default_na=False)
+    pd.concat([pol, rows.astype(str)]).to_csv(data / "police_figures.csv", index=False)
+    ctx = content.context("GM0995", data_dir=data)
+    html = content.trend_section(ctx).data
+    assert content.esc(content.missing("monthly", ctx)) not in html
+    assert html.count("<img") == 1 and 'alt="Gesimuleerd: geregistreerde misdrijven per maand' in html
+    assert "deze maandcijfers zijn gesimuleerd" in html
+    assert content.simulated_sentence(ctx) == f"{fmt.number(72)} cijfers in dit rapport zijn gesimuleerd en geen waarnemingen."
 
 
 def test_markdown_from_the_library_is_escaped():

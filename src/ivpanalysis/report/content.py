@@ -23,13 +23,24 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .. import embedded, fmt, gap, gap_plot, noise, paths, police, schema
+from .. import activities, activities_plot, embedded, fmt, gap, gap_plot, indicators, noise, paths, police, schema
+from .. import trend, trend_plot
 
 #: what to say when a section's data is missing: (what is missing, how to get it)
 MISSING = {
     "police": ("Voor {name} staan geen politiecijfers in de gegevensmap",
                "download CBS-tabel 47018NED (geregistreerde misdrijven per gemeente, per jaar) van "
                "StatLine of haal hem op met ivpanalysis fetch, en zet het bestand in de gegevensmap"),
+    "monthly": ("Voor {name} staan geen maandcijfers van de politie in de gegevensmap, dus er is geen maandgrafiek "
+                "met trend",
+                "haal CBS-tabel 47013NED (geregistreerde misdrijven per maand, per gemeente) op met "
+                "ivpanalysis fetch of download hem van StatLine en zet hem in de gegevensmap"),
+    "dashboard": ("Voor {name} staan geen indicatoren van het veiligheidsplan in de gegevensmap",
+                  "leg per indicator het referentiejaar, de referentiewaarde, het doel en de bron vast in "
+                  "indicators.csv in de gegevensmap"),
+    "activities": ("Voor {name} staat geen activiteitenregister in de gegevensmap",
+                   "zet het register van het uitvoeringsplan (thema, activiteit, oordeel, stoplichtkleur) als "
+                   "registers/{code}_activities.csv of .xlsx in de gegevensmap"),
     "survey": ("Voor {name} staan geen cijfers over het onveiligheidsgevoel in de gegevensmap, dus de kloof "
                "tussen criminaliteit en gevoel is niet te bepalen",
                "zet de uitkomsten van de Veiligheidsmonitor voor {name} (aandeel inwoners dat zich wel eens "
@@ -68,6 +79,13 @@ class Context:
     reference_year: int | None
     region: str | None = None
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)  # category x year, this municipality
+    cache: dict = field(default_factory=dict, repr=False)  # tables computed once per report
+
+    def once(self, key: str, compute):
+        """``compute()`` the first time ``key`` is asked for in this report, the stored result after."""
+        if key not in self.cache:
+            self.cache[key] = compute()
+        return self.cache[key]
 
 
 def validate_code(code: str) -> str:
@@ -229,7 +247,7 @@ def police_figures(ctx: Context) -> pd.DataFrame:
     """:func:`ivpanalysis.police.police_table` for the report's municipality and year (empty without counts)."""
     if ctx.year is None:
         return pd.DataFrame()
-    return police.police_table(ctx.data, ctx.code, year=ctx.year, region=ctx.region)
+    return ctx.once("police", lambda: police.police_table(ctx.data, ctx.code, year=ctx.year, region=ctx.region))
 
 
 def summary_sentences(ctx: Context, table: pd.DataFrame | None = None) -> list[str]:
@@ -260,6 +278,11 @@ def summary_sentences(ctx: Context, table: pd.DataFrame | None = None) -> list[s
                        + ", ".join(f"{c} ({fmt.pct(v)})" for c, v in zip(part["category"], part["change_pct"])) + ".")
     if sig.empty:
         out.append(f"Geen enkele categorie veranderde in {y} meer dan de gewone schommeling van jaar tot jaar.")
+    dash = dashboard_table(ctx)
+    if not dash.empty:
+        out.append(dashboard_sentence(dash))
+    if _has_register(ctx):
+        out.append(activities.summary_text(activities_summary(ctx)).split("\n")[0])
     return out
 
 
@@ -312,6 +335,86 @@ def yearly_chart(ctx: Context) -> HTML:
     fig.tight_layout()
     alt = title + ": " + ", ".join(f"{int(y)}: {fmt.number(v)}" for y, v in s.items())
     return figure_html(fig, alt)
+
+
+def _monthly_total(ctx: Context) -> pd.DataFrame:
+    df = ctx.data.police
+    df = df[(df["region_code"] == ctx.code) & (df["measure"] == TOTAL)]
+    return df[[schema.freq_of(p) == "M" for p in df["period"]]] if len(df) else df
+
+
+def trend_section(ctx: Context) -> HTML:
+    """Monthly registered crime with its trend (:func:`ivpanalysis.trend.fit_trend`, ``trend_plot``),
+    or the missing sentence when the data hold no monthly counts."""
+    monthly = _monthly_total(ctx)
+    if monthly.empty:
+        return notice("monthly", ctx)
+    res = trend.fit_trend(monthly, region_name=ctx.name, measure_label="misdrijven")
+    simulated = bool((monthly["kind"] == "simulated").any())
+    fig = trend_plot.plot_trend(res, ctx.name, simulated=simulated)
+    alt = ("Gesimuleerd: " if simulated else "") + f"geregistreerde misdrijven per maand in {ctx.name} met trendlijn."
+    text = (["Let op: deze maandcijfers zijn gesimuleerd, geen waarnemingen."] if simulated else []) + [res.summary_nl]
+    return HTML(figure_html(fig, alt).data + _wrap("".join(f"<p>{esc(t)}</p>" for t in text)).data)
+
+
+def dashboard_table(ctx: Context) -> pd.DataFrame:
+    """:func:`ivpanalysis.dashboard` for the report (empty when the data declare no indicators)."""
+    ind = ctx.data.indicators
+    if ind is None or ind.empty or "region_code" not in ind.columns or not (ind["region_code"] == ctx.code).any():
+        return pd.DataFrame()
+    return ctx.once("dashboard", lambda: indicators.dashboard(ctx.data, ctx.code, year=ctx.year))
+
+
+def dashboard_sentence(table: pd.DataFrame) -> str:
+    """'Van de 16 indicatoren staan er 6 op groen, 1 op oranje en 9 op rood.' (counts from the table)."""
+    counts = table["verdict"].value_counts()
+    parts = [f"{fmt.number(counts[v])} op {indicators.VERDICT_NL[v]}" for v in ("green", "orange", "red")
+             if v in counts.index]
+    s = f"Van de {fmt.number(len(table))} indicatoren van het plan staan er "
+    s += (", ".join(parts[:-1]) + " en " + parts[-1] if len(parts) > 1 else parts[0]) if parts else "geen met een oordeel"
+    n_none = int((table["verdict"] == "").sum())
+    return s + (f"; {fmt.number(n_none)} zonder oordeel." if n_none and parts else ".")
+
+
+def dashboard_section(ctx: Context) -> HTML:
+    """The indicator dashboard (:func:`ivpanalysis.dashboard`), or the missing sentence."""
+    table = dashboard_table(ctx)
+    if table.empty:
+        return notice("dashboard", ctx)
+    shown = indicators.dashboard_display(table)
+    head = f"<p>{esc(dashboard_sentence(table))}</p>"
+    note = ("<p>* Stand zoals gepubliceerd in het brondocument; niet berekend omdat de data er geen reeks "
+            "voor bevatten.</p>") if (table["status_source"] == "published").any() else ""
+    return _wrap(head + html_table(shown) + note)
+
+
+def _has_register(ctx: Context) -> bool:
+    try:
+        activities.register_path(ctx.data.data_dir, ctx.code)
+    except LookupError:  # the documented signal for "no register file for this municipality"
+        return False
+    return True
+
+
+def activities_summary(ctx: Context) -> activities.ActivitiesSummary:
+    """:func:`ivpanalysis.activities.activities_summary` of the municipality's register (computed once)."""
+    return ctx.once("activities", lambda: activities.activities_summary(activities.load_register(ctx.data, ctx.code)))
+
+
+def activities_section(ctx: Context) -> HTML:
+    """The activities register per theme (:mod:`ivpanalysis.activities`), or the missing sentence."""
+    if not _has_register(ctx):
+        return notice("activities", ctx)
+    summ = activities_summary(ctx)
+    fig = activities_plot.theme_bars(summ)
+    alt = f"Aantal activiteiten per thema in {ctx.name}, naar stoplichtkleur"
+    parts = [markdown_html(activities.interpretation(summ, ctx.name)), figure_html(fig, alt).data,
+             html_table(activities.theme_table(summ), {"Activiteiten", "Groen", "Oranje", "Rood", "Kleur onbekend",
+                                                       "Op koers"})]
+    attention = activities.attention_table(summ)
+    if len(attention):
+        parts.append(html_table(attention))
+    return _wrap("".join(parts))
 
 
 def markdown_html(text: str) -> str:
