@@ -75,7 +75,11 @@ def cmd_table(args) -> int:
         table = table[columns]
     if args.csv:
         target = sys.stdout if args.csv == "-" else args.csv
-        table.to_csv(target, index=False, lineterminator="\n")
+        try:
+            table.to_csv(target, index=False, lineterminator="\n")
+        except BrokenPipeError:  # `… --csv - | head`: the reader has seen enough
+            sys.stderr.close()
+            return 0
     if args.xlsx:
         table.to_excel(args.xlsx, index=False)
     if not args.csv and not args.xlsx:
