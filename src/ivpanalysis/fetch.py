@@ -528,21 +528,28 @@ def _file_facts(path: Path) -> dict:
             "file_modified": dt.datetime.fromtimestamp(st.st_mtime).astimezone().isoformat(timespec="seconds")}
 
 
-def _frames_of_file(path: Path) -> list[tuple[str, str, pd.DataFrame]]:
-    """(role, table id, tidy frame) for each table a downloaded file holds."""
+def _frames_of_file(path: Path) -> list[tuple[str, str, pd.DataFrame, pd.DataFrame]]:
+    """(role, table id, tidy frame as read, frame for its role) for each table a downloaded file holds."""
     tf = read_text(path)
     if counts_json.sniff(tf):
         both = counts_json.load_both(tf)
-        return [("police", counts_json.COUNTS_SOURCE, both.counts),
-                ("population", counts_json.POPULATION_SOURCE, both.population)]
+        out = []
+        for role, table_id, tidy in (("police", counts_json.COUNTS_SOURCE, both.counts),
+                                     ("population", counts_json.POPULATION_SOURCE, both.population)):
+            frame = _by_role(role, tidy)
+            if frame is None or frame.empty:
+                raise FetchError(f"{path.name} gave no {role} figures that the report can use.")
+            out.append((role, table_id, tidy, frame))
+        return out
     df = read(path)
     table_id = df.attrs.get("table_id") or ""
     if not table_id:
         ids = [s for s in df["source"].unique() if re.match(r"^\d{5}[A-Za-z]{3}$", str(s))]
         table_id = ids[0] if len(ids) == 1 else path.name
     for role in ("police", "population"):
-        if _by_role(role, df) is not None:
-            return [(role, table_id, df)]
+        frame = _by_role(role, df)
+        if frame is not None and not frame.empty:
+            return [(role, table_id, df, frame)]
     raise FetchError(f"{path.name} holds neither police counts by SoortMisdrijf code nor population figures, "
                      f"so it cannot go into a data folder.")
 
@@ -567,10 +574,7 @@ def snapshot_from_file(paths: Iterable[str | Path] | str | Path, out: str | Path
         records, frames = [], []
         for p in paths:
             facts = _file_facts(p)
-            for role, table_id, tidy in _frames_of_file(p):
-                frame = _by_role(role, tidy)
-                if frame is None or frame.empty:
-                    raise FetchError(f"{p.name} gave no {role} figures that the report can use.")
+            for role, table_id, tidy, frame in _frames_of_file(p):
                 rec = _table_record(table_id, role, tidy, title=str(tidy.attrs.get("title", "") or ""),
                                     retrieved=None, format=tidy.attrs.get("format"), **facts,
                                     rows={"tidy": int(len(tidy)), "role": int(len(frame))})
