@@ -476,9 +476,11 @@ def test_bad_municipality(bad, message, cbs, tmp_path):
     assert cbs.urls == []
 
 
-def test_municipality_absent_from_table(cbs, tmp_path):
-    with pytest.raises(FetchError, match=r"^Table 47018NED has no rows for GM9999\.$"):
-        fetch("GM9999", tables=["47018NED"], out=tmp_path / "snap", transport=transport_for(cbs))
+@pytest.mark.parametrize("table", ["47018NED", "47013NED"])  # 47013NED would still send the police units
+def test_municipality_absent_from_table(table, cbs, tmp_path):
+    with pytest.raises(FetchError, match=rf"^Table {table} has no rows for GM9999\.$"):
+        fetch(["GM0995", "GM9999"], tables=[table], out=tmp_path / "snap", transport=transport_for(cbs))
+    assert not (tmp_path / "snap").exists()
 
 
 def test_failure_midway_keeps_previous_folder(cbs, tmp_path):

@@ -425,8 +425,9 @@ def _plan(spec: TableSpec, props: list[dict], regions: list[str] | None, transpo
                              f"so it cannot give police counts.")
         wanted = {c for k in categories.table()["key"] for c in categories.codes_of(k)}
         exact = [r["Key"] for r in transport.meta(spec.table_id, crime_dim, catalog) if str(r.get("Key", "")).strip() in wanted]
-        if exact:
-            groups.append(_or([f"{crime_dim} eq '{k}'" for k in exact]))
+        if not exact:
+            raise FetchError(f"Table {spec.table_id} has none of the SoortMisdrijf codes the report's categories use.")
+        groups.append(_or([f"{crime_dim} eq '{k}'" for k in exact]))
         select = [crime_dim] + ([region_dim] if region_dim else []) + ["Perioden", topic]
     elif spec.role == "population":
         topic = next((t for want in spec.topics for t in topics if _norm(t) == _norm(want)), None) \
@@ -463,6 +464,11 @@ def _download(spec: TableSpec, regions: list[str] | None, transport: Transport, 
     if not rows:
         which = "all municipalities" if regions is None else ", ".join(regions)
         raise FetchError(f"Table {spec.table_id} has no rows for {which}.")
+    if regions is not None and region_dim:
+        have = {str(r.get(region_dim, "")).strip() for r in rows}
+        missing = [c for c in regions if c not in have]
+        if missing:
+            raise FetchError(f"Table {spec.table_id} has no rows for {', '.join(missing)}.")
     raw.mkdir(parents=True, exist_ok=True)
     columns = [c for c in (select or []) if any(c in r for r in rows[:1])] or None
     _write_csv(raw / "data.csv", rows, columns)
