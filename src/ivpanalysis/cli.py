@@ -103,6 +103,10 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="read a data file or data folder and list its problems (exit 1 when invalid)")
     v.add_argument("path")
     v.set_defaults(func=cmd_validate)
+    from . import fetch as fetch_mod  # cbsodata is imported only when downloading
+    f = sub.add_parser("fetch", help="download CBS/politie tables (or read downloaded files) into a data folder for --data")
+    fetch_mod.add_arguments(f)
+    f.set_defaults(func=fetch_mod.run_cli)
     args = ap.parse_args(argv)
     return args.func(args)
 
