@@ -41,6 +41,9 @@ MISSING = {
     "activities": ("Voor {name} staat geen activiteitenregister in de gegevensmap",
                    "zet het register van het uitvoeringsplan (thema, activiteit, oordeel, stoplichtkleur) als "
                    "registers/{code}_activities.csv of .xlsx in de gegevensmap"),
+    "total": ("Voor {name} ontbreekt het totaal van de geregistreerde misdrijven in de gegevensmap",
+              "haal CBS-tabel 47018NED op met ivpanalysis fetch inclusief soort misdrijf 0.0.0 (totaal misdrijven), "
+              "of download die rij van StatLine en zet hem in de gegevensmap"),
     "survey": ("Voor {name} staan geen cijfers over het onveiligheidsgevoel in de gegevensmap, dus de kloof "
                "tussen criminaliteit en gevoel is niet te bepalen",
                "zet de uitkomsten van de Veiligheidsmonitor voor {name} (aandeel inwoners dat zich wel eens "
@@ -257,7 +260,9 @@ def summary_sentences(ctx: Context, table: pd.DataFrame | None = None) -> list[s
         return [missing("police", ctx)]
     y, prev, ref = ctx.year, ctx.year - 1, ctx.reference_year
     out = []
-    if TOTAL in table.index and not pd.isna(table.at[TOTAL, str(y)]):
+    if TOTAL not in table.index or pd.isna(table.at[TOTAL, str(y)]):
+        out.append(missing("total", ctx))
+    else:
         r = table.loc[TOTAL]
         s = f"In {y} registreerde de politie {fmt.number(r[str(y)])} misdrijven in {ctx.name}"
         if r["change_source"] == "computed":
@@ -319,8 +324,10 @@ def figure_html(fig: Figure, alt: str) -> HTML:
 
 def yearly_chart(ctx: Context) -> HTML:
     """Bar chart of the registered total per year, or the missing-data sentence."""
-    if ctx.counts.empty or TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() == 0:
+    if ctx.counts.empty:
         return notice("police", ctx)
+    if TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() == 0:
+        return notice("total", ctx)
     s = ctx.counts.loc[TOTAL].dropna()
     fig = Figure(figsize=(6.4, 3.2), dpi=96)
     ax = fig.add_subplot()
@@ -436,16 +443,23 @@ def _inline(text: str) -> str:
     return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", esc(text))
 
 
-def _has_gap_data(ctx: Context) -> bool:
+def _gap_missing(ctx: Context) -> str | None:
+    """Which data the gap section lacks ('survey', 'police', 'total'), None when it can be drawn."""
     survey = ctx.data.survey[ctx.data.survey["region_code"] == ctx.code]
-    return (survey["measure"].isin(gap.UNSAFE_MEASURES).any()
-            and not ctx.counts.empty and TOTAL in ctx.counts.index)
+    if not survey["measure"].isin(gap.UNSAFE_MEASURES).any():
+        return "survey"
+    if ctx.counts.empty:
+        return "police"
+    if TOTAL not in ctx.counts.index:
+        return "total"
+    return None
 
 
 def gap_section(ctx: Context) -> HTML:
     """Veiligheidsgevoel and the gap with crime over time (:mod:`ivpanalysis.gap`), or the missing sentence."""
-    if not _has_gap_data(ctx):
-        return notice("survey", ctx)
+    lacking = _gap_missing(ctx)
+    if lacking:
+        return notice(lacking, ctx)
     res = gap.gap_over_time(gap.over_time_input(ctx.data, ctx.code, crime_measure=TOTAL))
     fig = gap_plot.over_time_chart(res, ctx.name)
     alt = (f"Geregistreerde misdrijven en aandeel inwoners dat zich onveilig voelt in {ctx.name}, "
@@ -485,6 +499,19 @@ def sources_table(ctx: Context) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def provenance_table(provenance: dict) -> pd.DataFrame:
+    """The tables a fetched data folder was built from (``provenance.json``): id, catalogue, dates, periods."""
+    rows = []
+    for t in provenance.get("tables", []) if isinstance(provenance, dict) else []:
+        retrieved = t.get("retrieved") or (f"bestand van {str(t['file_modified'])[:10]}" if t.get("file_modified")
+                                           else "onbekend")
+        per = t.get("periods") or {}
+        rows.append({"Tabel": t.get("table_id", ""), "Gegevens": t.get("role", ""), "Catalogus": t.get("catalog", ""),
+                     "Opgehaald": retrieved, "Perioden": f"{per.get('first', '')}–{per.get('last', '')}" if per else "",
+                     "Voorlopig": ", ".join(map(str, t.get("voorlopig") or [])) or "–"})
+    return pd.DataFrame(rows)
+
+
 def status_sentence(ctx: Context) -> str:
     """Dutch sentence on voorlopig/definitief for this municipality's police figures."""
     st = ctx.data.police.loc[ctx.data.police["region_code"] == ctx.code, "status"].value_counts()
@@ -495,7 +522,8 @@ def status_sentence(ctx: Context) -> str:
     if "onbekend" in st.index:
         s += " Bij 'onbekend' zegt de bron niet of de cijfers voorlopig of definitief zijn."
     if "voorlopig" in st.index:
-        s += " Voorlopige cijfers kunnen nog veranderen; de politie stelt ze in maart van het jaar erna vast."
+        s += (" Voorlopige cijfers verschijnen in maart na het jaar en kunnen nog veranderen; CBS maakt ze na twee "
+              "jaar definitief.")
     return s
 
 
@@ -515,10 +543,9 @@ def verantwoording(ctx: Context) -> HTML:
     src = sources_table(ctx)
     parts.append(html_table(src, {"Aantal cijfers"}) if not src.empty
                  else f"<p>{esc(missing('police', ctx))}</p>")
-    if ctx.data.provenance:
-        prov = pd.DataFrame([{"Kenmerk": k, "Waarde": v if isinstance(v, str) else repr(v)}
-                             for k, v in ctx.data.provenance.items()])
-        parts.append(html_table(prov, caption="Herkomst van de gegevensmap"))
+    prov = provenance_table(ctx.data.provenance)
+    if not prov.empty:
+        parts.append(html_table(prov, caption="Tabellen in de gegevensmap (provenance.json)"))
     parts.append(f"<p>{esc(status_sentence(ctx))}</p>")
     parts.append("<h3>Methode</h3><p>" + esc(
         "Veranderingen zijn percentages ten opzichte van het jaar ervoor, afgerond zoals de bronnen afronden "
