@@ -4,6 +4,7 @@ Usage (from the project folder):
 
     .venv/bin/python benchmarks/trend_coverage.py                 # 500 replicates, NB default fit
     .venv/bin/python benchmarks/trend_coverage.py --reps 100 --fits nb poisson ml hac
+    .venv/bin/python benchmarks/trend_coverage.py --reps 500 --fits nb --projection   # + project() check
 
 Prints one Markdown table per fit variant (one row per design cell of ivpanalysis.simulate.DESIGN)
 and a pooled line; with ``--out FILE`` also writes the tables there. Everything is simulated data
@@ -53,6 +54,8 @@ def main(argv=None) -> int:
     ap.add_argument("--fits", nargs="+", default=["nb"], choices=sorted(FITS))
     ap.add_argument("--cells", type=int, nargs="*", help="indexes into simulate.DESIGN (default: all)")
     ap.add_argument("--out", help="also write the Markdown tables to this file")
+    ap.add_argument("--projection", action="store_true",
+                    help="also check project(): fit 2014-2021, predict the 2023 total (4 corner cells)")
     a = ap.parse_args(argv)
     designs = simulate.DESIGN if not a.cells else [simulate.DESIGN[i] for i in a.cells]
     out = [f"Simulated data. Command: python benchmarks/trend_coverage.py --reps {a.reps} --seed {a.seed} "
@@ -66,6 +69,15 @@ def main(argv=None) -> int:
                                progress=lambda r: print(f"  {r['design']}: {r['coverage']:.3f}", file=sys.stderr),
                                **opts)
         out += ["", f"### {name}: {desc}", "", table(df)]
+    if a.projection:
+        cells = [d for d in designs if d.n_months == 120 and d.covid_effect != 0]
+        out += ["", "### project(): 95 % prediction interval for the 2023 total, fitted on 2014–2021", "",
+                "| design | reps | pi_coverage | mc_se | mean_pit | pit_sd | below_median_share |", "|---|---|---|---|---|---|---|"]
+        for d in cells:
+            r = simulate.projection_check(d, reps=a.reps, seed=a.seed + 1)
+            print(f"  projection {r['design']}: {r['pi_coverage']:.3f}", file=sys.stderr)
+            out.append(f"| {r['design']} | {r['reps']} | {r['pi_coverage']:.3f} | {r['mc_se']:.3f} | {r['mean_pit']:.3f} "
+                       f"| {r['pit_sd']:.3f} | {r['below_median_share']:.3f} |")
     out.append(f"\nTotal time {time.perf_counter() - t0:.0f} s")
     text = "\n".join(out)
     print(text)

@@ -109,3 +109,10 @@ def test_demonstration_series_is_labelled_and_follows_the_yearly_totals():
     assert trend_plot.plot_trend(r)._suptitle.get_text().startswith("Gesimuleerd: ")
     with pytest.raises(DataError, match="not annual periods"):
         simulate.demonstration_series(pd.Series([1.0], index=pd.period_range("2016-01", periods=1, freq="M")))
+
+
+def test_projection_check_reports_calibration():
+    r = simulate.projection_check(simulate.Design(n_months=120, mean=150.0, alpha=0.05), reps=40, n_sims=2000)
+    assert r["year"] == 2023 and r["reps"] == 40
+    assert 0.8 <= r["pi_coverage"] <= 1.0
+    assert 0.3 < r["mean_pit"] < 0.7 and 0.15 < r["pit_sd"] < 0.4
