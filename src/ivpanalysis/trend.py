@@ -610,6 +610,7 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
         lb_p = float(acorr_ljungbox(pearson_resid, lags=[lb_lags])["lb_pvalue"].iloc[0])
 
     spec.update(offset=pop is not None, columns=list(X.columns),
+                dispersion="borrowed" if small_external else "estimated" if use_t else "fixed",
                 last_population=float(pop[-1]) if pop is not None else None, freq=freq)
     fitted = _fitted_frame(values, spec, params, cov, quant, population)
 
@@ -733,8 +734,10 @@ def project(trend: TrendResult, year: int, target: float | None = None, *, popul
             n_sims: int = 20000, seed: int = 0, level: float = LEVEL) -> Projection:
     """Expected count in ``year`` with a prediction interval, and P(count < ``target``).
 
-    Coefficients are drawn from their estimated normal distribution and each draw's count is drawn
-    from the negative binomial with the estimated α (Poisson when α = 0), summed over the periods of
+    Coefficients are drawn from their estimated distribution (multivariate t on the residual degrees
+    of freedom when α was estimated, matching the t-based interval of the trend), α from a scaled
+    inverse χ² on the same degrees of freedom (its own estimation error), and each draw's count
+    from the negative binomial with that α (Poisson when α = 0), summed over the periods of
     the year; season as estimated; the COVID term as the window says (zero after June 2021); a
     July-2018 break, if fitted, at its post level.
     With a population offset the year's population is ``population`` or, when not given, the last
@@ -758,10 +761,22 @@ def project(trend: TrendResult, year: int, target: float | None = None, *, popul
     else:
         offset = 0.0
     rng = np.random.default_rng(seed)
-    beta = rng.multivariate_normal(trend.params.to_numpy(), trend.cov.to_numpy(), size=n_sims, method="svd")
+    k = len(trend.params)
+    z = rng.multivariate_normal(np.zeros(k), trend.cov.to_numpy(), size=n_sims, method="svd")
+    df = trend.diagnostics.get("df_resid", 0)
+    estimated = trend._spec.get("dispersion") in ("estimated", "borrowed")
+    alpha = np.full(n_sims, trend.alpha)
+    if estimated and df > 0:
+        # the interval used t quantiles: draw coefficients from the matching multivariate t
+        z = z * np.sqrt(df / rng.chisquare(df, n_sims))[:, None]
+        if trend._spec["dispersion"] == "estimated":
+            # alpha is an estimate on df degrees of freedom too: scaled inverse chi-square draws
+            alpha = trend.alpha * df / rng.chisquare(df, n_sims)
+    beta = trend.params.to_numpy() + z
     mu = np.exp(beta @ X.T + offset)  # (n_sims, periods)
     if trend.alpha > ALPHA_BOUNDS[0]:
-        lam = rng.gamma(1.0 / trend.alpha, mu * trend.alpha)
+        a = alpha[:, None]
+        lam = rng.gamma(1.0 / a, mu * a)
     else:
         lam = mu
     draws = rng.poisson(lam).sum(axis=1).astype(float)
