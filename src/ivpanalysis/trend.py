@@ -773,7 +773,9 @@ def project(trend: TrendResult, year: int, target: float | None = None, *, popul
             # alpha is an estimate on df degrees of freedom too: scaled inverse chi-square draws
             alpha = trend.alpha * df / rng.chisquare(df, n_sims)
     beta = trend.params.to_numpy() + z
-    mu = np.exp(beta @ X.T + offset)  # (n_sims, periods)
+    # t draws on very few degrees of freedom (annual series) have extreme tails; keep the rate
+    # finite for the count draws (this does not move the interval unless it is absurdly wide anyway)
+    mu = np.exp(np.clip(beta @ X.T + offset, -50.0, np.log(1e12)))  # (n_sims, periods)
     if trend.alpha > ALPHA_BOUNDS[0]:
         a = alpha[:, None]
         lam = rng.gamma(1.0 / a, mu * a)
