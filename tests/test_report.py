@@ -308,6 +308,12 @@ def test_cli_batch_needs_codes_or_all(capsys):
             a.func(a)
 
 
+def test_cli_batch_all_with_a_missing_data_folder(tmp_path, capsys):
+    a = _parser().parse_args(["batch", "--all", "--data", str(tmp_path / "nowhere"), "--out", str(tmp_path)])
+    assert a.func(a) == 2
+    assert "does not exist" in capsys.readouterr().err
+
+
 def test_cli_report_writes_the_report(tmp_path, capsys):
     a = _parser().parse_args(["report", "GM0184", "--out", str(tmp_path)])
     assert a.func(a) == 0

@@ -35,7 +35,11 @@ def cmd_report(args) -> int:
 def cmd_batch(args) -> int:
     """Reports for the given codes or ``--all``; exit 1 when any failed."""
     from .batch import codes_in_data, run_batch
-    codes = codes_in_data(args.data) if args.all else args.municipalities
+    try:
+        codes = codes_in_data(args.data) if args.all else args.municipalities
+    except FileNotFoundError as e:
+        print(f"error: {e}", file=sys.stderr)
+        return 2
     if not codes:
         print("error: no municipalities to report on", file=sys.stderr)
         return 2
