@@ -330,3 +330,22 @@ def test_notebook_in_git_has_no_outputs_and_a_parameters_cell():
     assert len(params) == 1
     import papermill as pm
     assert {"municipality", "year", "reference_year", "data_dir", "region"} <= set(pm.inspect_notebook(str(NOTEBOOK)))
+
+
+def test_kernel_start_is_retried_after_a_port_race(monkeypatch):
+    from nbclient import NotebookClient
+    real, calls = NotebookClient.start_new_kernel, []
+
+    def flaky(self, **kw):
+        calls.append(1)
+        if len(calls) < 2:
+            raise RuntimeError("zmq.error.ZMQError: Address already in use")
+        return real(self, **kw)
+    monkeypatch.setattr(NotebookClient, "start_new_kernel", flaky)
+    with KernelSession() as s:
+        assert s.alive() and len(calls) == 2
+    monkeypatch.setattr(NotebookClient, "start_new_kernel", lambda self, **kw: (_ for _ in ()).throw(RuntimeError("no")))
+    s = KernelSession()
+    with pytest.raises(RuntimeError):
+        s.start(attempts=2)
+    assert s.km is None and s.kc is None

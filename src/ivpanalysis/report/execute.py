@@ -126,17 +126,29 @@ class KernelSession:
         self.timings: dict[str, float] = {}
         self.starts = 0
 
-    def start(self) -> None:
-        """Start the kernel (once; later calls do nothing while it lives)."""
+    def start(self, attempts: int = 3) -> None:
+        """Start the kernel (once; later calls do nothing while it lives).
+
+        Parallel workers occasionally lose a race for a ZMQ port or a kernel misses its start
+        timeout (papermill #511, #239); a failed start is cleaned up and tried again.
+        """
         if self.km is not None:
             return
         from nbclient import NotebookClient
         t = time.perf_counter()
-        boot = NotebookClient(nbformat.v4.new_notebook(), kernel_name=self.kernel_name,
-                              startup_timeout=self.startup_timeout)
-        self.km = boot.create_kernel_manager()
-        boot.start_new_kernel(cwd=self.cwd)
-        self.kc = boot.start_new_kernel_client()
+        for attempt in range(1, attempts + 1):
+            boot = NotebookClient(nbformat.v4.new_notebook(), kernel_name=self.kernel_name,
+                                  startup_timeout=self.startup_timeout)
+            self.km = boot.create_kernel_manager()
+            try:
+                boot.start_new_kernel(cwd=self.cwd)
+                self.kc = boot.start_new_kernel_client()
+                break
+            except Exception:  # noqa: BLE001 - retried, then raised
+                log.warning("kernel start failed (attempt %d of %d)", attempt, attempts, exc_info=True)
+                self.shutdown()
+                if attempt == attempts:
+                    raise
         self.starts += 1
         self.timings["kernel_start"] = time.perf_counter() - t
 
