@@ -412,7 +412,7 @@ def _period_nl(p: pd.Period) -> str:
     if f == "M":
         return f"{_MONTH_NL[p.month]} {p.year}"
     if f == "Q":
-        return f"het {p.quarter}e kwartaal van {p.year}"
+        return f"{p.quarter}e kwartaal {p.year}"
     return str(p.year)
 
 
@@ -681,15 +681,14 @@ def _trend_rows(X: pd.DataFrame) -> pd.DataFrame:
 
 
 def _summary_nl(r: TrendResult, small_external: bool) -> str:
-    first, last = r.fitted.index[0], r.fitted.index[-1]
     obs = r.fitted["observed"].dropna()
     first, last = obs.index[0], obs.index[-1]
-    span = f"van {_period_nl(first)} tot en met {_period_nl(last)}"
     pct = lambda x: fmt.pct(x, 1)  # noqa: E731
-    subject = f"{_what_nl(r.measure_label)[0].upper()}{_what_nl(r.measure_label)[1:]}{_where_nl(r.region_name)}"
+    subject = r.measure_label or "Aantal misdrijven"
     if r.model["offset"]:
         subject += " per inwoner"
-    s = [f"{subject} veranderde {span} gemiddeld {pct(r.pct_per_year)} per jaar "
+    subject += _where_nl(r.region_name)
+    s = [f"{subject}, {_period_nl(first)} tot en met {_period_nl(last)}: gemiddeld {pct(r.pct_per_year)} per jaar "
          f"({fmt.number(100 * r.level)}%-BI {pct(r.ci_low)} tot {pct(r.ci_high)})."]
     if r.ci_high < 0:
         s.append("Die daling is groter dan toevallige schommelingen verklaren.")
