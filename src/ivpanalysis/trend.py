@@ -393,6 +393,8 @@ def _external_alpha(measure: str) -> float:
 
 
 def _no_result(status: str, values, freq, region, label, note_nl: str) -> TrendResult:
+    if values.attrs.get("simulated"):
+        note_nl = "Gesimuleerde gegevens (geen echte cijfers). " + note_nl
     r = TrendResult(status=status, frequency=freq, input_frequency=freq, region_name=region,
                     measure_label=label, observed=values, summary_nl=note_nl)
     r.fitted = pd.DataFrame(columns=["period", "observed", "expected", "fitted", "lower", "upper"])
@@ -442,8 +444,18 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
     family : ``"nb"`` (negative binomial with α estimated; default) or ``"poisson"`` (ignores
         overdispersion; for comparison only).
     alpha : fix the NB dispersion instead of estimating it.
+    alpha_method : ``"pearson"`` (default: Pearson χ² = n − p, nearly unbiased in short series) or
+        ``"ml"`` (profile maximum likelihood); see docs/methods-trend.md for the comparison.
     cov_type : ``"model"`` (the NB model's own covariance) or ``"hac"`` (Newey–West, robust to
-        residual autocorrelation; lag 12 months / 4 quarters).
+        residual autocorrelation; lag 12 months / 4 quarters; under-covers on short series).
+    level : confidence level of the interval and band (0.95).
+    region_name, measure_label, measure : override what the summary names (taken from a tidy frame
+        or the Series' ``attrs`` otherwise); ``measure`` (a SoortMisdrijf code) picks the borrowed
+        yearly α for short annual series.
+
+    Never raises for a series that is merely empty of events: all-zero or all-missing gives
+    ``status="no_data"``, too few events ``"too_few"``. Malformed input raises
+    :class:`~ivpanalysis.errors.DataError` naming what was expected.
     """
     values, freq, region, label, meas = _clean_series(series)
     region = region_name if region_name is not None else region
