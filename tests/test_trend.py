@@ -384,3 +384,19 @@ def test_burglaries_per_municipality_from_misdaad_in_kaart(realdata):
     # the tidy frame itself (months without incidents absent -> missing) also fits, seasons it lacks dropped
     sparse = burglary[burglary["region_code"] == codes[0]]
     assert trend.fit_trend(sparse).status in {"ok", "too_few"}
+
+
+def test_quarterly_input_and_yearly_dates():
+    q = _sim(mean=150, alpha=0.02, seed=31)
+    quarters = q.groupby(q.index.asfreq("Q")).sum()
+    r = trend.fit_trend(quarters)
+    assert r.ok and r.frequency == "Q" and r.input_frequency == "Q" and r.aggregated_to is None
+    assert "C(quarter)" in r.model["formula"] and r.ci_low < -5 < r.ci_high
+    # forcing quarters on the monthly series gives the same fit
+    assert trend.fit_trend(q, aggregate="Q").pct_per_year == pytest.approx(r.pct_per_year)
+    years = pd.Series([4549.0, 4176.0, 4041.0, 4240.0], index=pd.to_datetime(["2016-01-01", "2017-01-01", "2018-01-01", "2019-01-01"]))
+    assert trend.fit_trend(years).frequency == "Y"
+    with pytest.raises(DataError, match="cannot aggregate Y periods to Q"):
+        trend.fit_trend(years, aggregate="Q")  # years cannot become quarters
+    with pytest.raises(ValueError, match="aggregate must be"):
+        trend.fit_trend(quarters, aggregate="M")
