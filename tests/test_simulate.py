@@ -105,7 +105,8 @@ def test_demonstration_series_is_labelled_and_follows_the_yearly_totals():
         got = demo[str(year)].sum()
         assert abs(got - total) < 4 * math.sqrt(total + 0.02 * total ** 2 / 12)
     r = trend.fit_trend(demo)
-    assert r.region_name == "Lelystad" and r.summary_nl.startswith("Gesimuleerde gegevens")
+    assert r.region_name == "Lelystad" and r.summary_nl.startswith("Gesimuleerde maandcijfers rond de echte jaartotalen")
+    assert "niet de echte ontwikkeling" in r.summary_nl
     from ivpanalysis import trend_plot
     assert trend_plot.plot_trend(r)._suptitle.get_text().startswith("Gesimuleerd: ")
     with pytest.raises(DataError, match="not annual periods"):

@@ -136,6 +136,8 @@ def demonstration_series(yearly: pd.Series, seed=0, alpha: float = 0.02, seasona
     on the log scale, normalised so the months sum to the total) and drawn as NB2 with ``alpha``.
     Missing years stay missing (NaN months). The result carries ``attrs['simulated'] = True``, so
     :func:`ivpanalysis.trend.fit_trend` and the chart label everything built on it as simulated.
+    A trend fitted to it reflects the simulation (its months are invented), not the real
+    development: its summary says so; take figures from the yearly totals themselves.
     """
     from .errors import DataError
 
@@ -153,7 +155,7 @@ def demonstration_series(yearly: pd.Series, seed=0, alpha: float = 0.02, seasona
         mu = total * shape
         lam = rng.gamma(1.0 / alpha, mu * alpha) if alpha > 0 else mu
         out[pd.period_range(f"{p.year}-01", periods=12, freq="M")] = rng.poisson(lam).astype(float)
-    out.attrs.update(simulated=True, label=SIMULATED_LABEL, region_name=region_name,
+    out.attrs.update(simulated=True, demonstration=True, label=SIMULATED_LABEL, region_name=region_name,
                      measure_label=str(yearly.attrs.get("measure_label", "")),
                      note="gesimuleerd rond de echte jaartotalen; geen echte maandcijfers")
     return out

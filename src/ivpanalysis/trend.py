@@ -469,8 +469,9 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
         raise ValueError(f"cov_type must be 'model' or 'hac', not {cov_type!r}")
     input_freq = freq
     observed = values.copy()
-    simulated = bool(getattr(series, "attrs", {}).get("simulated", False))
-    observed.attrs = {"simulated": simulated}
+    attrs = getattr(series, "attrs", {})
+    simulated = bool(attrs.get("simulated", False))
+    observed.attrs = {"simulated": simulated, "demonstration": bool(attrs.get("demonstration", False))}
     n_present = int(values.notna().sum())
     if n_present == 0 or float(values.sum()) == 0.0:
         why = "ontbreken alle waarden" if n_present == 0 else "is de waarde in elke periode 0"
@@ -653,7 +654,11 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
                          region_name=region, measure_label=label, notes=notes, observed=observed,
                          params=params, cov=cov, alpha=a, _spec=spec)
     result.summary_nl = _summary_nl(result, small_external)
-    if simulated:
+    if observed.attrs["demonstration"]:
+        result.summary_nl = ("Gesimuleerde maandcijfers rond de echte jaartotalen (demonstratie): de trend en het "
+                             "interval hieronder beschrijven de simulatie, niet de echte ontwikkeling. "
+                             + result.summary_nl)
+    elif simulated:
         result.summary_nl = "Gesimuleerde gegevens (geen echte cijfers). " + result.summary_nl
     return result
 
