@@ -3,10 +3,8 @@ writes, code validation, the CLI hooks. One kernel serves the module (as in a ba
 from __future__ import annotations
 
 import argparse
-import json
 import re
 import shutil
-from pathlib import Path
 
 import nbformat
 import pandas as pd

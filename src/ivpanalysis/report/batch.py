@@ -45,14 +45,6 @@ def _session():
     return s
 
 
-def shutdown_session() -> None:
-    """Stop this worker's kernel (tests and long-lived callers)."""
-    s = getattr(_local, "session", None)
-    if s is not None:
-        s.shutdown()
-        _local.session = None
-
-
 def _data_name(code: str, data_dir: str | None) -> str | None:
     name = schema.municipality_name(code)
     if name or data_dir is None:

@@ -1,5 +1,5 @@
-"""What the evaluation notebook shows: one function per section, each returning something a
-Jupyter cell displays (:class:`IPython.display.HTML` or a matplotlib ``Figure``).
+"""What the evaluation notebook shows: one function per section, each returning the section's
+:class:`IPython.display.HTML` (tables, text, figures as embedded PNGs).
 
 The notebook (``notebooks/evaluatie.ipynb``) only calls these functions; every decision lives
 here so it can be tested without a kernel. Text from data (names, labels, sources) is
