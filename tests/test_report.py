@@ -131,6 +131,8 @@ def test_missing_police_data_says_so_in_one_sentence(session, tmp_path):
     assert sentence.count(".") == 1 and sentence.endswith(".") and "47018NED" in sentence
     assert content.esc(sentence) in page
     assert "<img" not in page
+    summary = content.summary_sentences(ctx)  # the plan's indicators are still summarised
+    assert summary[0] == sentence and summary[1] == content.dashboard_sentence(content.dashboard_table(ctx))
 
 
 def test_gap_section_with_survey_data_and_sentence_without(session, tmp_path, lelystad):

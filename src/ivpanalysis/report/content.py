@@ -269,10 +269,18 @@ def police_figures(ctx: Context) -> pd.DataFrame:
 
 
 def summary_sentences(ctx: Context, table: pd.DataFrame | None = None) -> list[str]:
-    """Key sentences computed from the police table (Dutch, unescaped)."""
+    """Key sentences computed from the police table, the dashboard and the register (Dutch, unescaped)."""
     table = police_figures(ctx) if table is None else table
-    if table.empty:
-        return [missing("police", ctx)]
+    out = _police_sentences(ctx, table) if not table.empty else [missing("police", ctx)]
+    dash = dashboard_table(ctx)
+    if not dash.empty:
+        out.append(dashboard_sentence(dash))
+    if _has_register(ctx):
+        out.append(activities.summary_text(activities_summary(ctx)).split("\n")[0])
+    return out
+
+
+def _police_sentences(ctx: Context, table: pd.DataFrame) -> list[str]:
     y, prev, ref = ctx.year, ctx.year - 1, ctx.reference_year
     out = []
     if TOTAL not in table.index or pd.isna(table.at[TOTAL, str(y)]):
@@ -298,11 +306,6 @@ def summary_sentences(ctx: Context, table: pd.DataFrame | None = None) -> list[s
                        + ", ".join(f"{c} ({fmt.pct(v)})" for c, v in zip(part["category"], part["change_pct"])) + ".")
     if sig.empty:
         out.append(f"Geen enkele categorie veranderde in {y} meer dan de gewone schommeling van jaar tot jaar.")
-    dash = dashboard_table(ctx)
-    if not dash.empty:
-        out.append(dashboard_sentence(dash))
-    if _has_register(ctx):
-        out.append(activities.summary_text(activities_summary(ctx)).split("\n")[0])
     return out
 
 
