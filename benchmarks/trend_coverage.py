@@ -65,8 +65,8 @@ def national() -> str:
             lines.append(f"| {code} | {r.status} | {r.frequency} | – | – | – | – | – |")
             continue
         h = trend.fit_trend(s, cov_type="hac")
-        lines.append(f"| {code} | ok | {r.frequency} | {r.pct_per_year:+.1f} | {r.ci_low:+.1f} … {r.ci_high:+.1f} | "
-                     f"{h.ci_low:+.1f} … {h.ci_high:+.1f} | {r.alpha:.3f} | {r.diagnostics['ljung_box_p']:.2g} |")
+        lines.append(f"| {code} | ok | {r.frequency} | {r.pct_per_year:+.1f} | {r.pct_ci_low:+.1f} … {r.pct_ci_high:+.1f} | "
+                     f"{h.pct_ci_low:+.1f} … {h.pct_ci_high:+.1f} | {r.alpha:.3f} | {r.diagnostics['ljung_box_p']:.2g} |")
     return "\n".join(lines)
 
 

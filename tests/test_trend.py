@@ -37,9 +37,10 @@ def fit(monthly):
 
 def test_result_fields_and_units(fit):
     assert fit.status == "ok" and fit.ok
-    assert fit.ci_low < fit.pct_per_year < fit.ci_high
+    assert fit.pct_ci_low < fit.pct_per_year < fit.pct_ci_high
     assert fit.change_per_year == pytest.approx(fit.pct_per_year / 100)
-    assert fit.change_ci == pytest.approx((fit.ci_low / 100, fit.ci_high / 100))
+    assert fit.change_ci == pytest.approx((fit.pct_ci_low / 100, fit.pct_ci_high / 100))
+    assert (fit.ci_low, fit.ci_high) == fit.change_ci  # the contract: fractions
     assert fit.summary == fit.summary_nl
     assert fit.frequency == "M" and fit.aggregated_to is None
     assert set(fit.model) >= {"formula", "family", "alpha", "alpha_method", "n", "frequency"}
@@ -66,7 +67,7 @@ def test_fitted_frame_has_trend_band_and_full_model(fit, monthly):
 def test_recovers_known_trend_and_dispersion():
     s = _sim(n_months=120, mean=400, alpha=0.05, pct_per_year=-5.0, seed=11)
     r = trend.fit_trend(s)
-    assert r.ci_low < -5.0 < r.ci_high
+    assert r.pct_ci_low < -5.0 < r.pct_ci_high
     assert r.alpha == pytest.approx(0.05, rel=0.5)
     assert "moment" in r.model["alpha_method"]
 
@@ -90,7 +91,7 @@ def test_alpha_is_estimated_not_statsmodels_default_one():
 def test_poisson_interval_is_too_narrow_for_overdispersed_counts():
     s = _sim(mean=400, alpha=0.1, seed=5)
     nb, po = trend.fit_trend(s), trend.fit_trend(s, family="poisson")
-    assert (po.ci_high - po.ci_low) < 0.5 * (nb.ci_high - nb.ci_low)
+    assert (po.pct_ci_high - po.pct_ci_low) < 0.5 * (nb.pct_ci_high - nb.pct_ci_low)
     assert po.alpha == 0 and "Poisson" in po.model["family"]
 
 
@@ -121,10 +122,10 @@ def test_registration_break_option():
     b, se = with_break.params["after_2018_07"], math.sqrt(with_break.cov.loc["after_2018_07", "after_2018_07"])
     assert abs(b - math.log(1.3)) < 3 * se and se < 0.1
     assert with_break.model["effects"]["after_2018_07"] == pytest.approx(math.expm1(b))
-    assert with_break.ci_low < -5 < with_break.ci_high
+    assert with_break.pct_ci_low < -5 < with_break.pct_ci_high
     assert "juli 2018" in with_break.summary_nl
     # ignoring the jump bends the trend upwards
-    assert trend.fit_trend(jumped).pct_per_year > with_break.ci_high
+    assert trend.fit_trend(jumped).pct_per_year > with_break.pct_ci_high
 
 
 def test_custom_covid_window_and_no_covid():
@@ -159,7 +160,7 @@ def test_four_annual_points_work_and_say_how_little_they_show():
     a = pd.Series([4549.0, 4176.0, 4041.0, 4240.0], index=pd.period_range("2016", periods=4, freq="Y"))
     r = trend.fit_trend(a, region_name="Lelystad", measure_label="Criminaliteit totaal")
     assert r.ok and r.frequency == "Y" and r.model["n"] == 4
-    assert r.ci_low < r.pct_per_year < r.ci_high and r.ci_high - r.ci_low > 10
+    assert r.pct_ci_low < r.pct_per_year < r.pct_ci_high and r.pct_ci_high - r.pct_ci_low > 10
     assert "vier jaarcijfers" in r.summary_nl and "niet uit deze reeks geschat" in r.summary_nl
     assert "municipalities" in r.model["alpha_method"]
     # integer years and dates are accepted too
@@ -178,7 +179,7 @@ def test_no_data_is_a_result_not_a_line(values, status):
     s = pd.Series(values, index=pd.period_range("2019-01", periods=24, freq="M"))
     r = trend.fit_trend(s, region_name="Lelystad")
     assert r.status == status and not r.ok
-    assert math.isnan(r.pct_per_year) and math.isnan(r.ci_low) and r.fitted.empty
+    assert math.isnan(r.pct_per_year) and math.isnan(r.pct_ci_low) and r.fitted.empty
     assert "Lelystad" in r.summary_nl and ("Geen gegevens" in r.summary_nl or "Te weinig" in r.summary_nl)
     p = trend.project(r, 2022, target=10)
     assert p.status == status and math.isnan(p.prob_below)
@@ -227,7 +228,7 @@ def test_bad_input_is_a_named_error(bad, message):
 def test_summary_numbers_come_from_fmt(fit):
     text = fit.summary_nl
     expected = (f"gemiddeld {fmt.pct(fit.pct_per_year, 1)} per jaar "
-                f"(95%-BI {fmt.pct(fit.ci_low, 1)} tot {fmt.pct(fit.ci_high, 1)})")
+                f"(95%-BI {fmt.pct(fit.pct_ci_low, 1)} tot {fmt.pct(fit.pct_ci_high, 1)})")
     assert expected in text
     assert re.search(r"−\d+,\d%", text)  # typographic minus, decimal comma
     assert "Lelystad" in text and "120 maandcijfers" in text
@@ -235,7 +236,7 @@ def test_summary_numbers_come_from_fmt(fit):
 
 def test_summary_says_when_interval_contains_zero():
     r = trend.fit_trend(_sim(mean=40, alpha=0.1, pct_per_year=0.0, n_months=96, seed=21))
-    assert r.ci_low < 0 < r.ci_high  # fixed seed: this draw's interval contains 0
+    assert r.pct_ci_low < 0 < r.pct_ci_high  # fixed seed: this draw's interval contains 0
     assert "niet aan te tonen" in r.summary_nl and "groter dan toevallige" not in r.summary_nl
 
 
@@ -325,7 +326,7 @@ def test_every_national_series_fits_or_says_why(realdata):
         if (s == 0).all():
             assert r.status == "no_data"
         elif r.ok:
-            assert r.ci_low < r.pct_per_year < r.ci_high and -60 < r.pct_per_year < 60
+            assert r.pct_ci_low < r.pct_per_year < r.pct_ci_high and -60 < r.pct_per_year < 60
             assert r.alpha < trend.ALPHA_BOUNDS[1]  # an interior estimate, not the search bound
     assert sum(v == "ok" for v in statuses.values()) >= 53
     assert statuses["1.4.1 Zedenmisdrijf"] == "no_data"
@@ -374,7 +375,7 @@ def test_burglaries_per_municipality_from_misdaad_in_kaart(realdata):
     # Lelystad: under ten a month -> quarters, alpha still estimated from the series itself
     lely = trend.fit_trend(series("GM0995"))
     assert lely.ok and lely.aggregated_to == "Q" and "kwartaaltotalen" in lely.summary_nl
-    assert "moment" in lely.model["alpha_method"] and lely.ci_low < 0 < lely.ci_high
+    assert "moment" in lely.model["alpha_method"] and lely.pct_ci_low < 0 < lely.pct_ci_high
     # every municipality with burglaries gives a result, never an exception
     codes = sorted(c for c in burglary["region_code"].unique() if c)[:40]
     with warnings.catch_warnings():
@@ -391,7 +392,7 @@ def test_quarterly_input_and_yearly_dates():
     quarters = q.groupby(q.index.asfreq("Q")).sum()
     r = trend.fit_trend(quarters)
     assert r.ok and r.frequency == "Q" and r.input_frequency == "Q" and r.aggregated_to is None
-    assert "C(quarter)" in r.model["formula"] and r.ci_low < -5 < r.ci_high
+    assert "C(quarter)" in r.model["formula"] and r.pct_ci_low < -5 < r.pct_ci_high
     # forcing quarters on the monthly series gives the same fit
     assert trend.fit_trend(q, aggregate="Q").pct_per_year == pytest.approx(r.pct_per_year)
     years = pd.Series([4549.0, 4176.0, 4041.0, 4240.0], index=pd.to_datetime(["2016-01-01", "2017-01-01", "2018-01-01", "2019-01-01"]))

@@ -104,8 +104,8 @@ def coverage(designs=None, reps: int = 500, seed: int = 20240501, progress=None,
                 not_ok += 1
                 continue
             est.append(res.pct_per_year)
-            lo.append(res.ci_low)
-            hi.append(res.ci_high)
+            lo.append(res.pct_ci_low)
+            hi.append(res.pct_ci_high)
             al.append(res.alpha)
         est, lo, hi = map(np.asarray, (est, lo, hi))
         truth = d.pct_per_year

@@ -56,8 +56,8 @@ class TrendResult:
 
     status: str
     pct_per_year: float = float("nan")
-    ci_low: float = float("nan")
-    ci_high: float = float("nan")
+    pct_ci_low: float = float("nan")  # the interval of pct_per_year, in %
+    pct_ci_high: float = float("nan")
     p_value: float = float("nan")
     level: float = LEVEL
     #: by period: period, observed, expected (full model: season, COVID), fitted (the trend line:
@@ -92,9 +92,19 @@ class TrendResult:
         return self.pct_per_year / 100.0
 
     @property
+    def ci_low(self) -> float:
+        """Lower end of the confidence interval of :attr:`change_per_year`, as a fraction (the contract)."""
+        return self.pct_ci_low / 100.0
+
+    @property
+    def ci_high(self) -> float:
+        """Upper end of the confidence interval of :attr:`change_per_year`, as a fraction."""
+        return self.pct_ci_high / 100.0
+
+    @property
     def change_ci(self) -> tuple[float, float]:
         """The confidence interval of :attr:`change_per_year`, as fractions."""
-        return self.ci_low / 100.0, self.ci_high / 100.0
+        return self.ci_low, self.ci_high
 
     @property
     def summary(self) -> str:
@@ -648,7 +658,7 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
     }
     diagnostics = {"pearson_dispersion": pearson_disp, "ljung_box_p": lb_p, "ljung_box_lags": lb_lags,
                    "df_resid": df_resid}
-    result = TrendResult(status="ok", pct_per_year=float(pct), ci_low=float(lo), ci_high=float(hi),
+    result = TrendResult(status="ok", pct_per_year=float(pct), pct_ci_low=float(lo), pct_ci_high=float(hi),
                          p_value=pval, level=level, fitted=fitted, model=model_info, diagnostics=diagnostics,
                          frequency=freq, input_frequency=input_freq, aggregated_to=aggregated_to,
                          region_name=region, measure_label=label, notes=notes, observed=observed,
@@ -706,10 +716,10 @@ def _summary_nl(r: TrendResult, small_external: bool) -> str:
         subject += " per inwoner"
     subject += _where_nl(r.region_name)
     s = [f"{subject}, {_period_nl(first)} tot en met {_period_nl(last)}: gemiddeld {pct(r.pct_per_year)} per jaar "
-         f"({fmt.number(100 * r.level)}%-BI {pct(r.ci_low)} tot {pct(r.ci_high)})."]
-    if r.ci_high < 0:
+         f"({fmt.number(100 * r.level)}%-BI {pct(r.pct_ci_low)} tot {pct(r.pct_ci_high)})."]
+    if r.pct_ci_high < 0:
         s.append("Die daling is groter dan toevallige schommelingen verklaren.")
-    elif r.ci_low > 0:
+    elif r.pct_ci_low > 0:
         s.append("Die stijging is groter dan toevallige schommelingen verklaren.")
     else:
         s.append("Het interval bevat 0%: een stijging of daling is met deze cijfers niet aan te tonen.")
