@@ -1,0 +1,484 @@
+"""The interactive explorer for JupyterLab (notebooks/verkenner.ipynb), built from library calls.
+
+Two layers:
+
+* pure functions that turn a :class:`~ivpanalysis.embedded.Dataset` and a :class:`Selection` into a
+  :class:`View` — the table (numbers and Dutch text), the chart data, the trend result — and draw
+  the chart; tests call these without a browser;
+* :class:`Explorer`, the ipywidgets wiring: controls (municipality by name, crime category,
+  period range, count or rate per 1.000, comparison municipalities, trend on/off), the outputs
+  (chart as PNG, table as HTML, trend summary) and export of the current table (CSV) and
+  figure (PNG) to a folder.
+
+Counts are yearly totals from :func:`ivpanalysis.police.annual_counts` (a year built from months,
+quarters or half-years only when complete). Rates per 1.000 inhabitants use the data folder's
+population table through :func:`ivpanalysis.rates.per_1000`; without it the rate option is
+switched off and says why — no denominator is ever guessed. The trend is
+:func:`ivpanalysis.trend.fit_trend` on the yearly counts of the chosen municipality (with the
+population as offset for rates). Nothing here computes a statistic of its own.
+"""
+from __future__ import annotations
+
+import html
+import io
+import math
+import re
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter, MaxNLocator
+
+from . import embedded, fmt, rates, schema
+from . import trend as _trend
+from .police import annual_counts
+from .trend_plot import COLORS
+
+#: measure key → Dutch label (the options of the count/rate control)
+MEASURES = {"count": "Aantal", "rate": "Per 1.000 inwoners"}
+RATE_KIND = "inwoners"  # the denominator of the explorer's rate (rates.DENOMINATORS)
+_LINE_COLORS = ("#4a4a4a", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d")
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the reader chose: municipality code, category key, years, measure, comparisons, trend."""
+
+    municipality: str
+    category: str
+    first: int
+    last: int
+    measure: str = "count"  # "count" or "rate"
+    compare: tuple[str, ...] = ()
+    trend: bool = True
+
+
+@dataclass
+class View:
+    """Everything the explorer shows for one selection.
+
+    ``table``: numbers by year (index ``Jaar``), one column per municipality (main first, by
+    name), plus ``Trendlijn …`` when a trend line was fitted. ``table_text``: the same in Dutch
+    number format. ``chart``: the data the figure draws (see :func:`chart_data`). ``trend``: the
+    :class:`~ivpanalysis.trend.TrendResult` or None when the trend is off. ``notes``: Dutch
+    remarks for the reader (years without a denominator, …).
+    """
+
+    selection: Selection
+    table: pd.DataFrame
+    table_text: pd.DataFrame
+    chart: dict
+    trend: _trend.TrendResult | None
+    notes: list[str] = field(default_factory=list)
+
+    @property
+    def summary_nl(self) -> str:
+        return self.trend.summary_nl if self.trend is not None else ""
+
+
+# --- what the data offer ----------------------------------------------------------------------------
+
+def region_name(data: embedded.Dataset, code: str) -> str:
+    """The name of a region as the data give it, else as the CBS code list gives it, else the code."""
+    names = data.police.loc[data.police["region_code"] == code, "region_name"]
+    names = [str(n).strip() for n in names.unique() if str(n).strip() and str(n).strip() != code]
+    return names[0] if names else (schema.municipality_name(code) or code)
+
+
+def municipality_options(data: embedded.Dataset) -> list[tuple[str, str]]:
+    """(name, code) of every municipality with police figures in the data, sorted by name.
+
+    Pseudo-units ("Gemeente onbekend"), police units and provinces are left out; a name that occurs
+    twice gets its code added so that every option is unambiguous.
+    """
+    codes = sorted({c for c in data.police["region_code"].astype(str) if schema.GM_PATTERN.match(c)
+                    and schema.region_kind(c) in ("municipality", "unknown")})
+    named = [(region_name(data, c), c) for c in codes]
+    counts = pd.Series([n for n, _ in named]).value_counts()
+    named = [(f"{n} ({c})" if counts[n] > 1 else n, c) for n, c in named]
+    return sorted(named, key=lambda nc: (nc[0].casefold(), nc[1]))
+
+
+def category_options(data: embedded.Dataset) -> list[tuple[str, str]]:
+    """(Dutch label, key) of the categories with police figures in the data, in the report's order."""
+    present = set(data.police["measure"].astype(str))
+    cats = data.categories.sort_values("order", key=lambda s: s.astype(int))
+    return [(lab, key) for key, lab in zip(cats["key"], cats["label"]) if key in present]
+
+
+def year_range(data: embedded.Dataset) -> tuple[int, int]:
+    """First and last year of the police figures."""
+    years = [p.year for p in data.police["period"]]
+    if not years:
+        raise LookupError(f"no police figures in {data.data_dir}")
+    return min(years), max(years)
+
+
+def rate_availability(data: embedded.Dataset) -> tuple[bool, str]:
+    """Whether rates per 1.000 inhabitants can be shown, and if not, the Dutch reason."""
+    measure = rates.DENOMINATORS[RATE_KIND][0]
+    pop = data.population
+    if pop is None or pop.empty or not (pop["measure"] == measure).any():
+        return False, ("niet beschikbaar: deze gegevensmap bevat geen inwonertallen "
+                       "(voeg ze toe met `ivpanalysis fetch` of een CBS-bevolkingsbestand)")
+    return True, ""
+
+
+def measure_options(data: embedded.Dataset) -> list[tuple[str, str]]:
+    """Options of the count/rate control; the rate's label says why when it is unavailable."""
+    ok, why = rate_availability(data)
+    return [(MEASURES["count"], "count"), (MEASURES["rate"] + ("" if ok else f" ({why})"), "rate")]
+
+
+def default_selection(data: embedded.Dataset, municipality: str | None = None, category: str | None = None,
+                      **kw) -> Selection:
+    """A starting selection: the given (or first) municipality and category over all years."""
+    munis = [c for _, c in municipality_options(data)]
+    cats = [k for _, k in category_options(data)]
+    if not munis or not cats:
+        raise LookupError(f"no municipal police figures in {data.data_dir}")
+    code = _resolve_municipality(data, municipality) if municipality else munis[0]
+    if category is None:
+        category = "criminaliteit_totaal" if "criminaliteit_totaal" in cats else cats[0]
+    first, last = year_range(data)
+    return Selection(municipality=code, category=category, first=kw.pop("first", first),
+                     last=kw.pop("last", last), **kw)
+
+
+def _resolve_municipality(data: embedded.Dataset, name_or_code: str) -> str:
+    options = municipality_options(data)
+    by_code = {c for _, c in options}
+    text = str(name_or_code).strip()
+    if text.upper() in by_code:
+        return text.upper()
+    for n, c in options:
+        if n.casefold() == text.casefold():
+            return c
+    code = schema.code_for_name(text)
+    if code in by_code:
+        return code
+    shown = ", ".join(n for n, _ in options[:8]) + (" …" if len(options) > 8 else "")
+    raise LookupError(f"municipality {name_or_code!r} has no police figures in {data.data_dir} (present: {shown})")
+
+
+# --- the numbers ------------------------------------------------------------------------------------
+
+def count_series(data: embedded.Dataset, code: str, category: str, first: int, last: int) -> pd.Series:
+    """Yearly counts of one category for one region, every year from ``first`` to ``last`` (NaN if absent)."""
+    counts = annual_counts(data.police, code)
+    years = range(first, last + 1)
+    if counts.empty or category not in counts.index:
+        return pd.Series(np.nan, index=pd.Index(years, name="Jaar"), dtype=float)
+    return counts.loc[category].reindex(years).astype(float).rename_axis("Jaar")
+
+
+def rate_series(data: embedded.Dataset, code: str, counts: pd.Series) -> tuple[pd.Series, list[int]]:
+    """Rates per 1.000 inhabitants for a yearly count series and the years without a denominator.
+
+    Raises :class:`~ivpanalysis.rates.MissingDenominator` when the data hold no population at all.
+    A year without a population figure for ``code`` gets NaN (never a borrowed denominator).
+    """
+    ok, why = rate_availability(data)
+    if not ok:
+        raise rates.MissingDenominator(f"per 1.000 inwoners {why}")
+    out, missing = {}, []
+    for year, value in counts.items():
+        try:
+            out[year] = rates.per_1000(value, code, int(year), RATE_KIND, data.population)
+        except rates.MissingDenominator:
+            out[year] = math.nan
+            missing.append(int(year))
+    return pd.Series(out, dtype=float).rename_axis("Jaar"), missing
+
+
+def _population(data: embedded.Dataset, code: str, years) -> pd.Series:
+    den = rates.denominator(data.population, code, RATE_KIND)
+    return den.reindex(list(years))
+
+
+def _years_nl(years: list[int]) -> str:
+    ys = [str(y) for y in years]
+    return ys[0] if len(ys) == 1 else ", ".join(ys[:-1]) + " en " + ys[-1]
+
+
+def fit(data: embedded.Dataset, sel: Selection, counts: pd.Series, name: str, label: str) -> _trend.TrendResult:
+    """The trend of the main municipality's yearly counts (with the population as offset for rates).
+
+    For rates, years without a population figure are left out of the fit.
+    """
+    series = counts.copy()
+    population = None
+    if sel.measure == "rate":
+        pop = _population(data, sel.municipality, counts.index)
+        series[pop.isna() | (pop <= 0)] = np.nan
+        population = pd.Series(pop.fillna(1.0).to_numpy(float),
+                               index=pd.PeriodIndex([pd.Period(year=int(y), freq="Y") for y in pop.index]))
+    series.index = pd.PeriodIndex([pd.Period(year=int(y), freq="Y") for y in series.index])
+    series = series.loc[series.first_valid_index():series.last_valid_index()] if series.notna().any() else series
+    if population is not None:
+        population = population.reindex(series.index)
+    return _trend.fit_trend(series, population=population, region_name=name, measure_label=label,
+                            measure=sel.category)
+
+
+def chart_data(data: embedded.Dataset, sel: Selection) -> tuple[dict, _trend.TrendResult | None, list[str]]:
+    """The chart's data for a selection, the trend result (None when off) and notes for the reader.
+
+    ``{"title", "ylabel", "measure", "years", "lines": {name: Series by year}, "main": name,
+    "trend": DataFrame(fitted, lower, upper) by year in the chart's unit, or None}``.
+    """
+    labels = dict((k, lab) for lab, k in category_options(data))
+    if sel.category not in labels:
+        raise LookupError(f"category {sel.category!r} has no police figures in {data.data_dir}")
+    if sel.first > sel.last:
+        raise ValueError(f"first year {sel.first} is after last year {sel.last}")
+    label = labels[sel.category]
+    codes = [sel.municipality] + [c for c in dict.fromkeys(sel.compare) if c != sel.municipality]
+    lines, notes = {}, []
+    main_name = region_name(data, sel.municipality)
+    main_counts = None
+    for code in codes:
+        name = region_name(data, code)
+        counts = count_series(data, code, sel.category, sel.first, sel.last)
+        if code == sel.municipality:
+            main_counts = counts
+        values = counts
+        if sel.measure == "rate":
+            values, missing = rate_series(data, code, counts)
+            if missing:
+                notes.append(f"Geen inwonertal voor {name} in {_years_nl(missing)}: "
+                             "daar staat geen cijfer per 1.000 inwoners.")
+        elif sel.measure != "count":
+            raise ValueError(f"measure must be 'count' or 'rate', not {sel.measure!r}")
+        if counts.isna().all():
+            notes.append(f"Geen politiecijfers voor '{label}' in {name} in deze periode.")
+        lines[name] = values
+    result, trend_line = None, None
+    if sel.trend:
+        result = fit(data, sel, main_counts, main_name, label)
+        if result.ok:
+            f = result.fitted[["fitted", "lower", "upper"]].copy()
+            f.index = pd.Index([p.year for p in f.index], name="Jaar")
+            if sel.measure == "rate":
+                pop = _population(data, sel.municipality, f.index)
+                f = f.div(pop / 1000.0, axis=0)
+            trend_line = f
+    period = f"{sel.first}" if sel.first == sel.last else f"{sel.first}–{sel.last}"
+    chart = {"title": f"{label} in {main_name}, {period}", "measure": sel.measure,
+             "ylabel": "Aantal geregistreerde misdrijven" if sel.measure == "count" else "Per 1.000 inwoners",
+             "years": list(range(sel.first, sel.last + 1)), "lines": lines, "main": main_name,
+             "trend": trend_line}
+    return chart, result, notes
+
+
+def table_frame(chart: dict) -> pd.DataFrame:
+    """The chart's numbers as a table: years as rows, municipalities (and the trend line) as columns."""
+    table = pd.DataFrame(chart["lines"], index=pd.Index(chart["years"], name="Jaar"))
+    if chart["trend"] is not None:
+        table[f"Trendlijn {chart['main']}"] = chart["trend"]["fitted"].reindex(table.index)
+    return table
+
+
+def table_text(table: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """The table in Dutch number format: counts whole, rates and trend values with one decimal."""
+    out = pd.DataFrame(index=table.index.astype(str))
+    out.index.name = table.index.name
+    for col in table.columns:
+        dec = 1 if measure == "rate" or str(col).startswith("Trendlijn") else 0
+        out[col] = [fmt.number(v, dec) for v in table[col]]
+    return out
+
+
+def compute(data: embedded.Dataset, sel: Selection) -> View:
+    """The explorer's view of a selection (pure: no widgets, no files)."""
+    chart, result, notes = chart_data(data, sel)
+    table = table_frame(chart)
+    return View(selection=sel, table=table, table_text=table_text(table, sel.measure), chart=chart,
+                trend=result, notes=notes)
+
+
+# --- drawing and export -----------------------------------------------------------------------------
+
+def figure(chart: dict, figsize=(8.5, 4.4)) -> Figure:
+    """The explorer's chart: one line per municipality, the trend line with its band for the first."""
+    fig = Figure(figsize=figsize, layout="constrained")
+    ax = fig.subplots()
+    ax.grid(True, color="#dddddd", lw=0.6)
+    ax.set_axisbelow(True)
+    fig.suptitle(chart["title"], fontsize=12)
+    ax.set_xlabel("Jaar")
+    ax.set_ylabel(chart["ylabel"])
+    dec = 1 if chart["measure"] == "rate" else 0
+    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, dec if abs(v) < 100 else 0)))
+    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(int(v))))
+    for i, (name, s) in enumerate(chart["lines"].items()):
+        main = name == chart["main"]
+        ax.plot(s.index, s.to_numpy(float), marker="o", ms=4 if main else 3, lw=2 if main else 1.3,
+                color=_LINE_COLORS[i % len(_LINE_COLORS)], label=name, gid=f"line:{name}")
+    t = chart["trend"]
+    if t is not None:
+        ax.fill_between(t.index, t["lower"], t["upper"], color=COLORS["trend"], alpha=0.15, lw=0,
+                        label=f"Betrouwbaarheidsband trend {chart['main']}", gid="band")
+        ax.plot(t.index, t["fitted"], color=COLORS["trend"], lw=2, ls="--", label=f"Trendlijn {chart['main']}",
+                gid="trend")
+    if not any(s.notna().any() for s in chart["lines"].values()):
+        ax.text(0.5, 0.5, "Geen gegevens", transform=ax.transAxes, ha="center", va="center", gid="no_data")
+    ax.set_ylim(bottom=0)
+    if len(chart["years"]) == 1:
+        ax.set_xlim(chart["years"][0] - 1, chart["years"][0] + 1)
+    handles, labels = ax.get_legend_handles_labels()
+    if handles:
+        fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(handles)), fontsize=8, frameon=False)
+    return fig
+
+
+def png_bytes(fig: Figure, dpi: int = 100) -> bytes:
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", dpi=dpi)
+    return buf.getvalue()
+
+
+def _slug(text: str) -> str:
+    return re.sub(r"[^a-z0-9]+", "-", text.casefold()).strip("-")
+
+
+def export_stem(sel: Selection) -> str:
+    """File name (without extension) of an export: municipality, category, years and measure."""
+    extra = f"_met-{len(sel.compare)}" if sel.compare else ""
+    return f"verkenner_{sel.municipality}_{_slug(sel.category)}_{sel.first}-{sel.last}_{sel.measure}{extra}"
+
+
+def export(view: View, folder: str | Path, dpi: int = 150) -> tuple[Path, Path]:
+    """Write the view's table (CSV: ``;``-separated, decimal comma, as Dutch Excel reads it) and its
+    figure (PNG) to ``folder`` (created if needed); returns both paths."""
+    folder = Path(folder)
+    folder.mkdir(parents=True, exist_ok=True)
+    stem = export_stem(view.selection)
+    csv = folder / f"{stem}.csv"
+    png = folder / f"{stem}.png"
+    table = view.table.copy()
+    for col in table.columns:  # whole counts stay whole; rates and trend values keep 4 decimals
+        values = table[col].dropna()
+        table[col] = table[col].astype("Int64") if values.map(float.is_integer).all() else table[col].round(4)
+    table.columns = [f"{c} ({MEASURES[view.selection.measure].lower()})" for c in table.columns]
+    table.to_csv(csv, sep=";", decimal=",", encoding="utf-8-sig")
+    png.write_bytes(png_bytes(figure(view.chart), dpi=dpi))
+    return csv, png
+
+
+def table_html(view: View) -> str:
+    """The Dutch-formatted table as HTML (numbers right-aligned)."""
+    return view.table_text.to_html(classes="ivp-verkenner-tabel", justify="right", border=0, escape=True)
+
+
+# --- the widgets ------------------------------------------------------------------------------------
+
+class Explorer:
+    """The ipywidgets explorer over one data folder; display it in a notebook cell.
+
+    ``controls`` holds the widgets by role (``municipality``, ``category``, ``years``, ``measure``,
+    ``compare``, ``trend``, ``folder``, ``export``); setting their ``value`` updates :attr:`view`
+    and the outputs (``chart``: PNG image, ``table``: HTML, ``summary``: HTML, ``notes``: HTML,
+    ``status``: export messages).
+    """
+
+    def __init__(self, data: embedded.Dataset, selection: Selection, export_folder: str | Path = "verkenner-export"):
+        import ipywidgets as w
+
+        self.data = data
+        first, last = year_range(data)
+        munis = municipality_options(data)
+        rate_ok, self.rate_reason = rate_availability(data)
+        layout = w.Layout(width="24em")
+        style = {"description_width": "10em"}
+        self.controls = {
+            "municipality": w.Dropdown(options=munis, value=selection.municipality, description="Gemeente",
+                                       layout=layout, style=style),
+            "category": w.Dropdown(options=category_options(data), value=selection.category,
+                                   description="Soort misdrijf", layout=layout, style=style),
+            "years": w.IntRangeSlider(min=first, max=last, value=(selection.first, selection.last), step=1,
+                                      description="Periode", layout=layout, style=style, continuous_update=False),
+            "measure": w.RadioButtons(options=measure_options(data), value=selection.measure if rate_ok else "count",
+                                      description="Weergave", disabled=not rate_ok, layout=w.Layout(width="auto"),
+                                      style=style),
+            "compare": w.SelectMultiple(options=munis, value=tuple(selection.compare), rows=6,
+                                        description="Vergelijk met", layout=layout, style=style),
+            "trend": w.Checkbox(value=selection.trend, description="Trendlijn", indent=True),
+            "folder": w.Text(value=str(export_folder), description="Exportmap", layout=layout, style=style),
+            "export": w.Button(description="Tabel (CSV) en grafiek (PNG) opslaan", icon="download",
+                               layout=w.Layout(width="24em")),
+        }
+        self.chart = w.Image(format="png", layout=w.Layout(max_width="900px"))
+        self.table = w.HTML()
+        self.summary = w.HTML()
+        self.notes = w.HTML()
+        self.status = w.HTML()
+        self.view: View | None = None
+        for key in ("municipality", "category", "years", "measure", "compare", "trend"):
+            self.controls[key].observe(self._on_change, names="value")
+        self.controls["export"].on_click(lambda _: self.export())
+        c = self.controls
+        left = w.VBox([c["municipality"], c["category"], c["years"], c["measure"], c["trend"], c["compare"],
+                       c["folder"], c["export"], self.status], layout=w.Layout(min_width="26em"))
+        right = w.VBox([self.chart, self.summary, self.notes, self.table])
+        self.widget = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
+        self.widget.add_class("ivp-verkenner")
+        self.refresh()
+
+    @property
+    def selection(self) -> Selection:
+        c = self.controls
+        first, last = c["years"].value
+        return Selection(municipality=c["municipality"].value, category=c["category"].value, first=int(first),
+                         last=int(last), measure=c["measure"].value, compare=tuple(c["compare"].value),
+                         trend=bool(c["trend"].value))
+
+    def _on_change(self, _change) -> None:
+        self.refresh()
+
+    def refresh(self) -> View:
+        """Recompute the view from the controls and redraw the outputs."""
+        self.view = compute(self.data, self.selection)
+        self.chart.value = png_bytes(figure(self.view.chart))
+        self.table.value = table_html(self.view)
+        self.summary.value = (f"<p class='ivp-trend'>{html.escape(self.view.summary_nl)}</p>"
+                              if self.view.trend is not None else "")
+        notes = list(self.view.notes)
+        if self.rate_reason:
+            notes.append(f"{MEASURES['rate']}: {self.rate_reason}.")
+        self.notes.value = "".join(f"<p class='ivp-note'><i>{html.escape(n)}</i></p>" for n in notes)
+        return self.view
+
+    def export(self, folder: str | Path | None = None) -> tuple[Path, Path]:
+        """Save the current table (CSV) and figure (PNG); ``folder`` defaults to the export-folder field."""
+        folder = Path(folder if folder is not None else self.controls["folder"].value).expanduser()
+        csv, png = export(self.view, folder)
+        self.status.value = (f"Opgeslagen: <code>{html.escape(str(csv))}</code> en "
+                             f"<code>{html.escape(str(png))}</code>")
+        return csv, png
+
+    def _repr_mimebundle_(self, **kwargs):
+        return self.widget._repr_mimebundle_(**kwargs)
+
+
+def explore(data: str | Path | embedded.Dataset | None = None, municipality: str | None = None,
+            category: str | None = None, *, years: tuple[int, int] | None = None, measure: str = "count",
+            compare: tuple[str, ...] | list[str] = (), trend: bool = True,
+            export_folder: str | Path = "verkenner-export") -> Explorer:
+    """The explorer over a data folder (None: the embedded data; or a loaded Dataset).
+
+    ``municipality`` and ``compare`` take codes (GM0995) or names (Lelystad); ``category`` a
+    category key; ``years`` a (first, last) pair. Display the result in a notebook cell.
+    """
+    ds = data if isinstance(data, embedded.Dataset) else embedded.load(data)
+    sel = default_selection(ds, municipality, category)
+    if years is not None:
+        sel = replace(sel, first=int(years[0]), last=int(years[1]))
+    if measure == "rate" and not rate_availability(ds)[0]:
+        raise rates.MissingDenominator(f"per 1.000 inwoners {rate_availability(ds)[1]}")
+    sel = replace(sel, measure=measure, trend=trend,
+                  compare=tuple(_resolve_municipality(ds, c) for c in compare))
+    return Explorer(ds, sel, export_folder=export_folder)
