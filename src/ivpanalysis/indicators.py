@@ -61,8 +61,11 @@ def met(value: float, target: float, direction: str, reference: float = math.nan
     raise ValueError(f"unknown target direction {direction!r}; expected below, at_most, above, at_least, decrease or no_increase")
 
 
-def _series_value(data, code: str, row, year: int) -> tuple[float, str, str]:
-    """(value, status_source, why-not) of an indicator's data series in ``year``; NaN with a reason when none."""
+def _series_value(data, code: str, row, year: int, counts: pd.DataFrame | None = None) -> tuple[float, str, str]:
+    """(value, series used, why-not) of an indicator's data series in ``year``; NaN with a reason when none.
+
+    ``counts`` are the municipality's :func:`annual_counts`, when the caller has them already.
+    """
     series = str(row["series"]) if not pd.isna(row["series"]) else ""
     if series.startswith("survey:"):
         measure = series.split(":", 1)[1]
@@ -77,7 +80,7 @@ def _series_value(data, code: str, row, year: int) -> tuple[float, str, str]:
         cat_mod.codes_of(series, data.categories)
     except LookupError:
         return math.nan, "", f"onbekende reeks {series!r}"
-    counts = annual_counts(data.police, code)
+    counts = annual_counts(data.police, code) if counts is None else counts
     count = counts.at[series, year] if series in counts.index and year in counts.columns else math.nan
     if pd.isna(count):
         return math.nan, "", f"geen politiecijfer {series} voor {year} in de data"
@@ -90,7 +93,7 @@ def _series_value(data, code: str, row, year: int) -> tuple[float, str, str]:
     return float(count), f"police:{series}", ""
 
 
-def _series_years(data, code: str, row) -> list[int]:
+def _series_years(data, code: str, row, counts: pd.DataFrame | None = None) -> list[int]:
     """Years for which the indicator's series has a value in the data."""
     series = str(row["series"]) if not pd.isna(row["series"]) else ""
     if series.startswith("survey:"):
@@ -99,7 +102,7 @@ def _series_years(data, code: str, row) -> list[int]:
         return sorted({p.year for p in hit["period"]})
     if series.startswith("other:") or not series:
         return []
-    counts = annual_counts(data.police, code)
+    counts = annual_counts(data.police, code) if counts is None else counts
     if series not in counts.index:
         return []
     return sorted(int(y) for y, v in counts.loc[series].items() if not pd.isna(v))
@@ -202,7 +205,7 @@ def dashboard(data, code: str, year: int | None = None) -> pd.DataFrame:
     counts = annual_counts(data.police, code)
     out = []
     for _, r in rows.iterrows():
-        years = _series_years(data, code, r)
+        years = _series_years(data, code, r, counts)
         if year is not None:
             sy = int(year)
         elif not pd.isna(r["status_year"]):
@@ -216,12 +219,12 @@ def dashboard(data, code: str, year: int | None = None) -> pd.DataFrame:
                "target_printed": r["target_printed"], "status_year": sy, "status_series": "",
                "reference_in_data": math.nan, "p_reach": math.nan, "note": ""}
         if sy is None:
-            _, _, why = _series_value(data, code, r, int(r["reference_year"]))
+            _, _, why = _series_value(data, code, r, int(r["reference_year"]), counts)
             rec["reason"] = f"Geen stand: {why.replace(' voor ' + str(int(r['reference_year'])), '')}."
             out.append(rec)
             continue
-        value, series_src, why = _series_value(data, code, r, sy)
-        ref_data, ref_src, _ = _series_value(data, code, r, int(r["reference_year"]))
+        value, series_src, why = _series_value(data, code, r, sy, counts)
+        ref_data, ref_src, _ = _series_value(data, code, r, int(r["reference_year"]), counts)
         rec["reference_in_data"] = ref_data if ref_src else math.nan
         notes = []
         if not pd.isna(value):

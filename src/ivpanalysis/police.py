@@ -25,16 +25,29 @@ COLUMNS_AFTER_YEARS = ["change_pct", "change_source", "change_region_pct", "chan
 
 # --- counts from a tidy frame -------------------------------------------------------------------
 
+_NEEDED = {"M": 12, "Q": 4, "H": 2}  # sub-periods that make a year
+_PREFERENCE = ("M", "Q", "H")  # finest first: a year from months, else quarters, else half-years
+
+
 def _rows(police: pd.DataFrame, code: str) -> pd.DataFrame:
     df = police[police["region_code"] == code]
     if df.empty:
-        return df.assign(freq=pd.Series(dtype=str), year=pd.Series(dtype=int))
-    return df.assign(freq=[schema.freq_of(p) for p in df["period"]], year=[p.year for p in df["period"]])
+        return df.assign(freq=pd.Series(dtype=str), year=pd.Series(dtype=int), month=pd.Series(dtype=int))
+    freq = df["period"].map(schema.freq_of)
+    starts = pd.DatetimeIndex([p.start_time for p in df["period"]])
+    return df.assign(freq=freq.to_numpy(), year=starts.year.to_numpy(), month=starts.month.to_numpy())
 
 
-def _complete_sum(values: pd.Series, needed: int) -> float:
-    """Sum when exactly ``needed`` sub-periods are present and none is missing, else NaN."""
-    return float(values.sum()) if len(values) == needed and values.notna().all() else math.nan
+def _complete_sums(df: pd.DataFrame, keys: list[str], needed) -> pd.Series:
+    """Per group of ``keys`` + freq: the sum when all sub-periods are present and none is missing, else NaN."""
+    g = df.groupby(keys + ["freq"], sort=False)["value"]
+    agg = pd.DataFrame({"n": g.size(), "present": g.count(), "total": g.sum(min_count=1)})
+    need = agg.index.get_level_values("freq").map(needed)
+    agg["value"] = agg["total"].where((agg["n"] == need) & (agg["present"] == agg["n"]))
+    agg = agg.reset_index()
+    agg["rank"] = agg["freq"].map({f: i for i, f in enumerate(_PREFERENCE)})
+    best = agg.sort_values("rank").drop_duplicates(keys, keep="first")
+    return best.set_index(keys)["value"]
 
 
 def annual_counts(police: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -46,20 +59,14 @@ def annual_counts(police: pd.DataFrame, code: str) -> pd.DataFrame:
     df = _rows(police, code)
     if df.empty:
         return pd.DataFrame()
-    out = {}
-    for (measure, year), g in df.groupby(["measure", "year"], sort=False):
-        by = {f: s["value"] for f, s in g.groupby("freq")}
-        if "Y" in by:
-            v = float(by["Y"].iloc[0])
-        else:
-            v = math.nan
-            for f, n in (("M", 12), ("Q", 4), ("H", 2)):
-                if f in by:
-                    v = _complete_sum(by[f], n)
-                    break
-        out[(measure, year)] = v
-    s = pd.Series(out)
-    return s.unstack().sort_index(axis=1) if len(s) else pd.DataFrame()
+    yearly = df[df["freq"] == "Y"].drop_duplicates(["measure", "year"]).set_index(["measure", "year"])["value"]
+    sub = df[df["freq"] != "Y"]
+    built = _complete_sums(sub, ["measure", "year"], _NEEDED) if len(sub) else pd.Series(dtype=float)
+    built = built[~built.index.isin(yearly.index)]
+    s = pd.concat([yearly, built])
+    out = s.unstack().sort_index(axis=1)
+    out.columns = out.columns.astype(int)
+    return out.astype(float)
 
 
 def halfyear_counts(police: pd.DataFrame, code: str) -> pd.DataFrame:
@@ -68,19 +75,10 @@ def halfyear_counts(police: pd.DataFrame, code: str) -> pd.DataFrame:
     df = df[df["freq"].isin(["H", "Q", "M"])]
     if df.empty:
         return pd.DataFrame()
-    half = [1 if p.month <= 6 else 2 for p in (p.asfreq("M", "s") if schema.freq_of(p) != "M" else p for p in df["period"])]
-    df = df.assign(half=half)
-    out = {}
-    for (measure, year, h), g in df.groupby(["measure", "year", "half"], sort=False):
-        by = {f: s["value"] for f, s in g.groupby("freq")}
-        if "H" in by:
-            v = float(by["H"].iloc[0])
-        elif "Q" in by:
-            v = _complete_sum(by["Q"], 2)
-        else:
-            v = _complete_sum(by["M"], 6)
-        out[(measure, (year, h))] = v
-    s = pd.Series(out)
+    df = df.assign(half=(df["month"] > 6).astype(int) + 1)
+    s = _complete_sums(df, ["measure", "year", "half"], {"M": 6, "Q": 2, "H": 1})
+    s.index = pd.MultiIndex.from_arrays([s.index.get_level_values(0),
+                                         list(zip(s.index.get_level_values(1), s.index.get_level_values(2)))])
     return s.unstack()
 
 
