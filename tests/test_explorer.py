@@ -11,7 +11,9 @@ import pandas as pd
 import pytest
 from matplotlib.image import imread
 
-from ivpanalysis import categories, explorer, fmt, load, load_default, rates, schema
+import nbformat
+
+from ivpanalysis import categories, explorer, fmt, load, load_default, paths, rates, schema
 from ivpanalysis.fetch import snapshot_from_file
 from ivpanalysis.loaders import counts_json
 from ivpanalysis.trend import fit_trend
@@ -200,6 +202,25 @@ def test_bad_selection_is_refused(data):
         explorer.compute(data, explorer.Selection(**{**sel.__dict__, "first": sel.last, "last": sel.first}))
     with pytest.raises(LookupError, match="category"):
         explorer.compute(data, explorer.Selection(**{**sel.__dict__, "category": "geen_categorie"}))
+
+
+# --- the notebook ---------------------------------------------------------------------------------------
+
+def test_notebook_is_thin_and_builds_the_explorer(tmp_path):
+    nb = nbformat.read(paths.NOTEBOOKS_DIR / "verkenner.ipynb", as_version=4)
+    code = [c for c in nb.cells if c.cell_type == "code"]
+    assert all(not c.outputs and c.execution_count is None for c in code)  # no stored outputs
+    assert "parameters" in code[0].metadata.get("tags", [])
+    assert sum(len(c.source.splitlines()) for c in code) <= 12
+    ns: dict = {}
+    for c in code:
+        exec(compile(c.source, "verkenner.ipynb", "exec"), ns)  # noqa: S102 - our own notebook
+    ex = ns["verkenner"]
+    assert isinstance(ex, explorer.Explorer)
+    assert ex.selection.municipality == "GM0995" and ex.data.data_dir == paths.DATA_DIR
+    assert ex.controls["folder"].value == str(explorer.DEFAULT_EXPORT)
+    bundle = ex._repr_mimebundle_()
+    assert "application/vnd.jupyter.widget-view+json" in bundle
 
 
 # --- the real per-gemeente annual file ------------------------------------------------------------------

@@ -31,7 +31,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import embedded, fmt, rates, schema
+from . import embedded, fmt, paths, rates, schema
 from . import trend as _trend
 from .police import annual_counts
 from .trend_plot import COLORS
@@ -39,6 +39,8 @@ from .trend_plot import COLORS
 #: measure key → Dutch label (the options of the count/rate control)
 MEASURES = {"count": "Aantal", "rate": "Per 1.000 inwoners"}
 RATE_KIND = "inwoners"  # the denominator of the explorer's rate (rates.DENOMINATORS)
+#: where the export button writes unless told otherwise (reports/ is not under version control)
+DEFAULT_EXPORT = paths.REPORTS_DIR / "verkenner"
 _LINE_COLORS = ("#4a4a4a", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d")
 
 
@@ -385,7 +387,7 @@ class Explorer:
     ``status``: export messages).
     """
 
-    def __init__(self, data: embedded.Dataset, selection: Selection, export_folder: str | Path = "verkenner-export"):
+    def __init__(self, data: embedded.Dataset, selection: Selection, export_folder: str | Path | None = None):
         import ipywidgets as w
 
         self.data = data
@@ -407,7 +409,8 @@ class Explorer:
             "compare": w.SelectMultiple(options=munis, value=tuple(selection.compare), rows=6,
                                         description="Vergelijk met", layout=layout, style=style),
             "trend": w.Checkbox(value=selection.trend, description="Trendlijn", indent=True),
-            "folder": w.Text(value=str(export_folder), description="Exportmap", layout=layout, style=style),
+            "folder": w.Text(value=str(export_folder if export_folder is not None else DEFAULT_EXPORT),
+                             description="Exportmap", layout=layout, style=style),
             "export": w.Button(description="Tabel (CSV) en grafiek (PNG) opslaan", icon="download",
                                layout=w.Layout(width="24em")),
         }
@@ -467,11 +470,12 @@ class Explorer:
 def explore(data: str | Path | embedded.Dataset | None = None, municipality: str | None = None,
             category: str | None = None, *, years: tuple[int, int] | None = None, measure: str = "count",
             compare: tuple[str, ...] | list[str] = (), trend: bool = True,
-            export_folder: str | Path = "verkenner-export") -> Explorer:
+            export_folder: str | Path | None = None) -> Explorer:
     """The explorer over a data folder (None: the embedded data; or a loaded Dataset).
 
     ``municipality`` and ``compare`` take codes (GM0995) or names (Lelystad); ``category`` a
-    category key; ``years`` a (first, last) pair. Display the result in a notebook cell.
+    category key; ``years`` a (first, last) pair; ``export_folder`` where the export button writes
+    (default :data:`DEFAULT_EXPORT`, reports/verkenner). Display the result in a notebook cell.
     """
     ds = data if isinstance(data, embedded.Dataset) else embedded.load(data)
     sel = default_selection(ds, municipality, category)
