@@ -129,9 +129,11 @@ def rate_availability(data: embedded.Dataset) -> tuple[bool, str]:
 
 
 def measure_options(data: embedded.Dataset) -> list[tuple[str, str]]:
-    """Options of the count/rate control; the rate's label says why when it is unavailable."""
-    ok, why = rate_availability(data)
-    return [(MEASURES["count"], "count"), (MEASURES["rate"] + ("" if ok else f" ({why})"), "rate")]
+    """Options of the count/rate control; the rate's label says why when it is unavailable
+    (in short; :func:`rate_availability` gives the whole reason, which the explorer shows as a note)."""
+    ok, _ = rate_availability(data)
+    return [(MEASURES["count"], "count"),
+            (MEASURES["rate"] + ("" if ok else " (niet beschikbaar: geen inwonertallen in de gegevens)"), "rate")]
 
 
 def default_selection(data: embedded.Dataset, municipality: str | None = None, category: str | None = None,
@@ -394,8 +396,8 @@ class Explorer:
         first, last = year_range(data)
         munis = municipality_options(data)
         rate_ok, self.rate_reason = rate_availability(data)
-        layout = w.Layout(width="24em")
-        style = {"description_width": "10em"}
+        layout = w.Layout(width="28em")
+        style = {"description_width": "8em"}
         self.controls = {
             "municipality": w.Dropdown(options=munis, value=selection.municipality, description="Gemeente",
                                        layout=layout, style=style),
@@ -404,15 +406,16 @@ class Explorer:
             "years": w.IntRangeSlider(min=first, max=last, value=(selection.first, selection.last), step=1,
                                       description="Periode", layout=layout, style=style, continuous_update=False),
             "measure": w.RadioButtons(options=measure_options(data), value=selection.measure if rate_ok else "count",
-                                      description="Weergave", disabled=not rate_ok, layout=w.Layout(width="auto"),
+                                      description="Weergave", disabled=not rate_ok, layout=w.Layout(width="40em"),
                                       style=style),
             "compare": w.SelectMultiple(options=munis, value=tuple(selection.compare), rows=6,
                                         description="Vergelijk met", layout=layout, style=style),
-            "trend": w.Checkbox(value=selection.trend, description="Trendlijn", indent=True),
+            "trend": w.Checkbox(value=selection.trend, description="Trendlijn tonen", indent=False,
+                                layout=w.Layout(margin="0 0 0 8.5em")),
             "folder": w.Text(value=str(export_folder if export_folder is not None else DEFAULT_EXPORT),
                              description="Exportmap", layout=layout, style=style),
             "export": w.Button(description="Tabel (CSV) en grafiek (PNG) opslaan", icon="download",
-                               layout=w.Layout(width="24em")),
+                               layout=w.Layout(width="28em")),
         }
         self.chart = w.Image(format="png", layout=w.Layout(max_width="900px"))
         self.table = w.HTML()
@@ -420,14 +423,17 @@ class Explorer:
         self.notes = w.HTML()
         self.status = w.HTML()
         self.view: View | None = None
+        for key, widget in (*self.controls.items(), ("chart", self.chart), ("table", self.table),
+                            ("summary", self.summary), ("notes", self.notes), ("status", self.status)):
+            widget.add_class(f"ivp-{key}")  # stable hooks for styling and the browser test
         for key in ("municipality", "category", "years", "measure", "compare", "trend"):
             self.controls[key].observe(self._on_change, names="value")
         self.controls["export"].on_click(lambda _: self.export())
         c = self.controls
-        left = w.VBox([c["municipality"], c["category"], c["years"], c["measure"], c["trend"], c["compare"],
-                       c["folder"], c["export"], self.status], layout=w.Layout(min_width="26em"))
-        right = w.VBox([self.chart, self.summary, self.notes, self.table])
-        self.widget = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap"))
+        left = w.VBox([c["municipality"], c["category"], c["years"], c["measure"], c["trend"]])
+        right = w.VBox([c["compare"], c["folder"], c["export"], self.status])
+        controls = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap", grid_gap="2em"))
+        self.widget = w.VBox([controls, self.chart, self.summary, self.notes, self.table])
         self.widget.add_class("ivp-verkenner")
         self.refresh()
 
@@ -447,7 +453,7 @@ class Explorer:
         self.view = compute(self.data, self.selection)
         self.chart.value = png_bytes(figure(self.view.chart))
         self.table.value = table_html(self.view)
-        self.summary.value = (f"<p class='ivp-trend'>{html.escape(self.view.summary_nl)}</p>"
+        self.summary.value = (f"<p class='ivp-trendtekst'>{html.escape(self.view.summary_nl)}</p>"
                               if self.view.trend is not None else "")
         notes = list(self.view.notes)
         if self.rate_reason:
