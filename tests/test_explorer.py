@@ -70,7 +70,7 @@ def test_rate_unavailable_without_population_says_why(data, ex):
     assert "niet beschikbaar" in ex.notes.value
     sel = ex.selection
     with pytest.raises(rates.MissingDenominator, match="inwonertallen"):
-        explorer.compute(data, explorer.Selection(**{**sel.__dict__, "measure": "rate"}))
+        explorer.compute(data, dataclasses.replace(sel, measure="rate"))
     with pytest.raises(rates.MissingDenominator):
         explorer.explore(data, "GM0995", measure="rate")
 
@@ -199,9 +199,9 @@ def test_bad_selection_is_refused(data):
         explorer.explore(data, "Amsterdam")
     sel = explorer.default_selection(data, "GM0995")
     with pytest.raises(ValueError, match="after"):
-        explorer.compute(data, explorer.Selection(**{**sel.__dict__, "first": sel.last, "last": sel.first}))
+        explorer.compute(data, dataclasses.replace(sel, first=sel.last, last=sel.first))
     with pytest.raises(LookupError, match="category"):
-        explorer.compute(data, explorer.Selection(**{**sel.__dict__, "category": "geen_categorie"}))
+        explorer.compute(data, dataclasses.replace(sel, category="geen_categorie"))
 
 
 # --- the notebook ---------------------------------------------------------------------------------------
@@ -285,6 +285,12 @@ def test_real_annual_file_342_municipalities_with_rates(realdata, tmp_path):
     assert v.table.loc[early, name].isna().all() and v.table.loc[pop_first[code]:, name].notna().any()
     assert any(name in n and str(early[0]) in n for n in v.notes)
     assert name in ex.notes.value
+    # as the main municipality: the rate's trend runs over the years with a population only
+    late_view = explorer.compute(ds, dataclasses.replace(ex.selection, municipality=code, compare=()))
+    obs = late_view.trend.fitted["observed"].dropna()
+    assert obs.index[0].year == pop_first[code] and "per inwoner" in late_view.summary_nl
+    trend_col = late_view.table[f"Trendlijn {name}"]
+    assert trend_col.loc[early].isna().all() and trend_col.loc[pop_first[code]:].notna().all()
 
     # widgets by name on the real data change the table
     before = ex.view.table["Amsterdam"].copy()

@@ -18,10 +18,10 @@ import urllib.request
 import pytest
 
 from ivpanalysis import paths
+from tests.test_browser import browser  # noqa: F401  (the shared headless-chromium fixture; skips without chromium/playwright)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 NOTEBOOK = paths.NOTEBOOKS_DIR / "verkenner.ipynb"
 START_TIMEOUT = 90  # s; the CI machine may be busy
 RUN_TIMEOUT_MS = 120_000
@@ -31,17 +31,6 @@ def _free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian chromium is not installed (apt-get install chromium; CI installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")
