@@ -42,6 +42,7 @@ def lab(tmp_path_factory):
     shutil.copy(NOTEBOOK, root / NOTEBOOK.name)
     port, token = _free_port(), secrets.token_hex(16)
     env = {**os.environ, "JUPYTER_RUNTIME_DIR": str(tmp / "runtime"), "JUPYTER_CONFIG_DIR": str(tmp / "config"),
+           "JUPYTER_DATA_DIR": str(tmp / "data"), "JUPYTER_PREFER_ENV_PATH": "1",  # this venv's kernel first
            "IPYTHONDIR": str(tmp / "ipython"), "MPLBACKEND": "Agg"}
     cmd = [sys.executable, "-m", "jupyter", "lab", "--no-browser", "--ip=127.0.0.1", f"--port={port}",
            "--ServerApp.port_retries=0", f"--IdentityProvider.token={token}", f"--ServerApp.root_dir={root}",
@@ -124,6 +125,16 @@ def test_explorer_runs_in_jupyterlab_and_follows_a_widget(browser, lab, tmp_path
     page.locator(".ivp-trend input[type=checkbox]").uncheck()
     page.wait_for_function("() => !document.querySelector('.ivp-table table').innerText.includes('Trendlijn')")
     assert page.locator(".ivp-summary").inner_text().strip() == ""
+
+    # export to a folder typed into the field: the current table and chart land there
+    out = tmp_path / "export"
+    page.locator(".ivp-folder input").fill(str(out))
+    page.locator(".ivp-folder input").press("Tab")
+    page.locator("button.ivp-export, .ivp-export button").first.click()
+    page.wait_for_function("() => document.querySelector('.ivp-status').innerText.includes('Opgeslagen')")
+    csv = sorted(out.glob("verkenner_GM0303_*.csv"))
+    assert len(csv) == 1 and len(sorted(out.glob("verkenner_GM0303_*.png"))) == 1
+    assert "Dronten (aantal)" in csv[0].read_text(encoding="utf-8-sig").splitlines()[0]
 
     body = page.locator(".jp-Notebook").inner_text()
     assert "Traceback" not in body and "Error" not in body
