@@ -82,11 +82,20 @@ class View:
 
 # --- what the data offer ----------------------------------------------------------------------------
 
-def region_name(data: embedded.Dataset, code: str) -> str:
+def _names_in_data(data: embedded.Dataset) -> dict[str, str]:
+    pairs = data.police[["region_code", "region_name"]].drop_duplicates()
+    out: dict[str, str] = {}
+    for code, name in zip(pairs["region_code"].astype(str), pairs["region_name"]):
+        name = "" if pd.isna(name) else str(name).strip()
+        if name and name != code:
+            out.setdefault(code, name)
+    return out
+
+
+def region_name(data: embedded.Dataset, code: str, _names: dict[str, str] | None = None) -> str:
     """The name of a region as the data give it, else as the CBS code list gives it, else the code."""
-    names = data.police.loc[data.police["region_code"] == code, "region_name"]
-    names = [str(n).strip() for n in names.unique() if str(n).strip() and str(n).strip() != code]
-    return names[0] if names else (schema.municipality_name(code) or code)
+    names = _names if _names is not None else _names_in_data(data)
+    return names.get(code) or schema.municipality_name(code) or code
 
 
 def municipality_options(data: embedded.Dataset) -> list[tuple[str, str]]:
@@ -97,7 +106,8 @@ def municipality_options(data: embedded.Dataset) -> list[tuple[str, str]]:
     """
     codes = sorted({c for c in data.police["region_code"].astype(str) if schema.GM_PATTERN.match(c)
                     and schema.region_kind(c) in ("municipality", "unknown")})
-    named = [(region_name(data, c), c) for c in codes]
+    in_data = _names_in_data(data)
+    named = [(region_name(data, c, in_data), c) for c in codes]
     counts = pd.Series([n for n, _ in named]).value_counts()
     named = [(f"{n} ({c})" if counts[n] > 1 else n, c) for n, c in named]
     return sorted(named, key=lambda nc: (nc[0].casefold(), nc[1]))
@@ -178,7 +188,7 @@ def count_series(data: embedded.Dataset, code: str, category: str, first: int, l
     return counts.loc[category].reindex(years).astype(float).rename_axis("Jaar")
 
 
-def rate_series(data: embedded.Dataset, code: str, counts: pd.Series) -> tuple[pd.Series, list[int]]:
+def yearly_rates(data: embedded.Dataset, code: str, counts: pd.Series) -> tuple[pd.Series, list[int]]:
     """Rates per 1.000 inhabitants for a yearly count series and the years without a denominator.
 
     Raises :class:`~ivpanalysis.rates.MissingDenominator` when the data hold no population at all.
@@ -250,7 +260,7 @@ def chart_data(data: embedded.Dataset, sel: Selection) -> tuple[dict, _trend.Tre
             main_counts = counts
         values = counts
         if sel.measure == "rate":
-            values, missing = rate_series(data, code, counts)
+            values, missing = yearly_rates(data, code, counts)
             if missing:
                 notes.append(f"Geen inwonertal voor {name} in {_years_nl(missing)}: "
                              "daar staat geen cijfer per 1.000 inwoners.")
