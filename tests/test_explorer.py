@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import io
+import json
 import math
 
 import numpy as np
@@ -186,6 +187,8 @@ def test_export_writes_the_current_table_and_figure(data, ex, tmp_path):
     np.testing.assert_allclose(back["Trendlijn Lelystad (aantal)"].to_numpy(),
                                ex.view.table["Trendlijn Lelystad"].to_numpy(), rtol=1e-3)
     img = imread(io.BytesIO(png.read_bytes()), format="png")
+    band = [c for c in explorer.figure(ex.view.chart).axes[0].collections if c.get_gid() == "band"]
+    assert band and band[0].get_label().startswith(fmt.number(100 * ex.view.trend.level) + "%-betrouwbaarheidsband")
     assert img.shape[0] > 300 and img.shape[1] > 600
     assert str(csv) in ex.status.value
     ex.controls["municipality"].value = "GM0171"  # another selection gets another file
@@ -272,6 +275,12 @@ def test_real_annual_file_342_municipalities_with_rates(realdata, tmp_path):
     assert v.table.at[y, "Amsterdam"] == pytest.approx(1000 * raw_count("GM0363", y) / raw_pop("GM0363", y))
     assert "per inwoner" in v.summary_nl and v.trend.pct_per_year != counts_trend
     assert "," in v.table_text.at[str(y), "Amsterdam"]
+    # the years the provenance lists as provisional are named under the chart
+    provisional = json.loads((folder / "provenance.json").read_text())["tables"][0]["voorlopig"]
+    assert provisional and any("voorlopig" in n and all(str(p) in n for p in provisional) for n in v.notes)
+    ex.controls["years"].value = (years[0], int(provisional[0]) - 1)
+    assert not any("voorlopig" in n for n in ex.view.notes)
+    ex.controls["years"].value = (years[0], years[-1])
 
     # a comparison municipality founded later: counts on today's boundaries, no population before
     pop_first = ds.population.assign(y=[p.year for p in ds.population["period"]]).groupby("region_code")["y"].min()

@@ -269,6 +269,9 @@ def chart_data(data: embedded.Dataset, sel: Selection) -> tuple[dict, _trend.Tre
         if counts.isna().all():
             notes.append(f"Geen politiecijfers voor '{label}' in {name} in deze periode.")
         lines[name] = values
+    provisional = _provisional_years(data, codes, sel.category, sel.first, sel.last)
+    if provisional:
+        notes.append(f"De cijfers over {_years_nl(provisional)} zijn voorlopig.")
     result, trend_line = None, None
     if sel.trend:
         result = fit(data, sel, main_counts, main_name, label)
@@ -283,8 +286,18 @@ def chart_data(data: embedded.Dataset, sel: Selection) -> tuple[dict, _trend.Tre
     chart = {"title": f"{label} in {main_name}, {period}", "measure": sel.measure,
              "ylabel": "Aantal geregistreerde misdrijven" if sel.measure == "count" else "Per 1.000 inwoners",
              "years": list(range(sel.first, sel.last + 1)), "lines": lines, "main": main_name,
-             "trend": trend_line}
+             "trend": trend_line, "level": result.level if result is not None else None}
     return chart, result, notes
+
+
+def _provisional_years(data: embedded.Dataset, codes: list[str], category: str, first: int, last: int) -> list[int]:
+    """Years in the range whose police rows for these regions and category are marked voorlopig."""
+    p = data.police
+    rows = p[p["region_code"].isin(codes) & (p["measure"] == category)]
+    if "status" not in rows.columns or rows.empty:
+        return []
+    years = {q.year for q, st in zip(rows["period"], rows["status"]) if str(st).strip().lower() == "voorlopig"}
+    return sorted(y for y in years if first <= y <= last)
 
 
 def table_frame(chart: dict) -> pd.DataFrame:
@@ -335,7 +348,8 @@ def figure(chart: dict, figsize=(8.5, 4.4)) -> Figure:
     t = chart["trend"]
     if t is not None:
         ax.fill_between(t.index, t["lower"], t["upper"], color=COLORS["trend"], alpha=0.15, lw=0,
-                        label=f"Betrouwbaarheidsband trend {chart['main']}", gid="band")
+                        label=f"{fmt.number(100 * chart['level'])}%-betrouwbaarheidsband trend {chart['main']}",
+                        gid="band")
         ax.plot(t.index, t["fitted"], color=COLORS["trend"], lw=2, ls="--", label=f"Trendlijn {chart['main']}",
                 gid="trend")
     if not any(s.notna().any() for s in chart["lines"].values()):
