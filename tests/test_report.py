@@ -142,7 +142,8 @@ def test_gap_section_with_survey_data_and_sentence_without(session, tmp_path, le
     unsafe = ds.survey[(ds.survey.region_code == "GM0995") & (ds.survey.measure == "pct_onveilig_buurt")]
     for v in unsafe["value"]:
         assert fmt.share(v) in text  # the feeling of unsafety, as measured
-    assert len(re.findall(r"<img\b", page)) == 3  # yearly chart, the gap over time, activities per theme
+    # yearly chart, the trend of the yearly totals, the gap over time, activities per theme
+    assert len(re.findall(r"<img\b", page)) == 4
 
 
 def test_sections_without_data_say_so_for_dronten(session, tmp_path):
@@ -154,7 +155,7 @@ def test_sections_without_data_say_so_for_dronten(session, tmp_path):
         sentence = content.missing(section, ctx)
         assert sentence.count(". ") == 0 and sentence.endswith(".")
         assert content.esc(sentence) in page, section
-    assert len(re.findall(r"<img\b", page)) == 1  # only the yearly chart
+    assert len(re.findall(r"<img\b", page)) == 2  # the yearly chart and the trend of the yearly totals
 
 
 def test_dashboard_and_activities_for_lelystad(lelystad):
@@ -349,3 +350,17 @@ def test_kernel_start_is_retried_after_a_port_race(monkeypatch):
     with pytest.raises(RuntimeError):
         s.start(attempts=2)
     assert s.km is None and s.kc is None
+
+
+def test_trend_chart_and_summary_for_the_default_municipality(lelystad):
+    """Issue 5: without monthly counts the report still shows the trend, fitted on the yearly totals."""
+    _, _, page = lelystad
+    text = _text(page)
+    from ivpanalysis import trend
+    ctx = content.context("GM0995")
+    s = ctx.counts.loc[content.TOTAL].dropna()
+    res = trend.fit_trend(pd.Series(s.to_numpy(float), index=pd.PeriodIndex([pd.Period(str(int(y)), "Y") for y in s.index])),
+                          region_name=ctx.name, measure_label="misdrijven")
+    assert res.ok and content.esc(res.summary_nl) in page
+    assert "vier jaarcijfers laten weinig zien" in text
+    assert 'alt="Geregistreerde misdrijven per jaar in Lelystad met trendlijn' in page

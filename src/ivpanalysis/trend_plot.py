@@ -88,6 +88,8 @@ def plot_trend(result: _trend.TrendResult, municipality: str | None = None, *, s
             ax.axhline(avg, color=COLORS["average"], lw=1.2, ls=":", gid="average",
                        label=f"Meerjarig gemiddelde ({fmt.number(avg)} per {_PER[freq]})")
     ax.set_ylim(bottom=0)
+    if freq == "Y" and len(obs):  # one tick per year, labelled with the year, not with month dates
+        ax.set_xticks(_x(obs.index), [str(p.year) for p in obs.index])
     if simulated:
         ax.text(0.5, 0.5, "GESIMULEERDE GEGEVENS", transform=ax.transAxes, ha="center", va="center",
                 fontsize=28, color="#999999", alpha=0.35, rotation=15, gid="simulated")

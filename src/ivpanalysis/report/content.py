@@ -373,13 +373,26 @@ def trend_section(ctx: Context) -> HTML:
     or the missing sentence when the data hold no monthly counts."""
     monthly = _monthly_total(ctx)
     if monthly.empty:
-        return notice("monthly", ctx)
+        return HTML(notice("monthly", ctx).data + yearly_trend(ctx).data)
     res = trend.fit_trend(monthly, region_name=ctx.name, measure_label="misdrijven")
     simulated = bool((monthly["kind"] == "simulated").any())
     fig = trend_plot.plot_trend(res, ctx.name, simulated=simulated)
     alt = ("Gesimuleerd: " if simulated else "") + f"geregistreerde misdrijven per maand in {ctx.name} met trendlijn."
     text = (["Let op: deze maandcijfers zijn gesimuleerd, geen waarnemingen."] if simulated else []) + [res.summary_nl]
     return HTML(figure_html(fig, alt).data + _wrap("".join(f"<p>{esc(t)}</p>" for t in text)).data)
+
+
+def yearly_trend(ctx: Context) -> HTML:
+    """Without monthly counts: the trend of the yearly totals (at least three years), with what so few points can show."""
+    if ctx.counts.empty or TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() < 3:
+        return HTML("")
+    s = ctx.counts.loc[TOTAL].dropna()
+    yearly = pd.Series(s.to_numpy(float), index=pd.PeriodIndex([pd.Period(str(int(y)), "Y") for y in s.index]))
+    res = ctx.once("yearly_trend", lambda: trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven"))
+    fig = trend_plot.plot_trend(res, ctx.name)
+    alt = f"Geregistreerde misdrijven per jaar in {ctx.name} met trendlijn en onzekerheidsband."
+    intro = "In plaats daarvan de trend van de jaartotalen:"
+    return HTML(_wrap(f"<p>{esc(intro)}</p>").data + figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
 
 
 def dashboard_table(ctx: Context) -> pd.DataFrame:
