@@ -2,27 +2,12 @@
 loaded, no code and no traceback visible, no request leaves the machine; a screenshot is saved."""
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from ivpanalysis.report.batch import render
 from ivpanalysis.report.execute import KernelSession
 
 pytestmark = pytest.mark.browser
-
-CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
-
-
-@pytest.fixture(scope="module")
-def browser():
-    if CHROMIUM is None:
-        pytest.skip("Debian chromium is not installed (apt-get install chromium; CI installs it)")
-    sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is not installed (pip install playwright)")
-    with sync_api.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, headless=True, args=["--no-sandbox"])
-        yield b
-        b.close()
 
 
 @pytest.fixture(scope="module")

@@ -18,7 +18,6 @@ import urllib.request
 import pytest
 
 from ivpanalysis import paths
-from tests.test_browser import browser  # noqa: F401  (the shared headless-chromium fixture; skips without chromium/playwright)
 
 pytestmark = [pytest.mark.slow, pytest.mark.browser]
 
