@@ -364,3 +364,41 @@ def test_trend_chart_and_summary_for_the_default_municipality(lelystad):
     assert res.ok and content.esc(res.summary_nl) in page
     assert "vier jaarcijfers laten weinig zien" in text
     assert 'alt="Geregistreerde misdrijven per jaar in Lelystad met trendlijn' in page
+
+
+def test_gap_across_municipalities_with_charts_when_the_data_allow(realdata, tmp_path):
+    """Issue 6: the report's across view. Real 2024 crime totals (47013NED) and population (37230ned)
+    for 30 municipalities; their % feeling unsafe is SIMULATED here (no per-gemeente survey file is
+    available), drawn from a known relation, only to check that the section and its charts appear."""
+    import numpy as np
+
+    from ivpanalysis import categories, read
+    crime = categories.to_categories(read(realdata / "thoolen_47013NED_statline_gemeente" / "Misdrijven_2024.csv"))
+    pop = read(realdata / "chelsj_47013NED_meta_37230ned" / "Bevolking_Gemeenten.csv")
+    pop = pop[(pop["measure"] == "BevolkingAanHetEindeVanDePeriode") & (pop["period"] == pd.Period("2024", "Y"))]
+    codes = sorted(set(crime["region_code"]) & set(pop["region_code"]) & {c for c in crime["region_code"] if c.startswith("GM")})
+    codes = ["GM0995"] + [c for c in codes if c != "GM0995"][:29]
+    crime = crime[crime["region_code"].isin(codes)]
+    pop = pop[pop["region_code"].isin(codes)].assign(measure="inwoners")
+    rate = crime.set_index("region_code")["value"] / pop.set_index("region_code")["value"] * 1000
+    rng = np.random.default_rng(7)
+    unsafe = 12 + 6 * np.log(rate.loc[codes].to_numpy()) + rng.normal(0, 1.5, len(codes))
+    survey = schema.finish_tidy(pd.DataFrame({
+        "region_code": codes, "region_name": [schema.municipality_name(c) for c in codes],
+        "period": [pd.Period("2024", "Y")] * len(codes), "measure": "pct_onveilig_buurt", "value": unsafe,
+        "unit": "%", "source": "test:simulated", "status": "onbekend", "kind": "source"}))
+    for name, df in (("police_figures", crime), ("population", pop), ("survey", survey)):
+        df.assign(period=df["period"].astype(str)).to_csv(tmp_path / f"{name}.csv", index=False)
+    ctx = content.context("GM0995", data_dir=tmp_path)
+    res = content.gap_across_result(ctx)
+    assert res is not None and len(res) == 30 and res.attrs["survey_year"] == 2024
+    page = content.gap_section(ctx).data
+    assert page.count("<img") == 2  # quadrant and caterpillar
+    assert "Gemeenten naar geregistreerde criminaliteit en onveiligheidsgevoel in 2024" in page
+    assert content.esc(content.missing("survey_once", ctx)) in page  # one survey year: no view over time
+    assert content.missing("across", ctx) not in page
+
+
+def test_gap_across_missing_says_so(lelystad):
+    _, _, page = lelystad
+    assert content.esc(content.missing("across", content.context("GM0995"))) in page

@@ -26,6 +26,7 @@ from matplotlib.ticker import FuncFormatter
 
 from .. import activities, activities_plot, embedded, fmt, gap, gap_plot, indicators, noise, paths, police, schema
 from .. import trend, trend_plot
+from ..errors import DataError
 
 #: what to say when a section's data is missing: (what is missing, how to get it)
 MISSING = {
@@ -45,6 +46,14 @@ MISSING = {
     "total": ("Voor {name} ontbreekt het totaal van de geregistreerde misdrijven in de gegevensmap",
               "haal CBS-tabel 47018NED op met ivpanalysis fetch inclusief soort misdrijf 0.0.0 (totaal misdrijven), "
               "of download die rij van StatLine en zet hem in de gegevensmap"),
+    "across": ("Een vergelijking met andere gemeenten is niet mogelijk, want de gegevensmap bevat niet voor minstens "
+               "{min_units} gemeenten (met {name}) uit hetzelfde meetjaar het onveiligheidsgevoel, het totaal van de "
+               "geregistreerde misdrijven en het aantal inwoners",
+               "zet de Veiligheidsmonitor-uitkomsten van die gemeenten in survey.csv en haal hun politiecijfers en "
+               "inwonertallen op met ivpanalysis fetch (47018NED en 37230ned)"),
+    "survey_once": ("Voor {name} staat het onveiligheidsgevoel van maar één meetjaar in de gegevensmap, dus een "
+                    "ontwikkeling in de tijd is niet te laten zien",
+                    "zet ook de uitkomsten van eerdere metingen van de Veiligheidsmonitor in survey.csv"),
     "survey": ("Voor {name} staan geen cijfers over het onveiligheidsgevoel in de gegevensmap, dus de kloof "
                "tussen criminaliteit en gevoel is niet te bepalen",
                "zet de uitkomsten van de Veiligheidsmonitor voor {name} (aandeel inwoners dat zich wel eens "
@@ -83,6 +92,7 @@ class Context:
     reference_year: int | None
     region: str | None = None
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)  # category x year, this municipality
+    full: embedded.Dataset | None = field(default=None, repr=False)  # all municipalities (comparisons)
     cache: dict = field(default_factory=dict, repr=False)  # tables computed once per report
 
     def once(self, key: str, compute):
@@ -181,6 +191,7 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
     name = municipality_name(code, data)
     if name is None:
         raise LookupError(f"{code} is not a municipality in the CBS code list nor in {data.data_dir}")
+    full = data
     data = municipality_view(data, code, region)
     check_rows(data, code)
     counts = police.annual_counts(data.police, code)
@@ -190,7 +201,7 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
     if reference_year is None:
         reference_year = min(years) if years else None
     return Context(code=code, name=name, data=data, year=year, reference_year=reference_year,
-                   region=region, counts=counts)
+                   region=region, counts=counts, full=full)
 
 
 # --- building blocks ---------------------------------------------------------------------------
@@ -203,7 +214,8 @@ def esc(text) -> str:
 def missing(section: str, ctx: Context) -> str:
     """One Dutch sentence: what is missing for this municipality and how to get it."""
     what, how = MISSING[section]
-    return f"{what.format(name=ctx.name, code=ctx.code)}: {how.format(name=ctx.name, code=ctx.code)}."
+    values = {"name": ctx.name, "code": ctx.code, "min_units": MIN_UNITS}
+    return f"{what.format(**values)}: {how.format(**values)}."
 
 
 def notice(section: str, ctx: Context) -> HTML:
@@ -475,10 +487,13 @@ def _inline(text: str) -> str:
 
 
 def _gap_missing(ctx: Context) -> str | None:
-    """Which data the gap section lacks ('survey', 'police', 'total'), None when it can be drawn."""
+    """Which data the view over time lacks ('survey', 'survey_once', 'police', 'total'), None when it can be drawn."""
     survey = ctx.data.survey[ctx.data.survey["region_code"] == ctx.code]
-    if not survey["measure"].isin(gap.UNSAFE_MEASURES).any():
+    unsafe = survey[survey["measure"].isin(gap.UNSAFE_MEASURES) & survey["value"].notna()]
+    if unsafe.empty:
         return "survey"
+    if len({p.year for p in unsafe["period"]}) < 2:
+        return "survey_once"
     if ctx.counts.empty:
         return "police"
     if TOTAL not in ctx.counts.index:
@@ -486,16 +501,59 @@ def _gap_missing(ctx: Context) -> str | None:
     return None
 
 
+#: fewest municipalities for the comparison across units: below this a regression line says little
+MIN_UNITS = 8
+
+
+def gap_across_result(ctx: Context) -> pd.DataFrame | None:
+    """:func:`ivpanalysis.gap_across` over the municipalities of the data folder in the latest survey year
+    in which this municipality and at least :data:`MIN_UNITS` municipalities have survey, crime and
+    population figures; None when no such year exists."""
+    full = ctx.full or ctx.data
+    survey = full.survey[full.survey["measure"].isin(gap.UNSAFE_MEASURES)]
+    if survey.empty or full.population.empty:
+        return None
+    years = sorted({p.year for p, r in zip(survey["period"], survey["region_code"]) if r == ctx.code}, reverse=True)
+    for year in years:
+        try:
+            df = gap.across_input(full.survey, full.police, full.population, year, crime_measure=TOTAL,
+                                  unit_kind="municipality")
+        except DataError:
+            continue
+        if len(df) >= MIN_UNITS and ctx.code in set(df["unit"]):
+            res = gap.gap_across(df)
+            res.attrs["survey_year"] = year
+            return res
+    return None
+
+
 def gap_section(ctx: Context) -> HTML:
-    """Veiligheidsgevoel and the gap with crime over time (:mod:`ivpanalysis.gap`), or the missing sentence."""
+    """Veiligheidsgevoel and the gap with crime: over time and across municipalities (:mod:`ivpanalysis.gap`),
+    each with its chart, or the sentence saying which data are missing."""
     lacking = _gap_missing(ctx)
+    over = None
+    body = ""
     if lacking:
-        return notice(lacking, ctx)
-    res = gap.gap_over_time(gap.over_time_input(ctx.data, ctx.code, crime_measure=TOTAL))
-    fig = gap_plot.over_time_chart(res, ctx.name)
-    alt = (f"Geregistreerde misdrijven en aandeel inwoners dat zich onveilig voelt in {ctx.name}, "
-           f"als index ten opzichte van {res.attrs['base_year']}")
-    body = figure_html(fig, alt).data + markdown_html(gap.interpretation(over_time=res, name=ctx.name))
+        body += notice(lacking, ctx).data
+    else:
+        over = gap.gap_over_time(gap.over_time_input(ctx.data, ctx.code, crime_measure=TOTAL))
+        fig = gap_plot.over_time_chart(over, ctx.name)
+        alt = (f"Geregistreerde misdrijven en aandeel inwoners dat zich onveilig voelt in {ctx.name}, "
+               f"als index ten opzichte van {over.attrs['base_year']}")
+        body += figure_html(fig, alt).data
+    across = ctx.once("gap_across", lambda: gap_across_result(ctx))
+    if across is None:
+        body += _wrap(f"<p><em>{esc(missing('across', ctx))}</em></p>").data
+    else:
+        year = across.attrs["survey_year"]
+        q = gap_plot.quadrant_chart(across, focal=ctx.code, title=f"Criminaliteit en onveiligheidsgevoel, {year}")
+        c = gap_plot.caterpillar_chart(across, focal=ctx.code)
+        body += figure_html(q, f"Gemeenten naar geregistreerde criminaliteit en onveiligheidsgevoel in {year}, "
+                               f"{ctx.name} gemarkeerd").data
+        body += figure_html(c, f"Verschil tussen gemeten en verwacht onveiligheidsgevoel per gemeente in {year}, "
+                               "met voorspelinterval").data
+    if over is not None or across is not None:
+        body += markdown_html(gap.interpretation(over_time=over, across=across, focal=ctx.code, name=ctx.name))
     return HTML(body)
 
 
