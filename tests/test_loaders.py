@@ -147,6 +147,14 @@ def test_misdaad_in_kaart_per_municipality(realdata):
     lely = g[g.region_code == "GM0995"]
     assert set(lely["measure"]) == {"woninginbraak", "poging_tot_woninginbraak"}
     assert lely["period"].map(iv.schema.freq_of).eq("M").all()
+    # a month without a listed incident is 0 within the months the list covers, never missing
+    first, last = g.attrs["months"]
+    months = pd.period_range(first, last, freq="M")
+    per = lely[lely.measure == "woninginbraak"].set_index("period")["value"]
+    assert list(per.index) == list(months) and per.notna().all() and (per == 0).any() and g.attrs["zero_filled"] > 0
+    listed = df.assign(g=df["region_name"]).merge(pc4.assign(postcode=pc4["postcode"].str.zfill(4)),
+                                                   left_on="region_name", right_on="postcode")
+    assert per.sum() == listed.loc[(listed.gemeente == "Lelystad") & (listed.measure == "woninginbraak"), "value"].sum()
 
 
 def test_cp1252_download_with_crlf_is_decoded():

@@ -61,8 +61,11 @@ def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
 def to_municipalities(counts: pd.DataFrame, pc4_map: pd.DataFrame) -> pd.DataFrame:
     """Sum PC4 counts per municipality. ``pc4_map`` has columns ``postcode`` and ``gemeente`` (name).
 
-    Postcodes missing from the map are kept apart under region_code ``""`` and counted in
-    ``attrs['unmapped_incidents']``: nothing is dropped silently.
+    An incident list has no row for a month without incidents; within the months the list covers
+    (its first to its last month, ``attrs['months']``) that is a count of 0, so every municipality
+    of the map gets a row for every covered month and kind, 0 where nothing was listed
+    (``attrs['zero_filled']`` counts them). Postcodes missing from the map are kept apart under
+    region_code ``""`` and counted in ``attrs['unmapped_incidents']``: nothing is dropped silently.
     """
     m = pc4_map.assign(postcode=pc4_map["postcode"].astype(str).str.zfill(4))
     m = m[m["postcode"].str.match(r"^\d{4}$") & (m["postcode"].astype(int) > 999)]
@@ -71,6 +74,23 @@ def to_municipalities(counts: pd.DataFrame, pc4_map: pd.DataFrame) -> pd.DataFra
     out = counts.assign(region_code=code.fillna(""), region_name=name.fillna(""))
     unmapped = out.loc[out["region_code"] == "", "value"].sum()
     agg = (out.groupby(["region_code", "region_name", "period", "measure", "measure_label"], as_index=False)["value"].sum())
+    n_listed = len(agg)
+    months = pd.period_range(min(counts["period"]), max(counts["period"]), freq="M") if len(counts) else []
+    municipalities = {c: n for n in m["gemeente"].dropna().unique() if (c := schema.code_for_name(n))}
+    if len(months) and municipalities:
+        kinds = agg[["measure", "measure_label"]].drop_duplicates()
+        full = pd.MultiIndex.from_product([sorted(municipalities), months, kinds["measure"]],
+                                          names=["region_code", "period", "measure"]).to_frame(index=False)
+        full["region_name"] = full["region_code"].map(municipalities)
+        full["measure_label"] = full["measure"].map(kinds.set_index("measure")["measure_label"])
+        listed = agg[agg["region_code"] != ""]
+        full = full.merge(listed[["region_code", "period", "measure", "value"]], how="left",
+                          on=["region_code", "period", "measure"])
+        full["value"] = full["value"].fillna(0.0)
+        agg = pd.concat([full, agg[agg["region_code"] == ""]], ignore_index=True)
+    zero_filled = len(agg) - n_listed
     agg = schema.finish_tidy(agg.assign(unit="aantal", source=counts.attrs.get("source_file", ""), status="onbekend", kind="computed"),
-                             format="politie_mik_municipality", unmapped_incidents=float(unmapped))
+                             format="politie_mik_municipality", unmapped_incidents=float(unmapped),
+                             zero_filled=int(zero_filled),
+                             months=(str(months[0]), str(months[-1])) if len(months) else None)
     return agg
