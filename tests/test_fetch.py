@@ -612,3 +612,14 @@ def test_cli_errors_are_one_line(argv, transport, start, cbs, tmp_path, capsys):
     err = capsys.readouterr().err
     assert rc == 1 and err.startswith(start) and err.count("\n") == 1 and "Traceback" not in err
     assert not (tmp_path / "snap").exists()
+
+
+def test_snapshot_refuses_invalid_data_and_writes_nothing(tmp_path):
+    """A frame that fails validation (here: a period in the future) stops the snapshot before any file is written."""
+    from ivpanalysis.errors import DataError
+    from ivpanalysis.fetch import snapshot_from_file
+    out = tmp_path / "snap"
+    with pytest.raises(DataError) as e:
+        snapshot_from_file([Path(__file__).parent / "fixtures" / "bad" / "future_period.csv"], out)
+    assert "period lies in the future" in str(e.value) and "police_figures.parquet" in str(e.value)
+    assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name != "snap"]

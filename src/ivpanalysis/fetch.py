@@ -42,9 +42,9 @@ import pandas as pd
 from . import __version__ as _version
 from . import categories, schema
 from .errors import DataError, FetchError
-from .loaders import read
-from .loaders import counts_json
+from .loaders import counts_json, read
 from .loaders._common import read_text
+from .validate import problems_in
 
 __all__ = ["fetch", "snapshot_from_file", "add_arguments", "run_cli", "CbsodataTransport", "Transport",
            "TableNotFound", "police_frame", "population_frame", "DEFAULT_TABLES", "KNOWN_TABLES"]
@@ -350,6 +350,11 @@ def _write_folder(stage: Path, records: list[dict], frames: list[tuple[str, str,
         df = _combine(parts)
         target = {"police": "police_figures.parquet", "population": "population.parquet",
                   "survey": "survey.parquet"}.get(role, f"extra/{name}.parquet")
+        # police counts and population must be valid counts; further tables may hold balances (< 0)
+        problems = problems_in(df, f"{'+'.join(r['table_id'] for r, _ in parts)} ({target})") \
+            if role in ("police", "population") else []
+        if problems:  # nothing is written: the stage folder is discarded
+            raise DataError(problems)
         files[target] = _write_parquet(df, stage / target)
     prov = {"created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
             "created_by": f"{CREATED_BY} (ivpanalysis {_version})", **meta, "tables": records, "files": files}
