@@ -42,3 +42,12 @@ def test_cli_validate_folder(capsys):
     assert cli.main(["validate", str(FIXTURES / "bad" / "missing_population_year")]) == 1
     assert "has no denominator" in capsys.readouterr().err
     assert cli.main(["validate", str(paths.DATA_DIR)]) == 0
+
+
+def test_balances_may_be_negative_counts_may_not(realdata):
+    """83474NED (real) holds population growth and corrections in 'aantal', negative in some months."""
+    df = read(realdata / "bernasco_staat_van_de_misdaad" / "first_commit_14f99b5" / "data.csv")
+    assert (df["value"] < 0).any()
+    assert [p for p in problems_in(df, "data.csv") if p.message == "negative count"] == []
+    counts = df.assign(measure="woninginbraak", measure_label="Woninginbraken").drop_duplicates(["region_code", "period"])
+    assert any(p.message == "negative count" for p in problems_in(counts.assign(value=-1.0), "x.csv"))

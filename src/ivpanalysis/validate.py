@@ -6,6 +6,8 @@ source file's line (the loaders keep it in a ``line`` column).
 """
 from __future__ import annotations
 
+import re
+
 import pandas as pd
 import pandera.pandas as pa
 
@@ -27,8 +29,17 @@ def _known_region(code: str) -> bool:
             or (code.startswith("GM") and not schema.GM_PATTERN.match(code)))  # malformed: reported once, by gm_code
 
 
+#: measures counted in "aantal" that may be negative: balances, growth and corrections (83474NED has them)
+_SIGNED = re.compile(r"saldo|groei|correctie|mutatie|verschil|toename|afname", re.IGNORECASE)
+
+
+def _may_be_negative(df: pd.DataFrame) -> pd.Series:
+    return df["measure"].astype(str).str.contains(_SIGNED) | df["measure_label"].astype(str).str.contains(_SIGNED)
+
+
 def _tidy_schema(today: pd.Timestamp) -> pa.DataFrameSchema:
-    counts = pa.Check(lambda df: ~(df["value"].notna() & (df["value"] < 0) & df["unit"].isin(["aantal", ""])),
+    counts = pa.Check(lambda df: ~(df["value"].notna() & (df["value"] < 0) & df["unit"].isin(["aantal", ""])
+                                   & ~_may_be_negative(df)),
                       name="non_negative_count", error="non_negative_count")
     return pa.DataFrameSchema(
         {
