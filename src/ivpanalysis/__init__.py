@@ -1,16 +1,33 @@
-"""ivpanalysis: reproducible IVP evaluation reports from public Dutch safety data."""
-__version__ = "0.1.0"  # before the imports: fetch records it in provenance
+"""ivpanalysis: reproducible IVP evaluation reports from public Dutch safety data.
 
-from .activities import activities_summary, read_register
-from .embedded import load, load_default
-from .explorer import explore
-from .fetch import snapshot_from_file
-from .gap import gap_across, gap_over_time
-from .indicators import dashboard
-from .loaders import read
-from .police import police_table
-from .trend import fit_trend, project
+The public functions are imported on first use, so that ``import ivpanalysis`` (and every
+command line start and report kernel) does not load statsmodels, ipywidgets or cbsodata
+before a function that needs them is called.
+"""
+from __future__ import annotations
 
-__all__ = ["read", "load", "load_default", "police_table", "dashboard", "fit_trend", "project",
-           "gap_across", "gap_over_time", "activities_summary", "read_register",
-           "snapshot_from_file", "explore"]
+import importlib
+
+__version__ = "0.1.0"
+
+#: public name → module that defines it
+_EXPORTS = {
+    "read": "loaders", "load": "embedded", "load_default": "embedded",
+    "police_table": "police", "dashboard": "indicators",
+    "fit_trend": "trend", "project": "trend",
+    "gap_across": "gap", "gap_over_time": "gap",
+    "activities_summary": "activities", "read_register": "activities",
+    "snapshot_from_file": "fetch", "explore": "explorer",
+}
+
+__all__ = sorted(_EXPORTS)
+
+
+def __getattr__(name):
+    if name in _EXPORTS:
+        return getattr(importlib.import_module(f".{_EXPORTS[name]}", __name__), name)
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def __dir__():
+    return sorted(set(globals()) | set(_EXPORTS))
