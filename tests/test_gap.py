@@ -438,3 +438,18 @@ def test_over_time_respects_the_breaks_in_both_series():
     early = gap.gap_over_time(df.assign(year=[2013, 2015, 2017]))
     assert not any("2018" in a or "2021" in a for a in early.attrs["assumptions"])
     assert early["verdict"].iloc[2] != "methodebreuk"
+
+
+def test_over_time_takes_crime_years_built_from_complete_months():
+    """Crime fetched per month (47013NED) counts per year when all 12 months are there, as in the police table."""
+    import dataclasses
+
+    from ivpanalysis import embedded, schema
+    ds = embedded.load_default()
+    yearly = {2016: 4549, 2017: 4176, 2018: 4041, 2019: 4240}
+    rows = [dict(region_code="GM0995", period=pd.Period(f"{y}-{m:02d}", "M"), measure="criminaliteit_totaal",
+                 value=t / 12, source="test", kind="source") for y, t in yearly.items() for m in range(1, 13)]
+    rows = rows[:-1]  # December 2019 missing: 2019 is not a year of counts
+    monthly = dataclasses.replace(ds, police=schema.finish_tidy(pd.DataFrame(rows)))
+    got = gap.over_time_input(monthly, "GM0995").set_index("year")["crime_count"]
+    assert got[2016] == pytest.approx(4549) and got[2018] == pytest.approx(4041) and pd.isna(got[2019])

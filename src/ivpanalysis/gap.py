@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import fmt, noise, paths, schema
+from . import fmt, noise, paths, police, schema
 from .errors import DataError, Problem
 
 LEVEL = 0.95
@@ -456,8 +456,17 @@ def _choose(tidy: pd.DataFrame, measure: str | None, candidates: Iterable[str], 
                        found=", ".join(sorted(present)[:20]), expected="one of " + ", ".join(candidates) + " (or pass it)")
 
 
-def _yearly(tidy: pd.DataFrame, measure: str, with_margin: bool = False) -> pd.DataFrame:
-    t = tidy[(tidy["measure"] == measure) & tidy["period"].map(lambda p: schema.freq_of(p) == "Y")]
+def _yearly(tidy: pd.DataFrame, measure: str, with_margin: bool = False, counts: bool = False) -> pd.DataFrame:
+    """Yearly rows of one measure. ``counts``: also years built from complete months, quarters or
+    half-years (registered crime fetched per month), as :func:`ivpanalysis.police.yearly_totals` does."""
+    t = tidy[tidy["measure"] == measure]
+    if counts:
+        y = police.yearly_totals(t).droplevel("measure").rename("value").reset_index()
+        names = t.drop_duplicates("region_code").set_index("region_code")["region_name"]
+        return pd.DataFrame({"region_code": y["region_code"].to_numpy(),
+                             "region_name": y["region_code"].map(names).to_numpy(),
+                             "year": y["year"].astype(int).to_numpy(), "value": y["value"].to_numpy()})
+    t = t[t["period"].map(lambda p: schema.freq_of(p) == "Y")]
     cols = {"region_code": t["region_code"].to_numpy(), "region_name": t["region_name"].to_numpy(),
             "year": t["period"].map(_year).to_numpy(), "value": t["value"].to_numpy()}
     if with_margin:
@@ -484,7 +493,7 @@ def across_input(survey: pd.DataFrame, crime: pd.DataFrame, population: pd.DataF
     cm = _choose(crime, crime_measure, CRIME_MEASURES, "crime")
     pm = _choose(population, population_measure, POPULATION_MEASURES, "population")
     s = _yearly(survey, um, with_margin=True)
-    c = _yearly(crime, cm)
+    c = _yearly(crime, cm, counts=True)
     p = _yearly(population, pm)
     cy, py = crime_year or year, population_year or crime_year or year
     s, c, p = s[s["year"] == year], c[c["year"] == cy], p[p["year"] == py]
@@ -545,7 +554,7 @@ def over_time_input(data, region_code: str = paths.DEFAULT_MUNICIPALITY, *, crim
         raise DataError.at(_where(data.survey, "survey"), f"no survey rows for {region_code}", column="region_code",
                            expected=f"% feeling unsafe for {region_code}")
     um = _choose(survey, unsafe_measure, UNSAFE_MEASURES, "survey")
-    c = _yearly(police, crime_measure).set_index("year")["value"]
+    c = _yearly(police, crime_measure, counts=True).set_index("year")["value"]
     s = _yearly(survey, um, with_margin=True).set_index("year")
     years = sorted(set(c.index) | set(s.index))
     out = pd.DataFrame({"year": years})

@@ -29,13 +29,17 @@ _NEEDED = {"M": 12, "Q": 4, "H": 2}  # sub-periods that make a year
 _PREFERENCE = ("M", "Q", "H")  # finest first: a year from months, else quarters, else half-years
 
 
-def _rows(police: pd.DataFrame, code: str) -> pd.DataFrame:
-    df = police[police["region_code"] == code]
+def _with_freq(df: pd.DataFrame) -> pd.DataFrame:
+    """The rows with their frequency letter, year and first month as columns."""
     if df.empty:
         return df.assign(freq=pd.Series(dtype=str), year=pd.Series(dtype=int), month=pd.Series(dtype=int))
     freq = df["period"].map(schema.freq_of)
     starts = pd.DatetimeIndex([p.start_time for p in df["period"]])
     return df.assign(freq=freq.to_numpy(), year=starts.year.to_numpy(), month=starts.month.to_numpy())
+
+
+def _rows(police: pd.DataFrame, code: str) -> pd.DataFrame:
+    return _with_freq(police[police["region_code"] == code])
 
 
 def _complete_sums(df: pd.DataFrame, keys: list[str], needed) -> pd.Series:
@@ -50,23 +54,30 @@ def _complete_sums(df: pd.DataFrame, keys: list[str], needed) -> pd.Series:
     return best.set_index(keys)["value"]
 
 
-def annual_counts(police: pd.DataFrame, code: str) -> pd.DataFrame:
-    """Counts per category (rows) and year (int columns) for one region.
+def yearly_totals(tidy: pd.DataFrame) -> pd.Series:
+    """Yearly counts per ``(region_code, measure, year)`` from a tidy frame of counts.
 
     Annual rows are used as delivered; otherwise a year is the sum of its 12 months, 4 quarters or
     2 half-years, only when all are present (a partial year stays NaN, never a partial total).
     """
-    df = _rows(police, code)
+    keys = ["region_code", "measure", "year"]
+    df = _with_freq(tidy)
+    yearly = df[df["freq"] == "Y"].drop_duplicates(keys).set_index(keys)["value"]
+    sub = df[df["freq"] != "Y"]
+    built = _complete_sums(sub, keys, _NEEDED) if len(sub) else pd.Series(dtype=float)
+    out = pd.concat([yearly, built[~built.index.isin(yearly.index)]]).astype(float)
+    out.index = pd.MultiIndex.from_tuples(out.index, names=keys) if len(out) else pd.MultiIndex.from_arrays([[]] * 3, names=keys)
+    return out
+
+
+def annual_counts(police: pd.DataFrame, code: str) -> pd.DataFrame:
+    """Counts per category (rows) and year (int columns) for one region (see :func:`yearly_totals`)."""
+    df = police[police["region_code"] == code]
     if df.empty:
         return pd.DataFrame()
-    yearly = df[df["freq"] == "Y"].drop_duplicates(["measure", "year"]).set_index(["measure", "year"])["value"]
-    sub = df[df["freq"] != "Y"]
-    built = _complete_sums(sub, ["measure", "year"], _NEEDED) if len(sub) else pd.Series(dtype=float)
-    built = built[~built.index.isin(yearly.index)]
-    s = pd.concat([yearly, built])
-    out = s.unstack().sort_index(axis=1)
+    out = yearly_totals(df).droplevel("region_code").unstack().sort_index(axis=1)
     out.columns = out.columns.astype(int)
-    return out.astype(float)
+    return out
 
 
 def halfyear_counts(police: pd.DataFrame, code: str) -> pd.DataFrame:
