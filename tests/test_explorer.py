@@ -14,7 +14,7 @@ from matplotlib.image import imread
 
 import nbformat
 
-from ivpanalysis import categories, explorer, fmt, load, load_default, paths, rates, schema
+from ivpanalysis import categories, explorer, fmt, load, load_default, noise, paths, rates, schema
 from ivpanalysis.fetch import snapshot_from_file
 from ivpanalysis.loaders import counts_json
 from ivpanalysis.trend import fit_trend
@@ -139,8 +139,9 @@ def test_trend_toggle_and_summary(data, ex):
     v = ex.view
     s = yearly(data, "GM0995", "woninginbraak")
     direct = fit_trend(pd.Series(s.to_numpy(), index=pd.PeriodIndex([pd.Period(year=y, freq="Y") for y in s.index])),
-                       region_name="Lelystad", measure_label="Woninginbraken")
+                       region_name="Lelystad", measure_label="Woninginbraken", measure="woninginbraak")
     assert v.trend.ok and v.summary_nl == direct.summary_nl
+    assert v.trend.alpha == noise.alpha_for("1.1.1")  # the burglary code's dispersion, not the pooled one
     assert v.summary_nl.startswith("Woninginbraken in Lelystad")
     np.testing.assert_allclose(v.table["Trendlijn Lelystad"].to_numpy(), direct.fitted["fitted"].to_numpy())
     assert fmt.pct(direct.pct_per_year, 1) in ex.summary.value

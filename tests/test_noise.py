@@ -76,3 +76,9 @@ def test_overdispersion_table_is_a_byte_identical_rerun(realdata, tmp_path):
     mod.build(realdata).to_csv(out, index=False, lineterminator="\n")
     assert out.read_bytes() == (paths.CODES_DIR / "overdispersion.csv").read_bytes(), \
         "data/codes/overdispersion.csv differs from a fresh run of scripts/estimate_overdispersion.py"
+
+
+def test_alpha_for_a_category_key_is_that_of_its_code():
+    assert noise.alpha_for("woninginbraak") == noise.alpha_for("1.1.1") != noise.alpha_for("*")
+    assert noise.alpha_for("geweld_totaal") == noise.alpha_for("*")  # a sum of codes: pooled
+    assert noise.alpha_for("jongerenoverlast") == noise.alpha_for("*")  # no code

@@ -407,7 +407,7 @@ def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUM
         a = noise.alpha_for(None) if crime_alpha is None else crime_alpha
         k0 = np.full(len(k), k[b])
         out["crime_p"] = noise.p_value(k0, k, a)
-        out["crime_changed"] = noise.verdicts(k0, k, a)
+        out["crime_changed"] = noise.verdicts(k0, k, a, p=out["crime_p"].to_numpy())
         out.loc[b, ["crime_p", "crime_changed"]] = [np.nan, ""]
         out.attrs["crime_alpha"] = a
     out["verdict_nl"] = out["verdict"].map(VERDICTS)

@@ -159,7 +159,7 @@ def _verdict(row, status: float, status_year: int, counts: pd.Series | None = No
     if survey:
         start += " (steekproefmarge onbekend)"
     elif unit == "aantal":
-        v = noise.verdicts([ref], [status], noise.alpha_for(None))[0]
+        v = noise.verdicts([ref], [status], noise.alpha_for(row.get("series") if isinstance(row.get("series"), str) else None))[0]
         start += {"no": " (binnen wat toeval geeft)", "too_small": " (te kleine aantallen om te beoordelen)"}.get(v, "")
     p, proj, fit = _p_reach(row, counts, status_year)
     if not pd.isna(p):

@@ -57,11 +57,14 @@ def p_value(k1, k2, alpha: float = 0.0):
     return p if p.ndim else float(p)
 
 
-def verdicts(k1, k2, alpha: float = 0.0, level: float = LEVEL, min_total: int = MIN_TOTAL) -> np.ndarray:
-    """``yes``/``no``/``too_small`` per pair; empty string where a count is missing."""
+def verdicts(k1, k2, alpha: float = 0.0, level: float = LEVEL, min_total: int = MIN_TOTAL, p=None) -> np.ndarray:
+    """``yes``/``no``/``too_small`` per pair; empty string where a count is missing.
+
+    ``p``: the pairs' :func:`p_value` when the caller has them already.
+    """
     k1 = np.asarray(k1, dtype=float)
     k2 = np.asarray(k2, dtype=float)
-    p = np.asarray(p_value(k1, k2, alpha), dtype=float)
+    p = np.asarray(p_value(k1, k2, alpha) if p is None else p, dtype=float)
     n = k1 + k2
     out = np.where(p < level, "yes", "no").astype(object)
     out = np.where(n < min_total, "too_small", out)
@@ -70,7 +73,8 @@ def verdicts(k1, k2, alpha: float = 0.0, level: float = LEVEL, min_total: int = 
 
 def change_test(k1: float, k2: float, alpha: float = 0.0, level: float = LEVEL, min_total: int = MIN_TOTAL) -> ChangeTest:
     """Test one change from ``k1`` (previous year) to ``k2``."""
-    return ChangeTest(k1, k2, alpha, float(p_value(k1, k2, alpha)), str(verdicts([k1], [k2], alpha, level, min_total)[0]))
+    p = float(p_value(k1, k2, alpha))
+    return ChangeTest(k1, k2, alpha, p, str(verdicts([k1], [k2], alpha, level, min_total, p=[p])[0]))
 
 
 def estimate_alpha(k1, k2, ratio: float | None = None) -> float:
@@ -95,12 +99,21 @@ def _alpha_table() -> pd.DataFrame:
     return pd.read_csv(paths.CODES_DIR / "overdispersion.csv", dtype={"soortmisdrijf": str})
 
 
-def alpha_for(soortmisdrijf: str | None) -> float:
-    """Year-to-year overdispersion α for a SoortMisdrijf code; the pooled value for other series."""
-    t = _alpha_table()
-    hit = t[t["soortmisdrijf"] == (soortmisdrijf or "")]
-    row = hit.iloc[0] if len(hit) else t[t["soortmisdrijf"] == "*"].iloc[0]
-    return float(row["alpha"])
+def alpha_for(series: str | None) -> float:
+    """Year-to-year overdispersion α of a series: a SoortMisdrijf code (``1.1.1``) or a report
+    category key (``woninginbraak``, through its one code); the pooled value for anything else
+    (totals, sums of codes, nuisance reports)."""
+    from .categories import codes_of
+
+    by_code = dict(zip(_alpha_table()["soortmisdrijf"], _alpha_table()["alpha"]))
+    key = series or ""
+    if key not in by_code:
+        try:
+            codes = codes_of(key)
+        except LookupError:
+            codes = []
+        key = codes[0] if len(codes) == 1 else "*"
+    return float(by_code.get(key, by_code["*"]))
 
 
 def simulate_type1(mean: float, alpha: float, test_alpha: float, reps: int = 20000, seed: int = 0,

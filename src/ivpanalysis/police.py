@@ -9,10 +9,8 @@ from __future__ import annotations
 
 import math
 
-import numpy as np
 import pandas as pd
 
-from . import categories as cat_mod
 from . import fmt, noise, schema
 
 #: seed 004's legend: a fall of 10 % or more, a change of less than 10 %, a rise of 10 % or more
@@ -218,11 +216,10 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
         computed = row["change_source"] == "computed"
         row["legend"] = legend(row["change_pct"], k1 if computed else None, k2 if computed else None)
         if computed:
-            codes = cat_mod.codes_of(key, cats)
-            a = noise.alpha_for(codes[0] if len(codes) == 1 else None)
+            a = noise.alpha_for(key)
             alphas[key] = a
             pvals[key] = float(noise.p_value(k1, k2, a))
-            row["significant"] = str(noise.verdicts([k1], [k2], a)[0])
+            row["significant"] = str(noise.verdicts([k1], [k2], a, p=[pvals[key]])[0])
         else:
             row["significant"] = ""
         rows.append((key, row))
