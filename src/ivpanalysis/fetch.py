@@ -189,7 +189,7 @@ def police_frame(tidy: pd.DataFrame) -> pd.DataFrame | None:
     """
     codes = {c for k in categories.table()["key"] for c in categories.codes_of(k)}
     df = tidy[tidy["measure"].astype(str).str.strip().isin(codes)]
-    df = df[_mapped(df["topic"], _is_registered_crime)]
+    df = df[schema.map_unique(df["topic"], _is_registered_crime)]
     if df.empty:
         return None
     out = categories.to_categories(df)
@@ -204,8 +204,8 @@ def population_frame(tidy: pd.DataFrame) -> pd.DataFrame | None:
     value for the same region and year, the begin-of-period figure is kept. Rows without a region
     are left out. None if the frame holds no population topic.
     """
-    key = _mapped(tidy["measure"], _norm)
-    hit = key.isin(POPULATION_TOPICS) & _mapped(tidy["period"], lambda p: isinstance(p, pd.Period) and schema.freq_of(p) == "Y")
+    key = schema.map_unique(tidy["measure"], _norm)
+    hit = key.isin(POPULATION_TOPICS) & schema.map_unique(tidy["period"], lambda p: isinstance(p, pd.Period) and schema.freq_of(p) == "Y")
     hit &= tidy["region_code"].astype(str) != ""  # a denominator needs its region
     if not hit.any():
         return None
@@ -218,7 +218,7 @@ def population_frame(tidy: pd.DataFrame) -> pd.DataFrame | None:
     df["unit"] = "aantal"
     df["_order"] = shift.values
     df = df.sort_values("_order", kind="stable")
-    df = df[~df.assign(period=_mapped(df["period"], str)).duplicated(["region_code", "period"])]
+    df = df[~df.assign(period=schema.map_unique(df["period"], str)).duplicated(["region_code", "period"])]
     df = df.drop(columns="_order").sort_values(["region_code", "period"], kind="stable")
     return schema.finish_tidy(df[[c for c in df.columns if c in schema.TIDY_COLUMNS]], **tidy.attrs)
 
@@ -249,11 +249,6 @@ def _period_summary(df: pd.DataFrame) -> dict:
 def _voorlopig(df: pd.DataFrame) -> list[str]:
     sub = df.loc[df["status"] == "voorlopig", "period"].drop_duplicates()
     return sorted({schema.format_period(p) for p in sub}, key=lambda s: (len(s), s))
-
-
-def _mapped(s: pd.Series, fn) -> pd.Series:
-    """``s.map(fn)`` computed once per distinct value."""
-    return s.map({v: fn(v) for v in s.drop_duplicates()})
 
 
 def _table_record(table_id: str, role: str, tidy: pd.DataFrame, **more) -> dict:
@@ -323,7 +318,7 @@ def _combine(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame | None:
     seen: set[tuple] = set()
     kept = []
     for rec, df in parts:
-        keys = list(zip(df["region_code"], _mapped(df["period"], str), df["measure"]))
+        keys = list(zip(df["region_code"], schema.map_unique(df["period"], str), df["measure"]))
         dup = pd.Series([k in seen for k in keys], index=df.index, dtype=bool)
         seen.update(keys)
         rec.setdefault("rows", {})["dropped_as_overlap"] = int(dup.sum())
@@ -334,7 +329,7 @@ def _combine(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame | None:
 
 def _write_parquet(df: pd.DataFrame, path: Path) -> dict:
     out = df[schema.TIDY_COLUMNS].copy()
-    out["period"] = _mapped(out["period"], schema.format_period)
+    out["period"] = schema.map_unique(out["period"], schema.format_period)
     path.parent.mkdir(parents=True, exist_ok=True)
     out.to_parquet(path, index=False)
     return {"rows": int(len(out)), "regions": int(out["region_code"].nunique()),

@@ -466,7 +466,7 @@ def _yearly(tidy: pd.DataFrame, measure: str, with_margin: bool = False, counts:
         return pd.DataFrame({"region_code": y["region_code"].to_numpy(),
                              "region_name": y["region_code"].map(names).to_numpy(),
                              "year": y["year"].astype(int).to_numpy(), "value": y["value"].to_numpy()})
-    t = t[t["period"].map(lambda p: schema.freq_of(p) == "Y")]
+    t = t[schema.map_unique(t["period"], schema.freq_of) == "Y"]
     cols = {"region_code": t["region_code"].to_numpy(), "region_name": t["region_name"].to_numpy(),
             "year": t["period"].map(_year).to_numpy(), "value": t["value"].to_numpy()}
     if with_margin:

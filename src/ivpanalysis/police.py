@@ -31,8 +31,8 @@ def _with_freq(df: pd.DataFrame) -> pd.DataFrame:
     """The rows with their frequency letter, year and first month as columns."""
     if df.empty:
         return df.assign(freq=pd.Series(dtype=str), year=pd.Series(dtype=int), month=pd.Series(dtype=int))
-    freq = df["period"].map(schema.freq_of)
-    starts = pd.DatetimeIndex([p.start_time for p in df["period"]])
+    freq = schema.map_unique(df["period"], schema.freq_of)
+    starts = pd.DatetimeIndex(schema.map_unique(df["period"], lambda p: p.start_time))
     return df.assign(freq=freq.to_numpy(), year=starts.year.to_numpy(), month=starts.month.to_numpy())
 
 

@@ -112,6 +112,11 @@ def format_period(p: pd.Period) -> str:
     return f"{p.year}-{p.month:02d}"
 
 
+def map_unique(s: pd.Series, fn) -> pd.Series:
+    """``s.map(fn)`` computed once per distinct value (periods, codes: few values, many rows)."""
+    return s.map({v: fn(v) for v in s.drop_duplicates()})
+
+
 def freq_of(p: pd.Period) -> str:
     """One-letter frequency: Y (year), H (half-year), Q (quarter), M (month)."""
     f = p.freqstr

@@ -9,10 +9,12 @@ from __future__ import annotations
 import re
 
 import pandas as pd
-import pandera.pandas as pa
 
 from . import schema
 from .errors import DataError, Problem
+
+#: one row per these in a tidy frame
+DUPLICATE_KEYS = ["region_code", "period", "measure", "topic"]
 
 #: check name → (message, expectation); the message is what a reader sees first
 _MESSAGES = {
@@ -24,9 +26,9 @@ _MESSAGES = {
 }
 
 
-def _known_region(code: str) -> bool:
-    return (not code or code in schema.known_codes() or code.startswith(("WK", "BU", "BT", "PC"))
-            or (code.startswith("GM") and not schema.GM_PATTERN.match(code)))  # malformed: reported once, by gm_code
+def _known_region(s: pd.Series) -> pd.Series:
+    malformed_gm = s.str.startswith("GM") & ~s.str.match(schema.GM_PATTERN.pattern)  # reported once, by gm_code
+    return (s.eq("") | s.isin(schema.known_codes()) | s.str.startswith(("WK", "BU", "BT", "PC")) | malformed_gm)
 
 
 #: measures counted in "aantal" that may be negative: balances, growth and corrections (83474NED has them)
@@ -37,7 +39,9 @@ def _may_be_negative(df: pd.DataFrame) -> pd.Series:
     return df["measure"].astype(str).str.contains(_SIGNED) | df["measure_label"].astype(str).str.contains(_SIGNED)
 
 
-def _tidy_schema(today: pd.Timestamp) -> pa.DataFrameSchema:
+def _tidy_schema(today: pd.Timestamp):
+    import pandera.pandas as pa  # here, not at import: the command line starts without it
+
     counts = pa.Check(lambda df: ~(df["value"].notna() & (df["value"] < 0) & df["unit"].isin(["aantal", ""])
                                    & ~_may_be_negative(df)),
                       name="non_negative_count", error="non_negative_count")
@@ -46,12 +50,13 @@ def _tidy_schema(today: pd.Timestamp) -> pa.DataFrameSchema:
             "region_code": pa.Column(str, [
                 pa.Check(lambda s: ~s.str.startswith("GM") | s.str.match(schema.GM_PATTERN.pattern),
                          element_wise=False, name="gm_code", error="gm_code"),
-                pa.Check(_known_region, element_wise=True, name="known_region", error="known_region"),
+                pa.Check(_known_region, name="known_region", error="known_region"),
             ]),
             "period": pa.Column(None, [
-                pa.Check(lambda p: isinstance(p, pd.Period), element_wise=True, name="is_period", error="is_period"),
-                pa.Check(lambda p: not isinstance(p, pd.Period) or p.start_time <= today, element_wise=True,
-                         name="not_future", error="not_future"),
+                pa.Check(lambda s: schema.map_unique(s, lambda p: isinstance(p, pd.Period)).astype(bool),
+                         name="is_period", error="is_period"),
+                pa.Check(lambda s: schema.map_unique(s, lambda p: not isinstance(p, pd.Period) or p.start_time <= today)
+                         .astype(bool), name="not_future", error="not_future"),
             ]),
             "measure": pa.Column(str),
             "value": pa.Column(float, nullable=True),
@@ -78,9 +83,11 @@ def problems_in(df: pd.DataFrame, file: str | None = None) -> list[Problem]:
         return [Problem(f, f"missing columns {missing}", expected=f"the tidy columns {schema.TIDY_COLUMNS}")]
     today = pd.Timestamp.today()
     out: list[Problem] = []
+    from pandera.errors import SchemaErrors
+
     try:
         _tidy_schema(today).validate(df, lazy=True)
-    except pa.errors.SchemaErrors as e:
+    except SchemaErrors as e:
         fc = e.failure_cases
         for _, c in fc.iterrows():
             key = str(c["check"])
@@ -97,9 +104,9 @@ def problems_in(df: pd.DataFrame, file: str | None = None) -> list[Problem]:
             else:  # dtype / column-level failures
                 out.append(Problem(f, f"column {c['column']} fails {key}", _line(df, idx), c["column"],
                                    expected="the tidy schema's types", found=str(c["failure_case"])))
-    keys = ["region_code", "period", "measure", "topic"]
-    dup = df.assign(period=df["period"].astype(str)).duplicated(keys, keep="first")
-    firsts = df.assign(period=df["period"].astype(str)).drop_duplicates(keys).set_index(keys)["value"]
+    keyed = df.assign(period=schema.map_unique(df["period"], str))
+    dup = keyed.duplicated(DUPLICATE_KEYS, keep="first")
+    firsts = keyed[~dup].set_index(DUPLICATE_KEYS)["value"] if dup.any() else None
     for i in df.index[dup]:
         p = df.at[i, "period"]
         message = "duplicate row for (region, period, measure)"
@@ -127,12 +134,13 @@ def dataset_problems(data) -> list[Problem]:
 
     folder = data.data_dir
     out: list[Problem] = []
-    for name, frame in (("police_figures", data.police), ("survey", data.survey), ("population", data.population)):
+    for frame in (data.police, data.survey, data.population):
         if len(frame):
-            out += problems_in(frame, str(folder / f"{name}.csv"))
+            out += problems_in(frame)  # named by the file it was read from (attrs["source_file"])
     ind = data.indicators
     if ind is None or ind.empty or "denominator" not in ind.columns:
         return out
+    counts_of: dict[str, pd.DataFrame] = {}
     for pos, (_, r) in enumerate(ind.iterrows()):
         den = r["denominator"]
         if pd.isna(den) or not den:
@@ -142,7 +150,9 @@ def dataset_problems(data) -> list[Problem]:
             out.append(Problem(str(folder / "indicators.csv"), "unknown denominator", line, "denominator",
                                expected=f"one of {', '.join(DENOMINATORS)}", found=str(den)))
             continue
-        counts = annual_counts(data.police, r["region_code"])
+        if r["region_code"] not in counts_of:
+            counts_of[r["region_code"]] = annual_counts(data.police, r["region_code"])
+        counts = counts_of[r["region_code"]]
         series = str(r["series"])
         if series not in counts.index or not pd.isna(r.get("status_value")):
             continue
