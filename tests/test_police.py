@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from ivpanalysis import cli, embedded, fmt, police, schema
+from ivpanalysis import categories, cli, embedded, fmt, police, schema
 
 SEED_MUNICIPALITIES = ["GM0995", "GM0303", "GM0171", "GM0184"]
 #: rows where a seed contradicts its own counts: (municipality, category) -> reason
@@ -86,9 +86,9 @@ def _frame(rows):
 
 
 def _dataset(police_rows, published=None):
-    return embedded.Dataset(police=_frame(police_rows), categories=embedded.categories(),
+    return embedded.Dataset(police=_frame(police_rows), categories=categories.table(),
                             published_changes=published if published is not None else pd.DataFrame(),
-                            indicators=pd.DataFrame(), survey=embedded.empty_tidy())
+                            indicators=pd.DataFrame(), survey=schema.empty_tidy())
 
 
 def _monthly(code, measure, year, values):

@@ -19,12 +19,18 @@ GROUPS = ("Misdrijven met grote impact", "Veel voorkomende criminaliteit", "Over
 
 @lru_cache(maxsize=1)
 def _table() -> pd.DataFrame:
-    return pd.read_csv(paths.PROJECT_DIR / "data" / "categories.csv", dtype=str, keep_default_na=False)
+    return read(paths.PROJECT_DIR / "data" / "categories.csv")
+
+
+def read(path) -> pd.DataFrame:
+    """A categories file (the project's, or a data folder's own) in the report's row order."""
+    df = pd.read_csv(path, dtype=str, keep_default_na=False)
+    return df.sort_values("order", key=lambda s: s.astype(int)).reset_index(drop=True)
 
 
 def table() -> pd.DataFrame:
-    """The category table (a copy), in the report's row order."""
-    return _table().sort_values("order", key=lambda s: s.astype(int)).reset_index(drop=True).copy()
+    """The project's category table (a copy), in the report's row order."""
+    return _table().copy()
 
 
 def codes_of(key: str, cats: pd.DataFrame | None = None) -> list[str]:

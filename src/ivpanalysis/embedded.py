@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import paths, schema
+from . import categories, paths, schema
 
 
 @dataclass
@@ -24,26 +24,23 @@ class Dataset:
     published_changes: pd.DataFrame  # % changes as printed in the seeds (kind=published)
     indicators: pd.DataFrame
     survey: pd.DataFrame
-    population: pd.DataFrame = field(default_factory=lambda: empty_tidy())  # denominators (inhabitants, dwellings, …)
+    population: pd.DataFrame = field(default_factory=schema.empty_tidy)  # denominators (inhabitants, dwellings, …)
     data_dir: Path = paths.DATA_DIR
     provenance: dict = field(default_factory=dict)
 
 
-def empty_tidy() -> pd.DataFrame:
-    """A tidy frame with the schema's columns and no rows."""
-    return pd.DataFrame({c: pd.Series(dtype=object if c != "value" else float) for c in schema.TIDY_COLUMNS})
-
-
 def _tidy_csv(path: Path) -> pd.DataFrame:
     df = pd.read_csv(path, dtype={"period": str, "region_code": str}, keep_default_na=False, na_values={"value": [""]})
-    df["period"] = [schema.parse_period(p)[0] for p in df["period"]]
-    return schema.finish_tidy(df, source_file=str(path))
+    return _finish(df, path)
 
 
 def _tidy_parquet(path: Path) -> pd.DataFrame:
-    df = pd.read_parquet(path)
-    if "period" in df.columns and len(df) and not isinstance(df["period"].iloc[0], pd.Period):
-        df["period"] = [schema.parse_period(str(p))[0] for p in df["period"]]
+    return _finish(pd.read_parquet(path), path)
+
+
+def _finish(df: pd.DataFrame, path: Path) -> pd.DataFrame:
+    """Periods written as text (2019, 2019-01, 2019H1) back to pandas Periods, then the schema's order."""
+    df["period"] = schema.map_unique(df["period"].astype(str), lambda p: schema.parse_period(p)[0])
     return schema.finish_tidy(df, source_file=str(path))
 
 
@@ -58,12 +55,7 @@ def _tidy_role(folder: Path, stem: str) -> pd.DataFrame:
         return _tidy_csv(folder / f"{stem}.csv")
     if (folder / f"{stem}.parquet").exists():
         return _tidy_parquet(folder / f"{stem}.parquet")
-    return empty_tidy()
-
-
-def categories() -> pd.DataFrame:
-    """The 26 crime/nuisance categories of seed 000 with their SoortMisdrijf codes (project data)."""
-    return pd.read_csv(paths.PROJECT_DIR / "data" / "categories.csv", dtype=str, keep_default_na=False)
+    return schema.empty_tidy()
 
 
 def load(data_dir: str | Path | None = None) -> Dataset:
@@ -71,7 +63,7 @@ def load(data_dir: str | Path | None = None) -> Dataset:
     folder = Path(data_dir) if data_dir is not None else paths.DATA_DIR
     if not folder.is_dir():
         raise FileNotFoundError(f"data folder {folder} does not exist")
-    cats = _optional(folder, "categories.csv", lambda p: pd.read_csv(p, dtype=str, keep_default_na=False), categories)
+    cats = _optional(folder, "categories.csv", categories.read, categories.table)
     return Dataset(
         police=_tidy_role(folder, "police_figures"),
         categories=cats,

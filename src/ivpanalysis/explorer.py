@@ -116,7 +116,7 @@ def municipality_options(data: embedded.Dataset) -> list[tuple[str, str]]:
 def category_options(data: embedded.Dataset) -> list[tuple[str, str]]:
     """(Dutch label, key) of the categories with police figures in the data, in the report's order."""
     present = set(data.police["measure"].astype(str))
-    cats = data.categories.sort_values("order", key=lambda s: s.astype(int))
+    cats = data.categories  # in the report's row order (embedded.load)
     return [(lab, key) for key, lab in zip(cats["key"], cats["label"]) if key in present]
 
 

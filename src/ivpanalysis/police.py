@@ -170,7 +170,7 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
     pub_reg = _published(data, code, region, str(year)) if region else {}
     pub_h = {h: _published(data, code, code, f"{year}H{h}") for h in (1, 2)}
 
-    cats = data.categories.sort_values("order", key=lambda s: s.astype(int))
+    cats = data.categories  # in the report's row order (embedded.load)
     rows, pvals, alphas, documents = [], {}, {}, {}
     for _, c in cats.iterrows():
         key = c["key"]
