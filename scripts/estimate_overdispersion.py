@@ -11,50 +11,51 @@ The ``*`` row pools every type and is used for series without a SoortMisdrijf co
 """
 from __future__ import annotations
 
-import json
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
+from ivpanalysis import schema  # noqa: E402
+from ivpanalysis.loaders import counts_json  # noqa: E402
 from ivpanalysis.noise import estimate_alpha  # noqa: E402
 
 OUT = ROOT / "data" / "codes" / "overdispersion.csv"
 REL = "dreyer_47018NED_gemeente_jaar/data.json"
 
 
-def pairs(data: dict) -> pd.DataFrame:
-    """One row per (type, gemeente, year pair) with k1, k2 and the common ratio R of that type and pair."""
-    final = [y for y in data["years"] if y not in set(data["provisional"])]
-    rows = []
-    for code, per in data["counts"].items():
-        for y in final:
-            if y + 1 not in final:
-                continue
-            ks = [(gm, ys.get(str(y)), ys.get(str(y + 1))) for gm, ys in per.items() if gm != "GM0000"]
-            ks = [(gm, a, b) for gm, a, b in ks if a is not None and b is not None]
-            k1 = np.array([a for _, a, _ in ks], float)
-            k2 = np.array([b for _, _, b in ks], float)
-            ratio = k2.sum() / k1.sum()
-            rows += [(code, gm, y, a, b, ratio) for (gm, a, b) in ks]
-    return pd.DataFrame(rows, columns=["soortmisdrijf", "gemeente", "year", "k1", "k2", "ratio"])
+def pairs(crime: pd.DataFrame) -> pd.DataFrame:
+    """One row per (type, gemeente, year pair) with k1, k2 and the common ratio R of that type and pair.
+
+    ``crime``: the tidy counts of the JSON (``counts_json.load_file``); final years only, pseudo-units
+    such as GM0000 "Gemeente onbekend" left out.
+    """
+    final = crime[(crime["status"] == "definitief") & (crime["region_code"].map(schema.region_kind) != "pseudo")]
+    wide = final.assign(year=final["period"].map(lambda p: p.year)).pivot_table(
+        index=["measure", "region_code"], columns="year", values="value", aggfunc="first")
+    years = set(wide.columns)
+    parts = []
+    for y in sorted(years):
+        if y + 1 not in years:
+            continue
+        pair = wide[[y, y + 1]].dropna().set_axis(["k1", "k2"], axis=1).reset_index()
+        ratio = pair.groupby("measure")["k2"].transform("sum") / pair.groupby("measure")["k1"].transform("sum")
+        parts.append(pair.assign(year=y, ratio=ratio))
+    out = pd.concat(parts, ignore_index=True).rename(columns={"measure": "soortmisdrijf", "region_code": "gemeente"})
+    return out[["soortmisdrijf", "gemeente", "year", "k1", "k2", "ratio"]]
 
 
 def alpha_of(df: pd.DataFrame) -> float:
-    """α pooled over pairs with their own common ratio: the estimator's sums, added over groups."""
-    d = df["k2"] - df["ratio"] * df["k1"]
-    num = (d ** 2 - (df["k2"] + df["ratio"] ** 2 * df["k1"])).sum()
-    den = (df["k2"] ** 2 + df["ratio"] ** 2 * df["k1"] ** 2).sum()
-    return max(0.0, float(num / den))
+    """α pooled over pairs, each with the common ratio of its own type and year."""
+    return estimate_alpha(df["k1"], df["k2"], df["ratio"])
 
 
 def build(realdata: Path) -> pd.DataFrame:
-    data = json.loads((realdata / REL).read_text(encoding="utf-8"))
-    labels = {o["code"]: o["label"] for o in data["offences"]}
-    p = pairs(data)
+    crime = counts_json.load_file(realdata / REL).counts
+    labels = dict(zip(crime["measure"], crime["measure_label"]))
+    p = pairs(crime)
     rows = [{"soortmisdrijf": c, "label": labels.get(c, ""), "alpha": round(alpha_of(g), 5), "pairs": len(g),
              "years": f"{g['year'].min()}-{g['year'].max() + 1}"} for c, g in p.groupby("soortmisdrijf", sort=True)]
     rows.append({"soortmisdrijf": "*", "label": "alle soorten (gepoold)", "alpha": round(alpha_of(p), 5),

@@ -77,18 +77,19 @@ def change_test(k1: float, k2: float, alpha: float = 0.0, level: float = LEVEL, 
     return ChangeTest(k1, k2, alpha, p, str(verdicts([k1], [k2], alpha, level, min_total, p=[p])[0]))
 
 
-def estimate_alpha(k1, k2, ratio: float | None = None) -> float:
+def estimate_alpha(k1, k2, ratio=None) -> float:
     """Method-of-moments α of NB2 counts from pairs of consecutive years across units.
 
-    With ``ratio`` R (the common change of all units, e.g. the national one), the deviation
+    With ``ratio`` R (the common change of all units, e.g. the national one; one number, or one per
+    pair when pairs of several types or years are pooled), the deviation
     d = k₂ − R·k₁ has variance ≈ k₂ + R²k₁ + α(k₂² + R²k₁²); α = Σ(d² − (k₂ + R²k₁)) / Σ(k₂² + R²k₁²),
     floored at 0. Removing the common change keeps national trends out of the noise estimate.
     """
     k1 = np.asarray(k1, dtype=float)
     k2 = np.asarray(k2, dtype=float)
+    r = np.broadcast_to(np.asarray(1.0 if ratio is None else ratio, dtype=float), k1.shape)
     keep = np.isfinite(k1) & np.isfinite(k2)
-    k1, k2 = k1[keep], k2[keep]
-    r = 1.0 if ratio is None else ratio
+    k1, k2, r = k1[keep], k2[keep], r[keep]
     d = k2 - r * k1
     den = (k2 ** 2 + r ** 2 * k1 ** 2).sum()
     return max(0.0, float((d ** 2 - (k2 + r ** 2 * k1)).sum() / den)) if den > 0 else 0.0
