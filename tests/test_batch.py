@@ -76,6 +76,7 @@ def test_cell_error_timeout_and_dead_kernel_are_isolated(tmp_path):
         and "kapotte cel" in by["GM0303"]["error"]
     assert by["GM0171"]["status"] == "failed" and "tijdslimiet" in by["GM0171"]["error"]
     assert by["GM0184"]["status"] == "failed" and "kernel" in by["GM0184"]["error"]
+    assert [by[c]["failure"] for c in ("GM0303", "GM0171", "GM0184")] == ["cell_error", "timeout", "dead_kernel"]
     assert by["GM0995"]["status"] == "ok"
     assert (tmp_path / "out" / by["GM0995"]["outputs"][0]).is_file()
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["GM0995-lelystad", "index.html", "manifest.json"]

@@ -278,7 +278,7 @@ def test_index_lists_reports_and_failures_escaped(tmp_path):
         {"code": "GM0995", "name": "Lelystad", "status": "ok", "outputs": ["GM0995-lelystad/evaluatie.html"]},
         {"code": "GM9999", "name": None, "status": "failed", "error": "reden <b>vet</b>", "outputs": []},
     ]}
-    page = index_html(manifest, tmp_path)
+    page = index_html(manifest)
     assert '<a href="GM0995-lelystad/evaluatie.html">Lelystad (GM0995)</a>' in page
     assert "reden &lt;b&gt;vet&lt;/b&gt;" in page and "GM9999" in page
 
@@ -402,3 +402,10 @@ def test_gap_across_municipalities_with_charts_when_the_data_allow(realdata, tmp
 def test_gap_across_missing_says_so(lelystad):
     _, _, page = lelystad
     assert content.esc(content.missing("across", content.context("GM0995"))) in page
+
+
+def test_cli_report_for_an_earlier_year(tmp_path, capsys):
+    a = _parser().parse_args(["report", "GM0995", "--year", "2018", "--out", str(tmp_path)])
+    assert a.year == 2018 and a.func(a) == 0
+    page = (tmp_path / "GM0995-lelystad" / HTML_NAME).read_text(encoding="utf-8")
+    assert "2018 t.o.v. 2017" in page and "2019 t.o.v. 2018" not in page

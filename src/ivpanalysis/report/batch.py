@@ -63,7 +63,9 @@ def render(code: str, out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | P
 
     Writes ``out_dir/<GMxxxx-name>/evaluatie.html`` and the executed ``evaluatie.ipynb`` beside
     it, each atomically and only when the whole notebook ran and exported. The entry holds
-    ``code, name, status ('ok'|'failed'), seconds, error, outputs`` and ``timings`` per phase.
+    ``code, name, status ('ok'|'failed'), seconds, error, outputs`` and ``timings`` per phase;
+    a failed notebook adds ``failure`` (cell_error, timeout, dead_kernel, too_large).
+    ``parameters`` override the notebook's own (e.g. ``{"year": 2018}``).
     """
     from .execute import NOTEBOOK, ReportFailed
     from .export import MAX_BYTES, to_html
@@ -107,7 +109,7 @@ def render(code: str, out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | P
         entry.update(status="ok", outputs=[f"{rel}/{HTML_NAME}", f"{rel}/{NOTEBOOK_NAME}"],
                      timings={k: round(v, 3) for k, v in timings.items()})
     except ReportFailed as e:
-        entry["error"] = e.reason
+        entry.update(error=e.reason, failure=e.kind)
     except Exception as e:  # noqa: BLE001 - one municipality never stops a batch
         entry["error"] = f"{type(e).__name__}: {e}"[:500]
         entry["traceback"] = traceback.format_exc(limit=5)
@@ -200,9 +202,8 @@ def run_batch(codes: list[str], out_dir: str | Path = paths.REPORTS_DIR, data_di
     return manifest
 
 
-def index_html(manifest: dict, out_dir: str | Path) -> str:
+def index_html(manifest: dict) -> str:
     """The batch's index page: links to every report, failures with their reason (all text escaped)."""
-    out_dir = Path(out_dir)
     ok = [r for r in manifest["reports"] if r["status"] == "ok"]
     failed = [r for r in manifest["reports"] if r["status"] != "ok"]
     rows = []
@@ -229,4 +230,4 @@ def write_manifest(manifest: dict, out_dir: str | Path) -> None:
     """Write ``manifest.json`` and ``index.html`` atomically into ``out_dir``."""
     out_dir = Path(out_dir)
     atomic.write_text(out_dir / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
-    atomic.write_text(out_dir / INDEX, index_html(manifest, out_dir))
+    atomic.write_text(out_dir / INDEX, index_html(manifest))

@@ -12,6 +12,11 @@ import sys
 from .. import paths
 
 
+def _parameters(args) -> dict:
+    """Notebook parameters given on the command line (the notebook's defaults otherwise)."""
+    return {"year": args.year} if args.year is not None else {}
+
+
 def cmd_report(args) -> int:
     """One report with a fresh kernel; exit 0 when written, 1 when it failed (reason on stderr)."""
     from .batch import render
@@ -23,7 +28,8 @@ def cmd_report(args) -> int:
         print(f"error: {e}", file=sys.stderr)
         return 2
     with KernelSession() as session:
-        entry = render(args.municipality, args.out, args.data, timeout=args.timeout, session=session)
+        entry = render(args.municipality, args.out, args.data, timeout=args.timeout, session=session,
+                       parameters=_parameters(args))
     if entry["status"] != "ok":
         print(f"error: {entry['code']}: {entry['error']}", file=sys.stderr)
         return 1
@@ -44,13 +50,18 @@ def cmd_batch(args) -> int:
         print("error: no municipalities to report on", file=sys.stderr)
         return 2
     manifest = run_batch(codes, args.out, args.data, jobs=args.jobs, timeout=args.timeout,
-                         scheduler=args.scheduler, progress=not args.quiet)
+                         scheduler=args.scheduler, progress=not args.quiet, parameters=_parameters(args))
     for r in manifest["reports"]:
         if r["status"] != "ok":
             print(f"failed: {r['code']}: {r['error']}", file=sys.stderr)
     print(f"{manifest['ok']} reports written, {manifest['failed']} failed, {manifest['seconds']:.1f} s; "
           f"index: {args.out}/index.html")
     return 1 if manifest["failed"] else 0
+
+
+def _year_option(p) -> None:
+    p.add_argument("--year", type=int, default=None,
+                   help="report year (default: the last year with police figures in the data)")
 
 
 def add_report_parser(subparsers) -> argparse.ArgumentParser:
@@ -60,6 +71,7 @@ def add_report_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--data", default=None, metavar="DIR", help="data folder (default: the embedded dataset)")
     p.add_argument("--out", default=str(paths.REPORTS_DIR), metavar="DIR", help="output folder (default: reports/)")
     p.add_argument("--timeout", type=float, default=600.0, help="seconds allowed per notebook cell")
+    _year_option(p)
     p.set_defaults(func=cmd_report)
     return p
 
@@ -76,7 +88,7 @@ def add_batch_parser(subparsers) -> argparse.ArgumentParser:
     p.add_argument("--scheduler", default=None, metavar="URL",
                    help="Dask scheduler address (tcp://host:port) instead of local processes")
     p.add_argument("--quiet", action="store_true", help="no progress bar")
-    p.set_defaults(func=cmd_batch)
+    _year_option(p)
 
     def _check(args):
         if args.all == bool(args.municipalities):

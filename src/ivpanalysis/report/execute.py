@@ -124,7 +124,6 @@ class KernelSession:
         self.km = None
         self.kc = None
         self.timings: dict[str, float] = {}
-        self.starts = 0
 
     def start(self, attempts: int = 3) -> None:
         """Start the kernel (once; later calls do nothing while it lives).
@@ -149,7 +148,6 @@ class KernelSession:
                 self.shutdown()
                 if attempt == attempts:
                     raise
-        self.starts += 1
         self.timings["kernel_start"] = time.perf_counter() - t
 
     def shutdown(self) -> None:
