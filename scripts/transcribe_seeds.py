@@ -1084,12 +1084,14 @@ def build(seeds: Path, out: Path) -> dict:
     prov["dash_checks"], prov["dashboard"], prov["goals"] = dash_checks, dashboard, goals
 
     # ---- registers -----------------------------------------------------------------------
+    # `source` says which document a register is from, so its published totals can be found
     header = ["theme", "item", "activity", "portfolio_holder", "partners", "lead",
-              "planning_year", "budget", "status", "judgement", "planned"]
+              "planning_year", "budget", "status", "judgement", "planned", "source"]
     reg0, skipped0, _ = parse_register000(seeds)
-    write_csv(out / "registers" / "GM0995_activities.csv", header, [a.row() for a in reg0])
+    write_csv(out / "registers" / "GM0995_activities.csv", header, [a.row() + ["seed000:activiteiten"] for a in reg0])
     reg3, _, _ = parse_register003(seeds)
-    write_csv(out / "registers" / "GM0171_activities.csv", header, [a.row() for a in reg3])
+    write_csv(out / "registers" / "GM0171_activities.csv", header,
+              [a.row() + ["seed003:uitvoeringsplan"] for a in reg3])
     prov["reg0"], prov["skipped0"], prov["reg3"] = reg0, skipped0, reg3
 
     # ---- published_totals.csv ----------------------------------------------------------
@@ -1220,7 +1222,8 @@ def provenance(p: dict) -> str:
       "because the stoplight colours were lost in the text extraction. Theme cells are kept as "
       "printed (including PDF hyphenation such as 'Radicali-sering', 'Verkeers- veiligheid'); "
       "HTML underline tags are removed. `item`, `portfolio_holder`, `partners`, `lead`, "
-      "`planning_year`, `budget` are empty: the table has no such columns.\n")
+      "`planning_year`, `budget` are empty: the table has no such columns. `source` names the "
+      "document, so the published totals of that document belong to this register.\n")
     a(f"- Rows transcribed: {n_pl} planned + {n_ex} extra = {n_pl + n_ex}. The document states "
       f"{p['summary000']['activiteiten_gepland'][0]} planned + "
       f"{p['summary000']['activiteiten_extra'][0]} extra = "

@@ -479,3 +479,16 @@ def test_excel_saved_csv_encodings(tmp_path, encoding):
     assert not NEW.read_text(encoding="utf-8").isascii()  # the fixture has accents ('cafés')
     p.write_bytes(NEW.read_text(encoding="utf-8").replace("\n", "\r\n").encode(encoding))
     pd.testing.assert_frame_equal(A.read_register(p), A.read_register(NEW), check_like=False)
+
+
+def test_published_totals_follow_the_register_wherever_it_lies(tmp_path):
+    """The register names its document (`source`), so a copy in another data folder keeps its totals."""
+    import shutil
+
+    from ivpanalysis import embedded, paths
+    (tmp_path / "registers").mkdir()
+    for name in ("GM0995_activities.csv", "published_totals.csv"):
+        shutil.copy(paths.DATA_DIR / "registers" / name, tmp_path / "registers" / name)
+    here = A.load_register(embedded.load(), "GM0995")
+    there = A.load_register(embedded.load(tmp_path), "GM0995")
+    assert there.attrs["published"] == here.attrs["published"] != []

@@ -223,7 +223,7 @@ def test_dnu_jeugdoverlast_differs_from_police_rows():
 
 
 REGISTER_COLS = ["theme", "item", "activity", "portfolio_holder", "partners", "lead",
-                 "planning_year", "budget", "status", "judgement", "planned"]
+                 "planning_year", "budget", "status", "judgement", "planned", "source"]
 
 
 def test_register_lelystad():
@@ -236,6 +236,7 @@ def test_register_lelystad():
         assert not re.match(r"^[\u2070-\u2079\u00b9\u00b2\u00b3]", r["activity"])  # footnotes
         assert "<" not in r["activity"]
     assert rows[0]["theme"] == rows[1]["theme"]  # forward-filled theme
+    assert {r["source"] for r in rows} == {"seed000:activiteiten"}
 
 
 def test_register_noordoostpolder():
@@ -247,6 +248,7 @@ def test_register_noordoostpolder():
         assert r["planned"] == "yes"
         assert r["planning_year"] == "" or re.fullmatch(r"20\d\d", r["planning_year"])
     assert {r["theme"].split(":")[0] for r in rows} >= {"Prioriteit 1", "Strategisch thema h"}
+    assert {r["source"] for r in rows} == {"seed003:uitvoeringsplan"}
 
 
 def test_published_totals():

@@ -28,7 +28,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import fmt, paths
+from . import fmt
 from .errors import DataError, Problem
 from .loaders._common import read_text, sniff_delimiter
 
@@ -87,10 +87,6 @@ _NO = {"nee", "n", "no", "false", "onwaar", "0"}
 _PLANNED_WORDS = {"gepland", "wel gepland", "in plan", "in het plan", "planned", "ivp"}
 _EXTRA_WORDS = {"extra", "niet gepland", "ongepland", "aanvullend", "unplanned", "nieuw"}
 
-_EMBEDDED_DIR = paths.PROJECT_DIR / "data" / "registers"
-#: source document of each embedded register (from data/PROVENANCE.md); used only for files in
-#: the project's own data/registers and only when the file has no ``source`` column
-_EMBEDDED_SOURCES = {"GM0995": "seed000", "GM0171": "seed003"}
 
 #: Dutch labels of the published measures (suffix after the plan prefix, e.g. ``ivp2018_``)
 PUBLISHED_LABELS = {
@@ -549,14 +545,12 @@ def load_register(dataset, code: str, year: int | None = None) -> pd.DataFrame:
     path = register_path(dataset.data_dir, code, year)
     reg = read_register(path)
     source = reg.attrs.get("source")
-    if source is None and path.resolve().parent == _EMBEDDED_DIR.resolve():
-        source = _EMBEDDED_SOURCES.get(code)
     if isinstance(source, str):
         source = source.split(":")[0]
         pub = published_totals(dataset.data_dir, code, source)
     else:
-        pub = published_totals(dataset.data_dir, code).iloc[0:0]
-    reg.attrs.update(region_code=code, source=source, published=pub.to_dict("records"))
+        pub = None
+    reg.attrs.update(region_code=code, source=source, published=[] if pub is None else pub.to_dict("records"))
     return reg
 
 
@@ -591,7 +585,6 @@ class ActivitiesSummary:
     by_theme: pd.DataFrame  # theme, activities, groen, oranje, rood, onbekend, share_groen, share_oranje, share_rood
     n_planned: int | None
     n_extra: int | None
-    n_planned_unknown: int
     extra: pd.DataFrame  # the activities not in the plan: theme, activity, status, judgement
     attention: pd.DataFrame  # red, then orange: theme, activity, status, judgement, planned
     published: pd.DataFrame  # totals stated by the source document (kind = published); may be empty
@@ -655,7 +648,7 @@ def activities_summary(register: pd.DataFrame) -> ActivitiesSummary:
         n_activities=len(reg), n_judged=n_judged, overall=overall, by_theme=by_theme,
         n_planned=int((planned == True).sum()) if n_unknown_planned < len(reg) else None,  # noqa: E712
         n_extra=int((planned == False).sum()) if n_unknown_planned < len(reg) else None,  # noqa: E712
-        n_planned_unknown=n_unknown_planned, extra=extra, attention=attention, published=pub,
+        extra=extra, attention=attention, published=pub,
         region_code=reg.attrs.get("region_code"), date=reg.attrs.get("date"), file=reg.attrs.get("file"))
 
 
