@@ -5,10 +5,8 @@ import argparse
 import sys
 from pathlib import Path
 
-import pandas as pd
-
 from . import paths, schema
-from .embedded import load_default
+from .embedded import load
 from .errors import DataError
 from .loaders import read
 from .validate import problems_in
@@ -16,7 +14,6 @@ from .validate import problems_in
 
 def cmd_validate(args) -> int:
     if Path(args.path).is_dir():
-        from .embedded import load
         from .validate import dataset_problems
         try:
             probs = dataset_problems(load(args.path))
@@ -52,8 +49,7 @@ TABLES = {
 
 
 def _dataset(args):
-    from .embedded import load
-    return load(args.data) if args.data else load_default()
+    return load(args.data)  # None: the embedded dataset
 
 
 def cmd_table(args) -> int:

@@ -8,7 +8,7 @@ share of 95 % intervals that cover the true yearly change can be measured. Used 
 from __future__ import annotations
 
 import time
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass
 
 import numpy as np
 import pandas as pd
@@ -193,7 +193,3 @@ def projection_check(design: Design, reps: int = 500, fit_months: int = 96, seed
             "pi_coverage": inside / n, "mc_se": float(np.sqrt(0.95 * 0.05 / n)),
             "mean_pit": float(pits.mean()), "pit_sd": float(pits.std()), "below_median_share": below / n}
 
-
-def with_truth(design: Design, pct_per_year: float) -> Design:
-    """The same design with another true yearly change."""
-    return replace(design, pct_per_year=pct_per_year)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-import seaborn as sns
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
@@ -17,7 +16,7 @@ from . import fmt, trend as _trend
 
 COLORS = {"observed": "#4a4a4a", "trend": "#c0392b", "stl": "#2471a3", "average": "#7f8c8d",
           "covid": "#f5b041", "break": "#6c3483"}
-_PER = {"M": "maand", "Q": "kwartaal", "Y": "jaar"}
+_PER = _trend._FREQ_NL
 
 
 def _x(periods: pd.PeriodIndex) -> np.ndarray:
@@ -26,15 +25,16 @@ def _x(periods: pd.PeriodIndex) -> np.ndarray:
     return (start + (periods.end_time - start) / 2).to_numpy()
 
 
-def plot_trend(result: _trend.TrendResult, municipality: str | None = None, *, stl="auto", average="auto",
-               simulated: bool | None = None, what: str = "misdrijven", figsize=(9.0, 4.8)) -> Figure:
+def plot_trend(result: _trend.TrendResult, municipality: str | None = None, *,
+               simulated: bool | None = None) -> Figure:
     """Figure of a :func:`~ivpanalysis.trend.fit_trend` result.
 
-    ``stl`` / ``average``: ``"auto"`` asks :func:`trend.stl_trend` / :func:`trend.multi_year_average`
-    of the observed series, a Series / number draws that, ``None`` leaves it out. When the model ran
+    Also drawn: the robust STL trend (:func:`trend.stl_trend`) and the multi-year average
+    (:func:`trend.multi_year_average`) of the observed series. When the model ran
     on quarter totals, its trend line is drawn per month (divided by three) over the monthly counts.
     A ``no_data`` or ``too_few`` result shows the counts (if any) and says why there is no line.
     """
+    what = "misdrijven"
     obs = result.observed
     freq = result.input_frequency or (_trend._freq_letter(obs.index) if len(obs) else "M")
     place = municipality if municipality is not None else result.region_name
@@ -43,8 +43,10 @@ def plot_trend(result: _trend.TrendResult, municipality: str | None = None, *, s
     if simulated:
         title = "Gesimuleerd: " + title
 
+    import seaborn as sns  # here: the style only matters when drawing, and seaborn is slow to import
+
     with sns.axes_style("whitegrid"):
-        fig = Figure(figsize=figsize, layout="constrained")
+        fig = Figure(figsize=(9.0, 4.8), layout="constrained")
         ax = fig.subplots()
     fig.suptitle(title, fontsize=13)
     ax.set_xlabel(_PER[freq].capitalize())
@@ -79,11 +81,11 @@ def plot_trend(result: _trend.TrendResult, municipality: str | None = None, *, s
         ax.text(0.5, 0.5, "Geen gegevens", transform=ax.transAxes, ha="center", va="center", gid="no_trend")
 
     if len(obs) and obs.notna().any() and float(obs.sum()) > 0:
-        st = _trend.stl_trend(obs) if isinstance(stl, str) and stl == "auto" else stl
+        st = _trend.stl_trend(obs)
         if st is not None and len(st):
             ax.plot(_x(pd.PeriodIndex(st.index)), st.to_numpy(dtype=float), color=COLORS["stl"], lw=1.5, ls="--",
                     label="Robuuste STL-trend", gid="stl")
-        avg = _trend.multi_year_average(obs) if isinstance(average, str) and average == "auto" else average
+        avg = _trend.multi_year_average(obs)
         if avg is not None and np.isfinite(avg):
             ax.axhline(avg, color=COLORS["average"], lw=1.2, ls=":", gid="average",
                        label=f"Meerjarig gemiddelde ({fmt.number(avg)} per {_PER[freq]})")
