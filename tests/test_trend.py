@@ -404,3 +404,14 @@ def test_quarterly_input_and_yearly_dates():
         trend.fit_trend(years, aggregate="Q")  # years cannot become quarters
     with pytest.raises(ValueError, match="aggregate must be"):
         trend.fit_trend(quarters, aggregate="M")
+
+
+def test_population_needed_only_where_there_is_a_count():
+    """A year with neither count nor population is a gap in the line, not an error (no stand-in population)."""
+    idx = pd.PeriodIndex([pd.Period(str(y), "Y") for y in range(2012, 2020)])
+    counts = pd.Series([500.0, 480, np.nan, 450, 440, 420, 410, 400], index=idx)
+    pop = pd.Series([80e3, 81e3, np.nan, 82e3, 82.5e3, 83e3, 83.5e3, 84e3], index=idx)
+    r = trend.fit_trend(counts, population=pop)
+    assert r.ok and r.fitted["fitted"].isna().tolist() == [False, False, True] + [False] * 5
+    with pytest.raises(DataError, match="population missing"):
+        trend.fit_trend(counts.fillna(460.0), population=pop)

@@ -227,7 +227,7 @@ def fit(data: embedded.Dataset, sel: Selection, counts: pd.Series, name: str, la
     if sel.measure == "rate":
         pop = _population(data, sel.municipality, counts.index)
         series[pop.isna() | (pop <= 0)] = np.nan
-        population = pd.Series(pop.fillna(1.0).to_numpy(float),
+        population = pd.Series(pop.where(pop > 0).to_numpy(float),
                                index=pd.PeriodIndex([pd.Period(year=int(y), freq="Y") for y in pop.index]))
     series.index = pd.PeriodIndex([pd.Period(year=int(y), freq="Y") for y in series.index])
     series = series.loc[series.first_valid_index():series.last_valid_index()] if series.notna().any() else series

@@ -305,8 +305,12 @@ def _formula(spec: dict, columns) -> str:
 
 # --- population ---------------------------------------------------------------------------------
 
-def _population_for(periods: pd.PeriodIndex, population) -> np.ndarray:
-    """Population per period: a number, or a Series by month, quarter or year (mean over months)."""
+def _population_for(periods: pd.PeriodIndex, population, needed=None) -> np.ndarray:
+    """Population per period: a number, or a Series by month, quarter or year (mean over months).
+
+    ``needed`` (a boolean mask; default every period) marks the periods that must have one (those
+    with a count); elsewhere a missing population is NaN.
+    """
     if isinstance(population, (int, float, np.integer, np.floating)):
         if not population > 0:
             raise DataError.at("population", "population must be positive", found=str(population), expected="a number > 0")
@@ -319,6 +323,7 @@ def _population_for(periods: pd.PeriodIndex, population) -> np.ndarray:
     pfreq = _freq_letter(pidx)
     k = _MONTHS_IN[_freq_letter(periods)]
     out = np.empty(len(periods))
+    needed = np.ones(len(periods), bool) if needed is None else np.asarray(needed, bool)
     missing = []
     by_key = {(_month0(p), _MONTHS_IN[pfreq]): v for p, v in pop.items()}
     for i, p in enumerate(periods):
@@ -328,7 +333,9 @@ def _population_for(periods: pd.PeriodIndex, population) -> np.ndarray:
             vals.append(by_key.get((start, _MONTHS_IN[pfreq]), np.nan))
         v = float(np.mean(vals))
         if not np.isfinite(v) or v <= 0:
-            missing.append(str(p))
+            if needed[i]:
+                missing.append(str(p))
+            v = np.nan
         out[i] = v
     if missing:
         raise DataError.at("population", "population missing or not positive for some periods of the series",
@@ -684,7 +691,8 @@ def _fitted_frame(values: pd.Series, spec: dict, params: pd.Series, cov: pd.Data
     """Observed, full-model expectation and the trend line with its band, for every period."""
     periods = values.index
     X = _design(periods, spec)[spec["columns"]]
-    offset = np.log(_population_for(periods, population)) if spec["offset"] else np.zeros(len(periods))
+    offset = (np.log(_population_for(periods, population, needed=values.notna().to_numpy())) if spec["offset"]
+              else np.zeros(len(periods)))  # NaN rows where a period has neither count nor population
     expected = np.exp(X.to_numpy() @ params.to_numpy() + offset)
     Xt = _trend_rows(X)
     eta = Xt.to_numpy() @ params.to_numpy() + offset
