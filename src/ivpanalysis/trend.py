@@ -409,9 +409,15 @@ def _external_alpha(measure: str) -> float:
     return noise.alpha_for(measure or None)
 
 
+def _simulated_nl(freq: str) -> str:
+    """The sentence every summary of simulated counts starts with."""
+    noun = {"M": "maandcijfers", "Q": "kwartaalcijfers", "Y": "jaarcijfers"}.get(freq, "cijfers")
+    return f"Gesimuleerde gegevens: deze {noun} zijn gesimuleerd, geen waarnemingen. "
+
+
 def _no_result(status: str, values, freq, region, label, note_nl: str) -> TrendResult:
     if values.attrs.get("simulated"):
-        note_nl = "Gesimuleerde gegevens (geen echte cijfers). " + note_nl
+        note_nl = _simulated_nl(freq) + note_nl
     r = TrendResult(status=status, frequency=freq, input_frequency=freq, region_name=region,
                     measure_label=label, observed=values, summary_nl=note_nl)
     r.fitted = pd.DataFrame(columns=["period", "observed", "expected", "fitted", "lower", "upper"])
@@ -486,7 +492,9 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
         raise ValueError(f"cov_type must be 'model' or 'hac', not {cov_type!r}")
     input_freq = freq
     observed = values.copy()
-    attrs = getattr(series, "attrs", {})
+    attrs = dict(getattr(series, "attrs", {}))
+    if isinstance(series, pd.DataFrame) and "kind" in series.columns:  # tidy rows carry their own label
+        attrs["simulated"] = bool(attrs.get("simulated")) or bool((series["kind"] == "simulated").any())
     simulated = bool(attrs.get("simulated", False))
     observed.attrs = {"simulated": simulated, "demonstration": bool(attrs.get("demonstration", False))}
     n_present = int(values.notna().sum())
@@ -676,7 +684,7 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
                              "interval hieronder beschrijven de simulatie, niet de echte ontwikkeling. "
                              + result.summary_nl)
     elif simulated:
-        result.summary_nl = "Gesimuleerde gegevens (geen echte cijfers). " + result.summary_nl
+        result.summary_nl = _simulated_nl(input_freq) + result.summary_nl
     return result
 
 

@@ -25,8 +25,7 @@ def _x(periods: pd.PeriodIndex) -> np.ndarray:
     return (start + (periods.end_time - start) / 2).to_numpy()
 
 
-def plot_trend(result: _trend.TrendResult, municipality: str | None = None, *,
-               simulated: bool | None = None) -> Figure:
+def plot_trend(result: _trend.TrendResult, municipality: str | None = None) -> Figure:
     """Figure of a :func:`~ivpanalysis.trend.fit_trend` result.
 
     Also drawn: the robust STL trend (:func:`trend.stl_trend`) and the multi-year average
@@ -38,7 +37,7 @@ def plot_trend(result: _trend.TrendResult, municipality: str | None = None, *,
     obs = result.observed
     freq = result.input_frequency or (_trend._freq_letter(obs.index) if len(obs) else "M")
     place = municipality if municipality is not None else result.region_name
-    simulated = bool(obs.attrs.get("simulated", False)) if simulated is None else simulated
+    simulated = bool(obs.attrs.get("simulated", False))
     title = f"Aantal {what} per {_PER[freq]}" + (f" in {place}" if place else "")
     if simulated:
         title = "Gesimuleerd: " + title

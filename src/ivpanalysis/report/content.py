@@ -387,11 +387,10 @@ def trend_section(ctx: Context) -> HTML:
     if monthly.empty:
         return HTML(notice("monthly", ctx).data + yearly_trend(ctx).data)
     res = trend.fit_trend(monthly, region_name=ctx.name, measure_label="misdrijven")
-    simulated = bool((monthly["kind"] == "simulated").any())
-    fig = trend_plot.plot_trend(res, ctx.name, simulated=simulated)
+    fig = trend_plot.plot_trend(res, ctx.name)  # says "Gesimuleerd" itself when the rows are simulated
+    simulated = res.observed.attrs.get("simulated", False)
     alt = ("Gesimuleerd: " if simulated else "") + f"geregistreerde misdrijven per maand in {ctx.name} met trendlijn."
-    text = (["Let op: deze maandcijfers zijn gesimuleerd, geen waarnemingen."] if simulated else []) + [res.summary_nl]
-    return HTML(figure_html(fig, alt).data + _wrap("".join(f"<p>{esc(t)}</p>" for t in text)).data)
+    return HTML(figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
 
 
 def yearly_trend(ctx: Context) -> HTML:
