@@ -55,8 +55,10 @@ def _dataset(args):
 def cmd_table(args) -> int:
     import importlib
     code = args.municipality
-    if not schema.GM_PATTERN.match(code):
-        print(f"error: {code!r} is not a municipality code (expected GM followed by four digits)", file=sys.stderr)
+    try:
+        schema.check_municipality_code(code)
+    except ValueError as e:
+        print(f"error: {e}", file=sys.stderr)
         return 2
     module, func = TABLES[args.name]
     mod = importlib.import_module(module)

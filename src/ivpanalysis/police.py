@@ -150,8 +150,10 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
     ``significant`` is the noise verdict (yes / no / too_small; empty when not computed). The
     p-values, α per row and the test used are in ``attrs``.
     """
-    if not schema.GM_PATTERN.match(code):
-        raise LookupError(f"{code!r} is not a municipality code (expected GM followed by four digits)")
+    try:
+        schema.check_municipality_code(code)
+    except ValueError as e:
+        raise LookupError(str(e)) from None
     counts = annual_counts(data.police, code)
     pub_years = sorted({int(str(p)[:4]) for p in data.published_changes.loc[
         data.published_changes.get("table_of", pd.Series(dtype=str)) == code, "period"]}) \

@@ -34,6 +34,16 @@ STATUSES = ("definitief", "voorlopig", "onbekend")
 
 GM_PATTERN = re.compile(r"^GM\d{4}$")
 
+
+def check_municipality_code(code) -> str:
+    """``code`` if it is a municipality code (``GM`` and four digits), else ValueError saying so.
+
+    Checked before a code becomes a file name or a lookup key.
+    """
+    if not isinstance(code, str) or not GM_PATTERN.match(code):
+        raise ValueError(f"{code!r} is not a municipality code (expected GM followed by four digits)")
+    return code
+
 MONTHS_NL = {
     "januari": 1, "februari": 2, "maart": 3, "april": 4, "mei": 5, "juni": 6, "juli": 7,
     "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,

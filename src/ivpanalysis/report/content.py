@@ -92,7 +92,7 @@ class Context:
     reference_year: int | None
     region: str | None = None
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)  # category x year, this municipality
-    full: embedded.Dataset | None = field(default=None, repr=False)  # all municipalities (comparisons)
+    folder: tuple = field(default=(), repr=False)  # cache key of the data folder (all municipalities: comparisons)
     cache: dict = field(default_factory=dict, repr=False)  # tables computed once per report
 
     def once(self, key: str, compute):
@@ -102,11 +102,7 @@ class Context:
         return self.cache[key]
 
 
-def validate_code(code: str) -> str:
-    """``code`` if it is a municipality code (``GM`` and four digits), else ValueError."""
-    if not isinstance(code, str) or not schema.GM_PATTERN.match(code):
-        raise ValueError(f"{code!r} is not a municipality code (expected GM followed by four digits)")
-    return code
+validate_code = schema.check_municipality_code  # the report's name for it
 
 
 def municipality_name(code: str, data: embedded.Dataset | None = None) -> str | None:
@@ -131,8 +127,8 @@ def slug(code: str, name: str) -> str:
 
 
 def _data_stamp(folder: Path) -> tuple:
-    files = sorted(p for p in folder.rglob("*") if p.is_file())
-    return tuple((str(p), p.stat().st_mtime_ns, p.stat().st_size) for p in files)
+    stats = sorted((str(p), p.stat()) for p in folder.rglob("*") if p.is_file())
+    return tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
 
 
 @lru_cache(maxsize=4)
@@ -147,10 +143,15 @@ def load_data(data_dir: str | Path | None = None) -> embedded.Dataset:
     cache. The key includes every file's mtime and size, so an edited folder is read again.
     Sections never modify the frames they are given.
     """
+    return _load(*_folder_key(data_dir))
+
+
+def _folder_key(data_dir: str | Path | None) -> tuple[str, tuple]:
+    """The cache key of a data folder: its path and every file's mtime and size."""
     folder = Path(data_dir) if data_dir else paths.DATA_DIR
-    if not folder.is_dir():
+    if not folder.is_dir():  # named here: the stamp would otherwise find no files
         raise FileNotFoundError(f"data folder {folder} does not exist")
-    return _load(str(folder.resolve()), _data_stamp(folder))
+    return str(folder.resolve()), _data_stamp(folder)
 
 
 def check_rows(data: embedded.Dataset, code: str) -> None:
@@ -187,11 +188,11 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
     Raises ValueError for a malformed code and LookupError for a code no list and no data know.
     """
     code = validate_code(municipality)
-    data = load_data(data_dir)
+    folder = _folder_key(data_dir)
+    data = _load(*folder)
     name = municipality_name(code, data)
     if name is None:
         raise LookupError(f"{code} is not a municipality in the CBS code list nor in {data.data_dir}")
-    full = data
     data = municipality_view(data, code, region)
     check_rows(data, code)
     counts = police.annual_counts(data.police, code)
@@ -201,7 +202,7 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
     if reference_year is None:
         reference_year = min(years) if years else None
     return Context(code=code, name=name, data=data, year=year, reference_year=reference_year,
-                   region=region, counts=counts, full=full)
+                   region=region, counts=counts, folder=folder)
 
 
 # --- building blocks ---------------------------------------------------------------------------
@@ -338,8 +339,9 @@ def police_section(ctx: Context) -> HTML:
              f"daling bij {fmt.pct(-police.LEGEND_THRESHOLD)} of meer, stijging bij {fmt.pct(police.LEGEND_THRESHOLD)} "
              f"of meer, anders stabiel. 'Meer dan toeval?' zegt of een verandering groter is dan de gewone "
              f"schommeling van jaar tot jaar (zie Verantwoording)."]
-    if police.published_note(table):
-        notes.append(police.published_note(table))
+    note = police.published_note(table)
+    if note:
+        notes.append(note)
     notes.append("Bron: " + ", ".join(table.attrs.get("sources", [])) + ".")
     return _wrap(html_table(shown, numeric, group_col="Groep") + "".join(f"<p>{esc(n)}</p>" for n in notes))
 
@@ -397,9 +399,8 @@ def yearly_trend(ctx: Context) -> HTML:
     """Without monthly counts: the trend of the yearly totals (at least three years), with what so few points can show."""
     if ctx.counts.empty or TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() < 3:
         return HTML("")
-    s = ctx.counts.loc[TOTAL].dropna()
-    yearly = pd.Series(s.to_numpy(float), index=pd.PeriodIndex([pd.Period(str(int(y)), "Y") for y in s.index]))
-    res = ctx.once("yearly_trend", lambda: trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven"))
+    yearly = ctx.counts.loc[TOTAL].dropna()  # indexed by integer years, which fit_trend reads as years
+    res = trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven")
     fig = trend_plot.plot_trend(res, ctx.name)
     alt = f"Geregistreerde misdrijven per jaar in {ctx.name} met trendlijn en onzekerheidsband."
     intro = "In plaats daarvan de trend van de jaartotalen:"
@@ -508,22 +509,33 @@ def gap_across_result(ctx: Context) -> pd.DataFrame | None:
     """:func:`ivpanalysis.gap_across` over the municipalities of the data folder in the latest survey year
     in which this municipality and at least :data:`MIN_UNITS` municipalities have survey, crime and
     population figures; None when no such year exists."""
-    full = ctx.full or ctx.data
+    full = _load(*ctx.folder)
     survey = full.survey[full.survey["measure"].isin(gap.UNSAFE_MEASURES)]
     if survey.empty or full.population.empty:
         return None
-    years = sorted({p.year for p, r in zip(survey["period"], survey["region_code"]) if r == ctx.code}, reverse=True)
-    for year in years:
-        try:
-            df = gap.across_input(full.survey, full.police, full.population, year, crime_measure=TOTAL,
-                                  unit_kind="municipality")
-        except DataError:
-            continue
-        if len(df) >= MIN_UNITS and ctx.code in set(df["unit"]):
-            res = gap.gap_across(df)
-            res.attrs["survey_year"] = year
+    own = survey.loc[survey["region_code"] == ctx.code, "period"]
+    for year in sorted({p.year for p in own}, reverse=True):
+        res = _across(ctx.folder, year)
+        if res is not None and ctx.code in set(res["unit"]):
             return res
     return None
+
+
+@lru_cache(maxsize=8)
+def _across(folder: tuple[str, tuple], year: int) -> pd.DataFrame | None:
+    """gap_across over the folder's municipalities in ``year`` (None with fewer than MIN_UNITS municipalities
+    having survey, crime and population): the same for every report of a batch, so computed once per folder."""
+    full = _load(*folder)
+    try:
+        df = gap.across_input(full.survey, full.police, full.population, year, crime_measure=TOTAL,
+                              unit_kind="municipality")
+    except DataError:
+        return None
+    if len(df) < MIN_UNITS:
+        return None
+    res = gap.gap_across(df)
+    res.attrs["survey_year"] = year
+    return res
 
 
 def gap_section(ctx: Context) -> HTML:
@@ -540,7 +552,7 @@ def gap_section(ctx: Context) -> HTML:
         alt = (f"Geregistreerde misdrijven en aandeel inwoners dat zich onveilig voelt in {ctx.name}, "
                f"als index ten opzichte van {over.attrs['base_year']}")
         body += figure_html(fig, alt).data
-    across = ctx.once("gap_across", lambda: gap_across_result(ctx))
+    across = gap_across_result(ctx)
     if across is None:
         body += _wrap(f"<p><em>{esc(missing('across', ctx))}</em></p>").data
     else:
@@ -558,6 +570,7 @@ def gap_section(ctx: Context) -> HTML:
 
 # --- verantwoording --------------------------------------------------------------------------------
 
+@lru_cache(maxsize=1)
 def _seed_documents() -> dict[str, str]:
     """Document titles per seed id from data/PROVENANCE.md's 'Source documents' table."""
     p = paths.PROJECT_DIR / "data" / "PROVENANCE.md"
