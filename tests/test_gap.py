@@ -453,3 +453,12 @@ def test_over_time_takes_crime_years_built_from_complete_months():
     monthly = dataclasses.replace(ds, police=schema.finish_tidy(pd.DataFrame(rows)))
     got = gap.over_time_input(monthly, "GM0995").set_index("year")["crime_count"]
     assert got[2016] == pytest.approx(4549) and got[2018] == pytest.approx(4041) and pd.isna(got[2019])
+
+
+@pytest.mark.parametrize("level,chance", [(0.95, "5%"), (0.8, "20%")])
+def test_text_across_states_the_chance_of_its_own_level(level, chance):
+    """Simulated units; the sentence on chance flags follows the interval's level."""
+    res = gap.gap_across(gap.simulate_units(30, seed=3), level=level)
+    text = gap.text_across(res)
+    assert f"ongeveer {chance} van de eenheden daar bij toeval buiten" in text
+    assert fmt.signed(gap.slope_per_10pct(res), 1) in text

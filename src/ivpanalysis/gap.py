@@ -761,20 +761,21 @@ def text_across(res: pd.DataFrame, focal=None) -> str:
     """Dutch paragraph(s) on the gap across units, from :func:`gap_across`; ``focal`` a unit to discuss."""
     a = res.attrs
     lvl = fmt.number(a["level"] * 100, 0)
-    b = a["coefficients"]["log_crime_per_1000"]
-    se = a["std_errors"]["log_crime_per_1000"]
-    k = float(np.log(1.1))
-    zq = float(stats.t.ppf(0.5 + a["level"] / 2, a["n_units"] - len(a["coefficients"])))
+    slope = slope_per_10pct(res)
+    half = float(stats.t.ppf(0.5 + a["level"] / 2, a["n_units"] - len(a["coefficients"]))) \
+        * a["std_errors"]["log_crime_per_1000"] * float(np.log(1.1))
+    outside = round(100 * (1 - a["level"]), 6)  # 5 for 95 %, 20 for 80 % (not 19,999…)
+    chance = fmt.share(outside, 0 if outside.is_integer() else 1)
     parts = [
         f"Over {a['n_units']} eenheden hangt het aandeel inwoners dat zich wel eens onveilig voelt samen met de "
         f"geregistreerde criminaliteit: waar per 1.000 inwoners 10% meer misdrijven worden geregistreerd, ligt het "
-        f"onveiligheidsgevoel gemiddeld {fmt.signed(b * k, 1)} procentpunt hoger ({lvl}%-betrouwbaarheidsinterval "
-        f"{fmt.signed((b - zq * se) * k, 1)} tot {fmt.signed((b + zq * se) * k, 1)})."
+        f"onveiligheidsgevoel gemiddeld {fmt.signed(slope, 1)} procentpunt hoger ({lvl}%-betrouwbaarheidsinterval "
+        f"{fmt.signed(slope - half, 1)} tot {fmt.signed(slope + half, 1)})."
         + (" Daarbij is rekening gehouden met de stedelijkheid." if "urbanity" in a["model"] else ""),
         f"De kloof van een eenheid is het verschil tussen het gemeten onveiligheidsgevoel en wat op grond van de "
         f"criminaliteit te verwachten is, vergeleken met de lijn door de andere eenheden. Een eenheid wordt alleen "
-        f"gemarkeerd als zij buiten het {lvl}%-voorspellingsinterval valt; ook zonder echte kloof valt ongeveer één "
-        f"op de twintig eenheden daar bij toeval buiten.",
+        f"gemarkeerd als zij buiten het {lvl}%-voorspellingsinterval valt; ook zonder echte kloof valt ongeveer "
+        f"{chance} van de eenheden daar bij toeval buiten.",
     ]
     fitted = res[res["flag"].notna()]
     flagged = fitted[fitted["flag"].astype(bool)]
