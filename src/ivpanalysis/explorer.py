@@ -21,7 +21,6 @@ from __future__ import annotations
 
 import html
 import io
-import math
 import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
@@ -104,8 +103,8 @@ def municipality_options(data: embedded.Dataset) -> list[tuple[str, str]]:
     Pseudo-units ("Gemeente onbekend"), police units and provinces are left out; a name that occurs
     twice gets its code added so that every option is unambiguous.
     """
-    codes = sorted({c for c in data.police["region_code"].astype(str) if schema.GM_PATTERN.match(c)
-                    and schema.region_kind(c) in ("municipality", "unknown")})
+    codes = sorted(c for c in pd.unique(data.police["region_code"].astype(str)) if schema.GM_PATTERN.match(c)
+                   and schema.region_kind(c) in ("municipality", "unknown"))
     in_data = _names_in_data(data)
     named = [(region_name(data, c, in_data), c) for c in codes]
     counts = pd.Series([n for n, _ in named]).value_counts()
@@ -115,14 +114,14 @@ def municipality_options(data: embedded.Dataset) -> list[tuple[str, str]]:
 
 def category_options(data: embedded.Dataset) -> list[tuple[str, str]]:
     """(Dutch label, key) of the categories with police figures in the data, in the report's order."""
-    present = set(data.police["measure"].astype(str))
+    present = set(pd.unique(data.police["measure"].astype(str)))
     cats = data.categories  # in the report's row order (embedded.load)
     return [(lab, key) for key, lab in zip(cats["key"], cats["label"]) if key in present]
 
 
 def year_range(data: embedded.Dataset) -> tuple[int, int]:
     """First and last year of the police figures."""
-    years = [p.year for p in data.police["period"]]
+    years = [p.year for p in pd.unique(data.police["period"])]
     if not years:
         raise LookupError(f"no police figures in {data.data_dir}")
     return min(years), max(years)
@@ -197,14 +196,10 @@ def yearly_rates(data: embedded.Dataset, code: str, counts: pd.Series) -> tuple[
     ok, why = rate_availability(data)
     if not ok:
         raise rates.MissingDenominator(f"per 1.000 inwoners {why}")
-    out, missing = {}, []
-    for year, value in counts.items():
-        try:
-            out[year] = rates.per_1000(value, code, int(year), RATE_KIND, data.population)
-        except rates.MissingDenominator:
-            out[year] = math.nan
-            missing.append(int(year))
-    return pd.Series(out, dtype=float).rename_axis("Jaar"), missing
+    den = _population(data, code, counts.index)
+    den = den.where(den > 0)
+    missing = [int(y) for y in den.index[den.isna()]]
+    return (1000.0 * counts.astype(float) / den.to_numpy()).rename_axis("Jaar"), missing
 
 
 def _population(data: embedded.Dataset, code: str, years) -> pd.Series:
