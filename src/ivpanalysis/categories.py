@@ -35,7 +35,7 @@ def table() -> pd.DataFrame:
 
 def codes_of(key: str, cats: pd.DataFrame | None = None) -> list[str]:
     """SoortMisdrijf codes that make up a category ([] when the category has no CBS code)."""
-    cats = table() if cats is None else cats
+    cats = _table() if cats is None else cats
     row = cats.loc[cats["key"] == key]
     if row.empty:
         raise LookupError(f"unknown category {key!r}; known: {', '.join(cats['key'])}")
@@ -43,6 +43,12 @@ def codes_of(key: str, cats: pd.DataFrame | None = None) -> list[str]:
     if row["soortmisdrijf_sum"]:
         return [c.strip() for c in row["soortmisdrijf_sum"].split("+")]
     return [row["soortmisdrijf"]] if row["soortmisdrijf"] else []
+
+
+def all_codes(cats: pd.DataFrame | None = None) -> set[str]:
+    """Every SoortMisdrijf code some category is made of."""
+    cats = _table() if cats is None else cats
+    return {code for k in cats["key"] for code in codes_of(k, cats)}
 
 
 def to_categories(tidy: pd.DataFrame, cats: pd.DataFrame | None = None) -> pd.DataFrame:
@@ -53,7 +59,7 @@ def to_categories(tidy: pd.DataFrame, cats: pd.DataFrame | None = None) -> pd.Da
     frame; a missing part makes the sum NaN, never a partial total; its rows are ``computed``.
     Rows of codes no category uses are left out; the result's attrs list them.
     """
-    cats = table() if cats is None else cats
+    cats = _table() if cats is None else cats
     df = tidy.copy()
     df["measure"] = df["measure"].astype(str).str.strip()
     present = set(df["measure"])
@@ -82,6 +88,6 @@ def to_categories(tidy: pd.DataFrame, cats: pd.DataFrame | None = None) -> pd.Da
         parts.append(one)
     out = pd.concat(parts, ignore_index=True) if parts else schema.empty_tidy()
     out = schema.finish_tidy(out, **tidy.attrs)
-    used = {code for k in cats["key"] for code in codes_of(k, cats)}
+    used = all_codes(cats)
     out.attrs["unmapped_measures"] = sorted(present - used)
     return out

@@ -187,9 +187,7 @@ def police_frame(tidy: pd.DataFrame) -> pd.DataFrame | None:
     Only the registered-crime topic is kept (47013NED also has Aangiften, Internetaangiften), so
     a category never mixes topics; a frame without topics is taken as registered crime.
     """
-    codes = {c for k in categories.table()["key"] for c in categories.codes_of(k)}
-    df = tidy[tidy["measure"].astype(str).str.strip().isin(codes)]
-    df = df[schema.map_unique(df["topic"], _is_registered_crime)]
+    df = tidy[schema.map_unique(tidy["topic"], _is_registered_crime)]
     if df.empty:
         return None
     out = categories.to_categories(df)
@@ -315,16 +313,14 @@ def _combine(parts: list[tuple[dict, pd.DataFrame]]) -> pd.DataFrame | None:
     """
     if not parts:
         return None
-    seen: set[tuple] = set()
-    kept = []
-    for rec, df in parts:
-        keys = list(zip(df["region_code"], schema.map_unique(df["period"], str), df["measure"]))
-        dup = pd.Series([k in seen for k in keys], index=df.index, dtype=bool)
-        seen.update(keys)
-        rec.setdefault("rows", {})["dropped_as_overlap"] = int(dup.sum())
-        rec["rows"]["written"] = int((~dup).sum())
-        kept.append(df[~dup])
-    return pd.concat(kept, ignore_index=True)
+    both = pd.concat([df.assign(_part=i) for i, (_, df) in enumerate(parts)], ignore_index=True)
+    dup = both.assign(_period=schema.map_unique(both["period"], str)).duplicated(
+        ["region_code", "_period", "measure"], keep="first")  # parts in order: the first table wins
+    for i, (rec, _) in enumerate(parts):
+        mine = both["_part"] == i
+        rec.setdefault("rows", {})["dropped_as_overlap"] = int((dup & mine).sum())
+        rec["rows"]["written"] = int((~dup & mine).sum())
+    return both[~dup].drop(columns="_part").reset_index(drop=True)
 
 
 def _write_parquet(df: pd.DataFrame, path: Path) -> dict:
@@ -423,7 +419,7 @@ def _plan(spec: TableSpec, props: list[dict], regions: list[str] | None, transpo
         if topic is None or crime_dim is None:
             raise FetchError(f"Table {spec.table_id} has no {POLICE_TOPIC} topic by SoortMisdrijf, "
                              f"so it cannot give police counts.")
-        wanted = {c for k in categories.table()["key"] for c in categories.codes_of(k)}
+        wanted = categories.all_codes()
         exact = [r["Key"] for r in transport.meta(spec.table_id, crime_dim, catalog) if str(r.get("Key", "")).strip() in wanted]
         if not exact:
             raise FetchError(f"Table {spec.table_id} has none of the SoortMisdrijf codes the report's categories use.")
