@@ -69,14 +69,15 @@ def to_municipalities(counts: pd.DataFrame, pc4_map: pd.DataFrame) -> pd.DataFra
     """
     m = pc4_map.assign(postcode=pc4_map["postcode"].astype(str).str.zfill(4))
     m = m[m["postcode"].str.match(r"^\d{4}$") & (m["postcode"].astype(int) > 999)]
+    code_of = {n: schema.code_for_name(n) for n in m["gemeente"].dropna().unique()}  # once per name
     name = counts["region_name"].map(m.set_index("postcode")["gemeente"])
-    code = name.map(lambda n: schema.code_for_name(n) if isinstance(n, str) else None)
+    code = name.map(code_of)
     out = counts.assign(region_code=code.fillna(""), region_name=name.fillna(""))
     unmapped = out.loc[out["region_code"] == "", "value"].sum()
     agg = (out.groupby(["region_code", "region_name", "period", "measure", "measure_label"], as_index=False)["value"].sum())
     n_listed = len(agg)
     months = pd.period_range(min(counts["period"]), max(counts["period"]), freq="M") if len(counts) else []
-    municipalities = {c: n for n in m["gemeente"].dropna().unique() if (c := schema.code_for_name(n))}
+    municipalities = {c: n for n, c in code_of.items() if c}
     if len(months) and municipalities:
         kinds = agg[["measure", "measure_label"]].drop_duplicates()
         full = pd.MultiIndex.from_product([sorted(municipalities), months, kinds["measure"]],
