@@ -27,6 +27,7 @@ from matplotlib.ticker import FuncFormatter
 from .. import activities, activities_plot, embedded, fmt, gap, gap_plot, indicators, noise, paths, police, schema
 from .. import trend, trend_plot
 from ..errors import DataError
+from ..validate import DUPLICATE_KEYS
 
 #: what to say when a section's data is missing: (what is missing, how to get it)
 MISSING = {
@@ -160,7 +161,7 @@ def check_rows(data: embedded.Dataset, code: str) -> None:
     Which of two rows is right cannot be decided here; the report refuses rather than pick one.
     """
     df = data.police[data.police["region_code"] == code]
-    dup = df.duplicated(["measure", "period"], keep=False)
+    dup = df.duplicated(DUPLICATE_KEYS, keep=False)  # the key validation uses; region is fixed here
     if dup.any():
         first = df[dup].iloc[0]
         raise ValueError(f"police figures for {code} hold {int(dup.sum())} duplicate rows "
