@@ -7,7 +7,7 @@ in-process. Both execute the shipped ``notebooks/evaluatie.ipynb`` unchanged.
 
 Data: the real per-gemeente annual file (47018NED + population, all 342 municipalities) in
 ``../shared/realdata/dreyer_47018NED_gemeente_jaar/data.json``, turned into a data folder with
-``ivpanalysis.fetch.snapshot_from_file``; without it, the embedded four municipalities repeated.
+``ivpanalysis.ingest.fetch.snapshot_from_file``; without it, the embedded four municipalities repeated.
 
     .venv/bin/python benchmarks/batch.py            # N = 20 reports, 2 workers
     .venv/bin/python benchmarks/batch.py --n 40 --jobs 2
@@ -40,7 +40,7 @@ BIN = Path(sys.executable).parent
 def data_folder(work: Path) -> tuple[str | None, list[str], str]:
     """(data_dir, municipality codes available, description)."""
     if REAL.is_file():
-        from ivpanalysis.fetch import snapshot_from_file
+        from ivpanalysis.ingest.fetch import snapshot_from_file
         folder = snapshot_from_file([REAL], work / "data")
         codes = codes_in_data(folder)
         return str(folder), codes, f"real 47018NED per gemeente ({len(codes)} municipalities) via fetch.snapshot_from_file"

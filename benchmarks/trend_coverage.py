@@ -7,7 +7,7 @@ Usage (from the project folder):
     .venv/bin/python benchmarks/trend_coverage.py --reps 500 --fits nb --projection   # + project() check
     .venv/bin/python benchmarks/trend_coverage.py --national    # real national series, no simulation
 
-Prints one Markdown table per fit variant (one row per design cell of ivpanalysis.simulate.DESIGN)
+Prints one Markdown table per fit variant (one row per design cell of ivpanalysis.analysis.simulate.DESIGN)
 and a pooled line; with ``--out FILE`` also writes the tables there. Everything is simulated data
 with a known truth (−5 % a year); seeds are fixed, so a rerun prints the same figures.
 """
@@ -22,7 +22,7 @@ import numpy as np
 import pandas as pd
 import statsmodels
 
-from ivpanalysis import simulate
+from ivpanalysis.analysis import simulate
 
 FITS = {
     "nb": ({}, "negative binomial, alpha by Pearson moment (default)"),
@@ -50,7 +50,8 @@ def table(df: pd.DataFrame) -> str:
 
 def national() -> str:
     """fit_trend on every national monthly series 2012–2023: model-based and HAC intervals."""
-    from ivpanalysis import paths, trend
+    from ivpanalysis import paths
+    from ivpanalysis.analysis import trend
 
     path = paths.REALDATA_DIR / "bernasco_staat_van_de_misdaad" / "first_commit_14f99b5" / "NL_Crime.csv"
     d = pd.read_csv(path)

@@ -4,7 +4,7 @@ Source: CBS/politie 47018NED counts per gemeente and year for 12 crime types, as
 JSON by luc4sdreyer/dutch_demographics (``dreyer_47018NED_gemeente_jaar/data.json`` in the shared
 real-data folder). Only final years (not marked provisional) are used, consecutive pairs only.
 Per crime type and pair of years, the common (all-municipality) change R is removed, then α is the
-method-of-moments estimate of :func:`ivpanalysis.noise.estimate_alpha` pooled over all pairs.
+method-of-moments estimate of :func:`ivpanalysis.analysis.noise.estimate_alpha` pooled over all pairs.
 The ``*`` row pools every type and is used for series without a SoortMisdrijf code.
 
     python scripts/estimate_overdispersion.py [REALDATA_DIR]
@@ -18,9 +18,9 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "src"))
-from ivpanalysis import schema  # noqa: E402
-from ivpanalysis.loaders import counts_json  # noqa: E402
-from ivpanalysis.noise import estimate_alpha  # noqa: E402
+from ivpanalysis.ingest import schema  # noqa: E402
+from ivpanalysis.ingest.loaders import counts_json  # noqa: E402
+from ivpanalysis.analysis.noise import estimate_alpha  # noqa: E402
 
 OUT = ROOT / "data" / "codes" / "overdispersion.csv"
 REL = "dreyer_47018NED_gemeente_jaar/data.json"

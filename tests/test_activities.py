@@ -13,10 +13,10 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from ivpanalysis import activities as A
-from ivpanalysis import fmt
+from ivpanalysis.analysis import activities as A
+from ivpanalysis.present import fmt
 from ivpanalysis.cli import main
-from ivpanalysis.embedded import load_default
+from ivpanalysis.ingest.datafolder import load_default
 from ivpanalysis.errors import DataError
 
 from .conftest import FIXTURES
@@ -413,7 +413,7 @@ def test_summary_of_the_table_equals_summary_of_the_register(ds):
 
 
 def test_source_column_links_published_totals_in_a_users_data_folder(tmp_path):
-    from ivpanalysis.embedded import load
+    from ivpanalysis.ingest.datafolder import load
     (tmp_path / "registers").mkdir()
     rows = list(csv.reader(io.StringIO(NEW.read_text(encoding="utf-8")), delimiter=";"))[1:]
     with open(tmp_path / "registers" / "GM0001_activities.csv", "w", encoding="utf-8", newline="") as f:
@@ -485,10 +485,11 @@ def test_published_totals_follow_the_register_wherever_it_lies(tmp_path):
     """The register names its document (`source`), so a copy in another data folder keeps its totals."""
     import shutil
 
-    from ivpanalysis import embedded, paths
+    from ivpanalysis.ingest import datafolder
+    from ivpanalysis import paths
     (tmp_path / "registers").mkdir()
     for name in ("GM0995_activities.csv", "published_totals.csv"):
         shutil.copy(paths.DATA_DIR / "registers" / name, tmp_path / "registers" / name)
-    here = A.load_register(embedded.load(), "GM0995")
-    there = A.load_register(embedded.load(tmp_path), "GM0995")
+    here = A.load_register(datafolder.load(), "GM0995")
+    there = A.load_register(datafolder.load(tmp_path), "GM0995")
     assert there.attrs["published"] == here.attrs["published"] != []

@@ -5,9 +5,9 @@ import textwrap
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ivpanalysis import activities as A
-from ivpanalysis.activities_plot import PALETTE, alt_text, legend_label, theme_bars
-from ivpanalysis.embedded import load_default
+from ivpanalysis.analysis import activities as A
+from ivpanalysis.present.activities_plot import PALETTE, alt_text, legend_label, theme_bars
+from ivpanalysis.ingest.datafolder import load_default
 
 from .conftest import FIXTURES
 

@@ -3,7 +3,7 @@ import math
 import pandas as pd
 import pytest
 
-from ivpanalysis import categories, schema
+from ivpanalysis.ingest import categories, schema
 
 
 def _tidy(rows):

@@ -7,10 +7,10 @@ import pandas as pd
 import pytest
 
 import ivpanalysis as iv
-from ivpanalysis import schema
+from ivpanalysis.ingest import schema
 from ivpanalysis.errors import DataError
-from ivpanalysis.loaders import counts_json
-from ivpanalysis.validate import problems_in
+from ivpanalysis.ingest.loaders import counts_json
+from ivpanalysis.ingest.validate import problems_in
 
 from .conftest import FIXTURES
 

@@ -14,10 +14,15 @@ from matplotlib.image import imread
 
 import nbformat
 
-from ivpanalysis import categories, explorer, fmt, load, load_default, noise, paths, rates, schema
-from ivpanalysis.fetch import snapshot_from_file
-from ivpanalysis.loaders import counts_json
-from ivpanalysis.trend import fit_trend
+from ivpanalysis import load, load_default
+from ivpanalysis.ingest import categories, schema
+from ivpanalysis.explore import explorer
+from ivpanalysis.present import fmt
+from ivpanalysis.analysis import noise, rates
+from ivpanalysis import paths
+from ivpanalysis.ingest.fetch import snapshot_from_file
+from ivpanalysis.ingest.loaders import counts_json
+from ivpanalysis.analysis.trend import fit_trend
 
 REAL_FILE = "dreyer_47018NED_gemeente_jaar/data.json"
 

@@ -22,10 +22,11 @@ import pytest
 import requests
 
 import ivpanalysis as iv
-from ivpanalysis import embedded, fetch as fetch_mod, paths, schema
+from ivpanalysis.ingest import datafolder, fetch as fetch_mod, schema
+from ivpanalysis import paths
 from ivpanalysis.errors import FetchError
-from ivpanalysis.fetch import CbsodataTransport, add_arguments, fetch, run_cli, snapshot_from_file
-from ivpanalysis.loaders._common import read_text
+from ivpanalysis.ingest.fetch import CbsodataTransport, add_arguments, fetch, run_cli, snapshot_from_file
+from ivpanalysis.ingest.loaders._common import read_text
 
 from .conftest import FIXTURES
 
@@ -310,7 +311,7 @@ def _leftovers(parent: Path) -> list[str]:
 
 def test_fetch_lelystad_police_units_and_population(cbs, tmp_path):
     out = fetch("GM0995", tables=["47013NED", "37230ned"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
-    ds = embedded.load(out)
+    ds = datafolder.load(out)
     src = iv.read(CSV_47013).set_index("region_code")["value"]
     police = ds.police
     assert _value(police, "GM0995", "criminaliteit_totaal", 2024) == src["GM0995"] == 3949
@@ -336,7 +337,7 @@ def test_fetch_lelystad_police_units_and_population(cbs, tmp_path):
 
 def test_provenance_per_table(cbs, tmp_path):
     out = fetch(["Lelystad"], tables=["47013NED", "37230ned"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
-    prov = embedded.load(out).provenance
+    prov = datafolder.load(out).provenance
     meta = _sections(META_47013)["TableInfos"][0]
     t13, t37 = prov["tables"]
     assert prov["regions"] == ["GM0995"] and prov["created_by"].startswith("ivpanalysis fetch")
@@ -356,7 +357,7 @@ def test_fetch_47018ned_voorlopig_years_and_paging(realdata, tmp_path):
     server = FakeCBS(page_size=50)
     d = json.loads(DREYER.read_text(encoding="utf-8"))
     out = fetch(["GM0995", "Dronten"], tables=["47018NED"], out=tmp_path / "snap", transport=transport_for(server), today=TODAY)
-    ds = embedded.load(out)
+    ds = datafolder.load(out)
     police = ds.police
     for y in (2016, 2017, 2018, 2019):
         assert _value(police, "GM0995", "woninginbraak", y) == d["counts"]["1.1.1"]["GM0995"][str(y)]
@@ -374,7 +375,7 @@ def test_fetch_47018ned_voorlopig_years_and_paging(realdata, tmp_path):
 
 def test_fetch_monthly_series_and_category_sums(cbs, tmp_path):
     out = fetch("NL00", tables=["47022NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
-    ds = embedded.load(out)
+    ds = datafolder.load(out)
     police = ds.police
     src = pd.read_csv(NL_CRIME)
     codes = iv.read(NATIONAL_83474 / "SoortMisdrijf.csv")  # the real 47022NED code list
@@ -394,7 +395,7 @@ def test_fetch_monthly_series_and_category_sums(cbs, tmp_path):
 
 def test_fetch_all_municipalities(cbs, tmp_path):
     out = fetch("all", tables=["47013NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
-    police = embedded.load(out).police
+    police = datafolder.load(out).police
     kinds = police.set_index("region_code")["region_name"].groupby(level=0).first().index.map(schema.region_kind)
     assert (kinds == "municipality").sum() == 342 and (kinds == "police_unit").sum() == 10
     pseudo = set(police.loc[police.region_code.map(schema.region_kind) == "pseudo", "region_name"])
@@ -422,7 +423,7 @@ def test_further_table_by_id(asked, target, cbs, tmp_path):
     assert t["title"] == table_83474ned()["TableInfos"][0]["Title"]
     assert {urlsplit(u).hostname for u in cbs.urls} == {"opendata.cbs.nl"}  # found in the first catalog tried
     if target == "survey.parquet":
-        assert len(embedded.load(out).survey) == len(src)
+        assert len(datafolder.load(out).survey) == len(src)
 
 
 def test_police_frame_takes_registered_crime_only(realdata):
@@ -434,7 +435,7 @@ def test_police_frame_takes_registered_crime_only(realdata):
 
 def test_fetch_70072ned_population(cbs, tmp_path):
     out = fetch(["GM0995", "GM0303"], tables=["70072ned"], out=tmp_path / "snap", transport=transport_for(cbs))
-    pop = embedded.load(out).population
+    pop = datafolder.load(out).population
     d = json.loads(DREYER.read_text(encoding="utf-8"))
     assert _value(pop, "GM0995", "inwoners", 2025) == d["population"]["GM0995"]["2025"] == 84713
     assert _value(pop, "GM0303", "inwoners", 2025) == d["population"]["GM0303"]["2025"]
@@ -494,7 +495,7 @@ def test_failure_midway_keeps_previous_folder(cbs, tmp_path):
     assert _leftovers(tmp_path) == []
     # a good fetch replaces the folder it wrote before, whole
     fetch("GM0995", tables=["47018NED"], out=out, transport=transport_for(cbs), today=TODAY)
-    assert [t["table_id"] for t in embedded.load(out).provenance["tables"]] == ["47018NED"]
+    assert [t["table_id"] for t in datafolder.load(out).provenance["tables"]] == ["47018NED"]
     assert sorted(p.name for p in out.iterdir()) == ["police_figures.parquet", "provenance.json"]
     assert _leftovers(tmp_path) == []
 
@@ -526,7 +527,7 @@ def test_refuses_to_replace_a_folder_it_did_not_write(cbs, tmp_path):
 
 def test_snapshot_from_counts_json(realdata, tmp_path):
     out = snapshot_from_file([DREYER], tmp_path / "snap")
-    ds = embedded.load(out)
+    ds = datafolder.load(out)
     d = json.loads(DREYER.read_text(encoding="utf-8"))
     lely = [_value(ds.police, "GM0995", "woninginbraak", y) for y in (2016, 2017, 2018, 2019)]
     assert lely == [297, 316, 247, 206] == [d["counts"]["1.1.1"]["GM0995"][str(y)] for y in (2016, 2017, 2018, 2019)]
@@ -541,7 +542,7 @@ def test_snapshot_from_counts_json(realdata, tmp_path):
 
 def test_snapshot_from_several_files_first_wins(realdata, tmp_path):
     out = snapshot_from_file([DREYER, POP_37230, CSV_47013], tmp_path / "snap")
-    ds = embedded.load(out)
+    ds = datafolder.load(out)
     d = json.loads(DREYER.read_text(encoding="utf-8"))
     src = iv.read(CSV_47013).set_index("region_code")["value"]
     assert _value(ds.police, "GM0995", "criminaliteit_totaal", 2024) == src["GM0995"]
@@ -556,7 +557,7 @@ def test_snapshot_from_several_files_first_wins(realdata, tmp_path):
 
 def test_population_from_begin_and_end_of_year(realdata, tmp_path):
     out = snapshot_from_file([POP_37230], tmp_path / "snap")
-    pop = embedded.load(out).population
+    pop = datafolder.load(out).population
     src = iv.read(POP_37230)
     src = src[src.region_code == "GM0995"]
     lely = src.set_index(["measure", src.period.astype(str)])["value"]
@@ -585,7 +586,7 @@ def test_cli_from_file(realdata, tmp_path, capsys):
     assert rc == 0
     out = capsys.readouterr().out
     assert "police_figures.parquet: 356 rows" in out and "population.parquet" in out
-    ds = embedded.load(tmp_path / "snap")
+    ds = datafolder.load(tmp_path / "snap")
     assert _value(ds.police, "GM0995", "criminaliteit_totaal", 2024) == 3949
     # StatLine layout: end-of-year figures only, so 1 January 2025 = end of 2024
     assert _value(ds.population, "GM0995", "inwoners", 2025) == 84713
@@ -617,7 +618,7 @@ def test_cli_errors_are_one_line(argv, transport, start, cbs, tmp_path, capsys):
 def test_snapshot_refuses_invalid_data_and_writes_nothing(tmp_path):
     """A frame that fails validation (here: a period in the future) stops the snapshot before any file is written."""
     from ivpanalysis.errors import DataError
-    from ivpanalysis.fetch import snapshot_from_file
+    from ivpanalysis.ingest.fetch import snapshot_from_file
     out = tmp_path / "snap"
     with pytest.raises(DataError) as e:
         snapshot_from_file([Path(__file__).parent / "fixtures" / "bad" / "future_period.csv"], out)

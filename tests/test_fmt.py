@@ -4,7 +4,7 @@ import math
 import pandas as pd
 import pytest
 
-from ivpanalysis import fmt
+from ivpanalysis.present import fmt
 
 
 @pytest.mark.parametrize("x, decimals, expected", [

@@ -6,7 +6,8 @@ import statsmodels.api as sm
 from scipy import stats
 
 import ivpanalysis as iv
-from ivpanalysis import fmt, gap
+from ivpanalysis.present import fmt
+from ivpanalysis.analysis import gap
 from ivpanalysis.errors import DataError
 
 
@@ -444,8 +445,8 @@ def test_over_time_takes_crime_years_built_from_complete_months():
     """Crime fetched per month (47013NED) counts per year when all 12 months are there, as in the police table."""
     import dataclasses
 
-    from ivpanalysis import embedded, schema
-    ds = embedded.load_default()
+    from ivpanalysis.ingest import datafolder, schema
+    ds = datafolder.load_default()
     yearly = {2016: 4549, 2017: 4176, 2018: 4041, 2019: 4240}
     rows = [dict(region_code="GM0995", period=pd.Period(f"{y}-{m:02d}", "M"), measure="criminaliteit_totaal",
                  value=t / 12, source="test", kind="source") for y, t in yearly.items() for m in range(1, 13)]

@@ -5,7 +5,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 import ivpanalysis as iv
-from ivpanalysis import gap, gap_plot
+from ivpanalysis.analysis import gap
+from ivpanalysis.present import gap_plot
 from ivpanalysis.errors import DataError
 
 

@@ -4,13 +4,14 @@ import math
 import pandas as pd
 import pytest
 
-from ivpanalysis import cli, embedded, schema
-from ivpanalysis import indicators as dashboard
+from ivpanalysis import cli
+from ivpanalysis.ingest import datafolder, schema
+from ivpanalysis.analysis import indicators as dashboard
 
 
 @pytest.fixture(scope="module")
 def ds():
-    return embedded.load_default()
+    return datafolder.load_default()
 
 
 @pytest.fixture(scope="module")
@@ -35,7 +36,7 @@ def test_which_of_lelystads_16_are_computed(lelystad):
 
 
 def test_computed_status_equals_the_police_count_and_the_document(ds, lelystad):
-    from ivpanalysis.police import annual_counts
+    from ivpanalysis.analysis.police import annual_counts
     counts = annual_counts(ds.police, "GM0995")
     for i, key in (("GM0995_I03", "geweld_totaal"), ("GM0995_I07", "criminaliteit_totaal")):
         assert lelystad.at[i, "status_value"] == counts.at[key, 2019]
@@ -108,7 +109,7 @@ def test_unknown_direction_is_an_error():
 def test_rate_indicator_is_computed_when_the_denominator_is_there(ds):
     pop = schema.finish_tidy(pd.DataFrame([dict(region_code="GM0995", period=pd.Period(str(y), "Y"), measure="woningen",
                                                 value=v, source="test") for y, v in ((2016, 33000.0), (2019, 34000.0))]))
-    data = embedded.Dataset(police=ds.police, categories=ds.categories, published_changes=ds.published_changes,
+    data = datafolder.Dataset(police=ds.police, categories=ds.categories, published_changes=ds.published_changes,
                             indicators=ds.indicators, survey=ds.survey, population=pop)
     t = dashboard.dashboard(data, "GM0995")
     assert t.at["GM0995_I02", "status_source"] == "computed"

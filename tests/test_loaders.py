@@ -5,9 +5,9 @@ import pandas as pd
 import pytest
 
 import ivpanalysis as iv
-import ivpanalysis.schema
+import ivpanalysis.ingest.schema
 from ivpanalysis.errors import DataError
-from ivpanalysis.validate import problems_in
+from ivpanalysis.ingest.validate import problems_in
 
 from .conftest import FIXTURES
 
@@ -21,7 +21,7 @@ def test_statline_download_47013ned(realdata, tmp_path):
     assert df.attrs["filters"] == {"Soort misdrijf": "Totaal misdrijven"}
     v = df.set_index("region_code")["value"]
     assert v["GM0995"] == 3949 and v["GM0034"] == 9608 and v["GM0303"] == 1336
-    from ivpanalysis import schema
+    from ivpanalysis.ingest import schema
 
     kinds = df["region_code"].map(schema.region_kind)
     assert (kinds == "municipality").sum() == 342
@@ -116,7 +116,7 @@ def test_cbsodatar_output_uses_sidecar_metadata(realdata):
     assert df.attrs["table_id"] == "83474NED"  # from TableInfos.csv beside it
     assert set(df["status"]) <= {"definitief", "voorlopig"}  # from Perioden.csv
     # yearly JJ00 rows sit among the months: they keep their own (yearly) frequency, apart
-    freqs = df["period"].map(iv.schema.freq_of)
+    freqs = df["period"].map(iv.ingest.schema.freq_of)
     assert set(freqs) == {"M", "Y"}
     assert (freqs == "Y").sum() == 28 * df["measure"].nunique()  # the file's 28 JJ00 rows
     # an empty cell stays missing: this table's metadata does not declare Default="Zero"
@@ -135,7 +135,7 @@ def test_code_lists(realdata, rel, n, encoding):
 
 
 def test_misdaad_in_kaart_per_municipality(realdata):
-    from ivpanalysis.loaders.politie_mik import to_municipalities
+    from ivpanalysis.ingest.loaders.politie_mik import to_municipalities
 
     df = iv.read(realdata / "siffels_misdaad_in_kaart" / "MiK-Nederland-PC4.csv")
     assert df.attrs["format"] == "politie_mik"
@@ -146,7 +146,7 @@ def test_misdaad_in_kaart_per_municipality(realdata):
     assert g.loc[g.region_code != "", "value"].sum() + g.attrs["unmapped_incidents"] == 64185
     lely = g[g.region_code == "GM0995"]
     assert set(lely["measure"]) == {"woninginbraak", "poging_tot_woninginbraak"}
-    assert lely["period"].map(iv.schema.freq_of).eq("M").all()
+    assert lely["period"].map(iv.ingest.schema.freq_of).eq("M").all()
     # a month without a listed incident is 0 within the months the list covers, never missing
     first, last = g.attrs["months"]
     months = pd.period_range(first, last, freq="M")

@@ -6,7 +6,8 @@ import math
 import numpy as np
 import pytest
 
-from ivpanalysis import noise, paths
+from ivpanalysis.analysis import noise
+from ivpanalysis import paths
 
 
 def test_binomial_case_matches_the_textbook_sign_test():

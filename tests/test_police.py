@@ -4,7 +4,10 @@ import math
 import pandas as pd
 import pytest
 
-from ivpanalysis import categories, cli, embedded, fmt, police, schema
+from ivpanalysis.ingest import categories, datafolder, schema
+from ivpanalysis import cli
+from ivpanalysis.present import fmt
+from ivpanalysis.analysis import police
 
 SEED_MUNICIPALITIES = ["GM0995", "GM0303", "GM0171", "GM0184"]
 #: rows where a seed contradicts its own counts: (municipality, category) -> reason
@@ -15,7 +18,7 @@ SEED_CONTRADICTIONS = {
 
 @pytest.fixture(scope="module")
 def ds():
-    return embedded.load_default()
+    return datafolder.load_default()
 
 
 @pytest.mark.parametrize("code", SEED_MUNICIPALITIES)
@@ -86,7 +89,7 @@ def _frame(rows):
 
 
 def _dataset(police_rows, published=None):
-    return embedded.Dataset(police=_frame(police_rows), categories=categories.table(),
+    return datafolder.Dataset(police=_frame(police_rows), categories=categories.table(),
                             published_changes=published if published is not None else pd.DataFrame(),
                             indicators=pd.DataFrame(), survey=schema.empty_tidy())
 

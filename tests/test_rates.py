@@ -3,7 +3,8 @@ import math
 import pandas as pd
 import pytest
 
-from ivpanalysis import rates, schema
+from ivpanalysis.analysis import rates
+from ivpanalysis.ingest import schema
 
 
 def _pop(rows):

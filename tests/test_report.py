@@ -10,7 +10,9 @@ import nbformat
 import pandas as pd
 import pytest
 
-from ivpanalysis import embedded, fmt, paths, schema
+from ivpanalysis.ingest import datafolder, schema
+from ivpanalysis.present import fmt
+from ivpanalysis import paths
 from ivpanalysis.report import atomic, content, export
 from ivpanalysis.report.batch import HTML_NAME, NOTEBOOK_NAME, index_html, render
 from ivpanalysis.report.cli import add_batch_parser, add_report_parser
@@ -74,7 +76,7 @@ def test_html_title_sections_and_order(lelystad):
 
 def test_html_tables_carry_the_data_in_dutch_format(lelystad):
     _, _, page = lelystad
-    ds = embedded.load()
+    ds = datafolder.load()
     pol = ds.police[(ds.police.region_code == "GM0995") & (ds.police.measure == "woninginbraak")]
     text = _text(page)
     assert page.count("<table") >= 2
@@ -120,7 +122,7 @@ def test_text_from_data_is_escaped(session, tmp_path):
 
 
 def test_missing_police_data_says_so_in_one_sentence(session, tmp_path):
-    ds = embedded.load()
+    ds = datafolder.load()
     code = "GM0034"  # Almere: goals in the data, no police figures
     assert code in set(ds.indicators["region_code"]) and code not in set(ds.police["region_code"])
     entry = render(code, tmp_path, session=session)
@@ -138,7 +140,7 @@ def test_missing_police_data_says_so_in_one_sentence(session, tmp_path):
 def test_gap_section_with_survey_data_and_sentence_without(session, tmp_path, lelystad):
     _, _, page = lelystad
     text = _text(page)
-    ds = embedded.load()
+    ds = datafolder.load()
     unsafe = ds.survey[(ds.survey.region_code == "GM0995") & (ds.survey.measure == "pct_onveilig_buurt")]
     for v in unsafe["value"]:
         assert fmt.share(v) in text  # the feeling of unsafety, as measured
@@ -159,10 +161,11 @@ def test_sections_without_data_say_so_for_dronten(session, tmp_path):
 
 
 def test_dashboard_and_activities_for_lelystad(lelystad):
-    from ivpanalysis import activities, dashboard
+    from ivpanalysis import dashboard
+    from ivpanalysis.analysis import activities
     _, _, page = lelystad
     text = _text(page)
-    ds = embedded.load()
+    ds = datafolder.load()
     table = dashboard(ds, "GM0995", year=2019)
     assert content.dashboard_sentence(table) in text
     for indicator in table["indicator"]:
@@ -172,7 +175,7 @@ def test_dashboard_and_activities_for_lelystad(lelystad):
 
 
 def test_monthly_section_with_simulated_monthly_counts(session, tmp_path):
-    from ivpanalysis.simulate import Design, simulate_series
+    from ivpanalysis.analysis.simulate import Design, simulate_series
     data = tmp_path / "data"
     shutil.copytree(paths.DATA_DIR, data)
     y = simulate_series(Design(n_months=72, start="2014-01", mean=350.0), seed=1)
@@ -356,7 +359,7 @@ def test_trend_chart_and_summary_for_the_default_municipality(lelystad):
     """Issue 5: without monthly counts the report still shows the trend, fitted on the yearly totals."""
     _, _, page = lelystad
     text = _text(page)
-    from ivpanalysis import trend
+    from ivpanalysis.analysis import trend
     ctx = content.context("GM0995")
     s = ctx.counts.loc[content.TOTAL].dropna()
     res = trend.fit_trend(pd.Series(s.to_numpy(float), index=pd.PeriodIndex([pd.Period(str(int(y)), "Y") for y in s.index])),
@@ -372,7 +375,8 @@ def test_gap_across_municipalities_with_charts_when_the_data_allow(realdata, tmp
     available), drawn from a known relation, only to check that the section and its charts appear."""
     import numpy as np
 
-    from ivpanalysis import categories, read
+    from ivpanalysis import read
+    from ivpanalysis.ingest import categories
     crime = categories.to_categories(read(realdata / "thoolen_47013NED_statline_gemeente" / "Misdrijven_2024.csv"))
     pop = read(realdata / "chelsj_47013NED_meta_37230ned" / "Bevolking_Gemeenten.csv")
     pop = pop[(pop["measure"] == "BevolkingAanHetEindeVanDePeriode") & (pop["period"] == pd.Period("2024", "Y"))]

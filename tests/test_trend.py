@@ -1,6 +1,6 @@
 """trend: negative-binomial trend fit, projection, STL and the Dutch summary.
 
-Series marked "simulated" come from ivpanalysis.simulate (truth known); the real national monthly
+Series marked "simulated" come from ivpanalysis.analysis.simulate (truth known); the real national monthly
 series are read from ../shared/realdata (skipped when absent).
 """
 import math
@@ -11,7 +11,8 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ivpanalysis import fmt, simulate, trend
+from ivpanalysis.present import fmt
+from ivpanalysis.analysis import simulate, trend
 from ivpanalysis.errors import DataError
 
 NL_DIR = ("bernasco_staat_van_de_misdaad", "first_commit_14f99b5")
@@ -352,7 +353,7 @@ def test_national_total_with_population(realdata):
 @pytest.mark.realdata
 def test_burglaries_per_municipality_from_misdaad_in_kaart(realdata):
     import ivpanalysis as iv
-    from ivpanalysis.loaders.politie_mik import to_municipalities
+    from ivpanalysis.ingest.loaders.politie_mik import to_municipalities
 
     df = iv.read(realdata / "siffels_misdaad_in_kaart" / "MiK-Nederland-PC4.csv")
     pc4 = pd.read_csv(realdata / "certegis_pc4_gemeente" / "postcodes.csv", dtype={"postcode": str})

@@ -6,7 +6,8 @@ import pytest
 from matplotlib.collections import PolyCollection
 from matplotlib.figure import Figure
 
-from ivpanalysis import simulate, trend, trend_plot
+from ivpanalysis.analysis import simulate, trend
+from ivpanalysis.present import trend_plot
 
 matplotlib.use("Agg")
 

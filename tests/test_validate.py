@@ -1,14 +1,16 @@
 """validate: row checks (pandera) and data-folder checks, each naming file, line, column and expectation."""
 import pandas as pd
 
-from ivpanalysis import cli, embedded, paths, read, schema
-from ivpanalysis.validate import dataset_problems, problems_in
+from ivpanalysis import read
+from ivpanalysis import cli, paths
+from ivpanalysis.ingest import datafolder, schema
+from ivpanalysis.ingest.validate import dataset_problems, problems_in
 
 from .conftest import FIXTURES
 
 
 def test_embedded_dataset_is_valid():
-    assert dataset_problems(embedded.load_default()) == []
+    assert dataset_problems(datafolder.load_default()) == []
 
 
 def test_every_problem_in_a_frame_is_reported_at_once():
@@ -31,7 +33,7 @@ def test_annual_total_dated_january_is_named():
 
 
 def test_rate_without_its_population_year_is_named():
-    probs = dataset_problems(embedded.load(FIXTURES / "bad" / "missing_population_year"))
+    probs = dataset_problems(datafolder.load(FIXTURES / "bad" / "missing_population_year"))
     assert len(probs) == 1
     text = str(probs[0])
     assert "indicators.csv, line 2, column 'denominator'" in text

@@ -12,12 +12,12 @@ __version__ = "0.1.0"
 
 #: public name → module that defines it
 _EXPORTS = {
-    "read": "loaders", "load": "embedded", "load_default": "embedded",
-    "police_table": "police", "dashboard": "indicators",
-    "fit_trend": "trend", "project": "trend",
-    "gap_across": "gap", "gap_over_time": "gap",
-    "activities_summary": "activities", "read_register": "activities",
-    "snapshot_from_file": "fetch", "explore": "explorer",
+    "read": "ingest.loaders", "load": "ingest.datafolder", "load_default": "ingest.datafolder",
+    "police_table": "analysis.police", "dashboard": "analysis.indicators",
+    "fit_trend": "analysis.trend", "project": "analysis.trend",
+    "gap_across": "analysis.gap", "gap_over_time": "analysis.gap",
+    "activities_summary": "analysis.activities", "read_register": "analysis.activities",
+    "snapshot_from_file": "ingest.fetch", "explore": "explore.explorer",
 }
 
 __all__ = sorted(_EXPORTS)

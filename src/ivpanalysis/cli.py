@@ -5,16 +5,17 @@ import argparse
 import sys
 from pathlib import Path
 
-from . import paths, schema
-from .embedded import load
-from .errors import DataError
-from .loaders import read
-from .validate import problems_in
+from ivpanalysis import paths
+from ivpanalysis.ingest import schema
+from ivpanalysis.ingest.datafolder import load
+from ivpanalysis.errors import DataError
+from ivpanalysis.ingest.loaders import read
+from ivpanalysis.ingest.validate import problems_in
 
 
 def cmd_validate(args) -> int:
     if Path(args.path).is_dir():
-        from .validate import dataset_problems
+        from ivpanalysis.ingest.validate import dataset_problems
         try:
             probs = dataset_problems(load(args.path))
         except DataError as e:
@@ -42,9 +43,9 @@ def cmd_validate(args) -> int:
 #: ``ivpanalysis table NAME GM``: name → (module, function); each builds a DataFrame from
 #: ``(dataset, code, year)``. Imported when called, so one table's dependencies never slow the others.
 TABLES = {
-    "police": ("ivpanalysis.police", "police_table"),
-    "dashboard": ("ivpanalysis.indicators", "dashboard"),
-    "activities": ("ivpanalysis.activities", "activities_table"),
+    "police": ("ivpanalysis.analysis.police", "police_table"),
+    "dashboard": ("ivpanalysis.analysis.indicators", "dashboard"),
+    "activities": ("ivpanalysis.analysis.activities", "activities_table"),
 }
 
 
@@ -88,7 +89,7 @@ def cmd_table(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="ivpanalysis", description="IVP evaluation reports from public Dutch safety data")
     sub = ap.add_subparsers(dest="command", required=True)
-    from .report.cli import register as register_report
+    from ivpanalysis.report.cli import register as register_report
     register_report(sub)  # report, batch
     t = sub.add_parser("table", help="one table of the evaluation as CSV/Excel (numbers unformatted)")
     t.add_argument("name", choices=sorted(TABLES))
@@ -101,7 +102,7 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="read a data file or data folder and list its problems (exit 1 when invalid)")
     v.add_argument("path")
     v.set_defaults(func=cmd_validate)
-    from . import fetch as fetch_mod  # cbsodata is imported only when downloading
+    from ivpanalysis.ingest import fetch as fetch_mod  # cbsodata is imported only when downloading
     f = sub.add_parser("fetch", help="download CBS/politie tables (or read downloaded files) into a data folder for --data")
     fetch_mod.add_arguments(f)
     f.set_defaults(func=fetch_mod.run_cli)

@@ -19,9 +19,10 @@ import time
 import traceback
 from pathlib import Path
 
-from .. import paths, schema
-from . import atomic
-from .content import esc, municipality_name, report_title, slug, validate_code
+from ivpanalysis import paths
+from ivpanalysis.ingest import schema
+from ivpanalysis.report import atomic
+from ivpanalysis.report.content import esc, municipality_name, report_title, slug, validate_code
 
 HTML_NAME = "evaluatie.html"
 NOTEBOOK_NAME = "evaluatie.ipynb"
@@ -34,7 +35,7 @@ _local = threading.local()
 
 def _session():
     """This worker's kernel session (one per process and thread), started on first use."""
-    from .execute import KernelSession
+    from ivpanalysis.report.execute import KernelSession
     s = getattr(_local, "session", None)
     if s is None:
         s = _local.session = KernelSession()
@@ -49,7 +50,7 @@ def _data_name(code: str, data_dir: str | None) -> str | None:
     name = schema.municipality_name(code)
     if name or data_dir is None:
         return name
-    from .content import load_data
+    from ivpanalysis.report.content import load_data
     try:
         return municipality_name(code, load_data(data_dir))
     except Exception:  # noqa: BLE001 - an unreadable folder fails later, with its own reason
@@ -67,8 +68,8 @@ def render(code: str, out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | P
     a failed notebook adds ``failure`` (cell_error, timeout, dead_kernel, too_large).
     ``parameters`` override the notebook's own (e.g. ``{"year": 2018}``).
     """
-    from .execute import NOTEBOOK, ReportFailed
-    from .export import MAX_BYTES, to_html
+    from ivpanalysis.report.execute import NOTEBOOK, ReportFailed
+    from ivpanalysis.report.export import MAX_BYTES, to_html
 
     t0 = time.perf_counter()
     entry = {"code": code, "name": None, "status": "failed", "seconds": 0.0, "error": None, "outputs": [],
@@ -124,7 +125,7 @@ def _task(args: tuple) -> dict:
 
 def codes_in_data(data_dir: str | Path | None = None) -> list[str]:
     """Every municipality code (GMxxxx) present in a data folder's police figures or survey, sorted."""
-    from .content import load_data
+    from ivpanalysis.report.content import load_data
     ds = load_data(data_dir)
     codes = set(ds.police["region_code"]) | set(ds.survey["region_code"])
     if ds.indicators is not None and "region_code" in getattr(ds.indicators, "columns", []):

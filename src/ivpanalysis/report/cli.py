@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .. import paths
+from ivpanalysis import paths
 
 
 def _parameters(args) -> dict:
@@ -19,9 +19,9 @@ def _parameters(args) -> dict:
 
 def cmd_report(args) -> int:
     """One report with a fresh kernel; exit 0 when written, 1 when it failed (reason on stderr)."""
-    from .batch import render
-    from .content import validate_code
-    from .execute import KernelSession
+    from ivpanalysis.report.batch import render
+    from ivpanalysis.report.content import validate_code
+    from ivpanalysis.report.execute import KernelSession
     try:
         validate_code(args.municipality)
     except ValueError as e:
@@ -40,7 +40,7 @@ def cmd_report(args) -> int:
 
 def cmd_batch(args) -> int:
     """Reports for the given codes or ``--all``; exit 1 when any failed."""
-    from .batch import codes_in_data, run_batch
+    from ivpanalysis.report.batch import codes_in_data, run_batch
     try:
         codes = codes_in_data(args.data) if args.all else args.municipalities
     except FileNotFoundError as e:

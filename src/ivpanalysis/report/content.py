@@ -24,10 +24,14 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from .. import activities, activities_plot, embedded, fmt, gap, gap_plot, indicators, noise, paths, police, schema
-from .. import trend, trend_plot
-from ..errors import DataError
-from ..validate import DUPLICATE_KEYS
+from ivpanalysis.analysis import activities, gap, indicators, noise, police
+from ivpanalysis.present import activities_plot, fmt, gap_plot
+from ivpanalysis.ingest import datafolder, schema
+from ivpanalysis import paths
+from ivpanalysis.analysis import trend
+from ivpanalysis.present import trend_plot
+from ivpanalysis.errors import DataError
+from ivpanalysis.ingest.validate import DUPLICATE_KEYS
 
 #: what to say when a section's data is missing: (what is missing, how to get it)
 MISSING = {
@@ -88,7 +92,7 @@ class Context:
 
     code: str
     name: str
-    data: embedded.Dataset
+    data: datafolder.Dataset
     year: int | None
     reference_year: int | None
     region: str | None = None
@@ -106,7 +110,7 @@ class Context:
 validate_code = schema.check_municipality_code  # the report's name for it
 
 
-def municipality_name(code: str, data: embedded.Dataset | None = None) -> str | None:
+def municipality_name(code: str, data: datafolder.Dataset | None = None) -> str | None:
     """The municipality's name from the CBS code list, else from the data; None when neither knows it."""
     name = schema.municipality_name(code)
     if name:
@@ -133,11 +137,11 @@ def _data_stamp(folder: Path) -> tuple:
 
 
 @lru_cache(maxsize=4)
-def _load(folder: str, stamp: tuple) -> embedded.Dataset:
-    return embedded.load(folder)
+def _load(folder: str, stamp: tuple) -> datafolder.Dataset:
+    return datafolder.load(folder)
 
 
-def load_data(data_dir: str | Path | None = None) -> embedded.Dataset:
+def load_data(data_dir: str | Path | None = None) -> datafolder.Dataset:
     """The data folder as a Dataset, cached per folder while its files are unchanged.
 
     A batch renders many municipalities in one kernel; reading the folder once is the point of the
@@ -155,7 +159,7 @@ def _folder_key(data_dir: str | Path | None) -> tuple[str, tuple]:
     return str(folder.resolve()), _data_stamp(folder)
 
 
-def check_rows(data: embedded.Dataset, code: str) -> None:
+def check_rows(data: datafolder.Dataset, code: str) -> None:
     """ValueError when the police figures hold a category and period twice for ``code``.
 
     Which of two rows is right cannot be decided here; the report refuses rather than pick one.
@@ -168,7 +172,7 @@ def check_rows(data: embedded.Dataset, code: str) -> None:
                          f"(e.g. {first['measure']} {first['period']}); each category and period must occur once")
 
 
-def municipality_view(data: embedded.Dataset, code: str, region: str | None = None) -> embedded.Dataset:
+def municipality_view(data: datafolder.Dataset, code: str, region: str | None = None) -> datafolder.Dataset:
     """The dataset with its police figures cut to what one report can use: the municipality, the
     comparison region and every police unit (the police table picks its region among those).
 

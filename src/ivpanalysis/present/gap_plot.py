@@ -16,9 +16,9 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter
 
-from . import fmt
-from .errors import DataError
-from .gap import QUADRANTS, unit_label
+from ivpanalysis.present import fmt
+from ivpanalysis.errors import DataError
+from ivpanalysis.analysis.gap import QUADRANTS, unit_label
 
 GREY = "#b0b0b0"
 FOCAL = "#d62728"

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-from ..errors import DataError
-from ._common import TextFile, rows_of
+from ivpanalysis.errors import DataError
+from ivpanalysis.ingest.loaders._common import TextFile, rows_of
 
 FORMAT = "statline_meta"
 

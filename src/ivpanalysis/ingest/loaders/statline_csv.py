@@ -16,10 +16,10 @@ import re
 
 import pandas as pd
 
-from .. import schema
-from ..errors import DataError, Problem
-from . import _regions
-from ._common import TextFile, detect_decimal, parse_value, rows_of, slug, unit_from_label
+from ivpanalysis.ingest import schema
+from ivpanalysis.errors import DataError, Problem
+from ivpanalysis.ingest.loaders import _regions
+from ivpanalysis.ingest.loaders._common import TextFile, detect_decimal, parse_value, rows_of, slug, unit_from_label
 
 FORMAT = "statline_csv"
 

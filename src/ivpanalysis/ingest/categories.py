@@ -12,7 +12,8 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import paths, schema
+from ivpanalysis import paths
+from ivpanalysis.ingest import schema
 
 GROUPS = ("Misdrijven met grote impact", "Veel voorkomende criminaliteit", "Overig")
 

@@ -11,7 +11,7 @@ from functools import lru_cache
 
 import pandas as pd
 
-from . import paths
+from ivpanalysis import paths
 
 #: column order of the tidy frame
 TIDY_COLUMNS = [

@@ -29,9 +29,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import schema
-from ..errors import DataError, Problem
-from ._common import TextFile, read_text
+from ivpanalysis.ingest import schema
+from ivpanalysis.errors import DataError, Problem
+from ivpanalysis.ingest.loaders._common import TextFile, read_text
 
 FORMAT = "counts_json"
 COUNTS_SOURCE = "47018NED"

@@ -11,7 +11,9 @@ import math
 
 import pandas as pd
 
-from . import fmt, noise, schema
+from ivpanalysis.present import fmt
+from ivpanalysis.analysis import noise
+from ivpanalysis.ingest import schema
 
 #: seed 004's legend: a fall of 10 % or more, a change of less than 10 %, a rise of 10 % or more
 LEGEND_THRESHOLD = 10
@@ -172,7 +174,7 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
     pub_reg = _published(data, code, region, str(year)) if region else {}
     pub_h = {h: _published(data, code, code, f"{year}H{h}") for h in (1, 2)}
 
-    cats = data.categories  # in the report's row order (embedded.load)
+    cats = data.categories  # in the report's row order (datafolder.load)
     rows, pvals, alphas, documents = [], {}, {}, {}
     for _, c in cats.iterrows():
         key = c["key"]

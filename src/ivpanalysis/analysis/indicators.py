@@ -19,9 +19,10 @@ import math
 
 import pandas as pd
 
-from . import fmt, noise, rates
-from . import categories as cat_mod
-from .police import annual_counts
+from ivpanalysis.present import fmt
+from ivpanalysis.analysis import noise, rates
+from ivpanalysis.ingest import categories as cat_mod
+from ivpanalysis.analysis.police import annual_counts
 
 #: the columns of ``ivpanalysis table dashboard --csv`` (a contract: other tools read them)
 CSV_COLUMNS = ["indicator", "reference_year", "reference_value", "target_value", "target_direction",
@@ -115,7 +116,7 @@ def _p_reach(row, counts: pd.Series | None, status_year: int) -> tuple[float, ob
     """
     if counts is None or row["unit"] != "aantal":
         return math.nan, None, None
-    from . import trend
+    from ivpanalysis.analysis import trend
 
     s = counts[[y for y in counts.index if y <= status_year]].dropna()
     if len(s) < 3:

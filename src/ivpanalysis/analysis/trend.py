@@ -20,8 +20,9 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from . import fmt, schema
-from .errors import DataError
+from ivpanalysis.present import fmt
+from ivpanalysis.ingest import schema
+from ivpanalysis.errors import DataError
 
 #: default COVID window (first and last month, inclusive)
 COVID_DEFAULT = ("2020-03", "2021-06")
@@ -404,7 +405,7 @@ def _pearson_alpha(y, X, offset) -> float:
 
 
 def _external_alpha(measure: str) -> float:
-    from . import noise
+    from ivpanalysis.analysis import noise
 
     return noise.alpha_for(measure or None)
 

@@ -1,4 +1,4 @@
-"""``ivpanalysis fetch``: CBS/politie tables → a data folder that :func:`ivpanalysis.embedded.load` reads.
+"""``ivpanalysis fetch``: CBS/politie tables → a data folder that :func:`ivpanalysis.ingest.datafolder.load` reads.
 
 Two ways in, one folder out:
 
@@ -39,12 +39,12 @@ from typing import Iterable, Protocol
 
 import pandas as pd
 
-from . import __version__ as _version
-from . import categories, schema
-from .errors import DataError, FetchError
-from .loaders import counts_json, read
-from .loaders._common import read_text
-from .validate import problems_in
+from ivpanalysis import __version__ as _version
+from ivpanalysis.ingest import categories, schema
+from ivpanalysis.errors import DataError, FetchError
+from ivpanalysis.ingest.loaders import counts_json, read
+from ivpanalysis.ingest.loaders._common import read_text
+from ivpanalysis.ingest.validate import problems_in
 
 __all__ = ["fetch", "snapshot_from_file", "add_arguments", "run_cli", "CbsodataTransport", "Transport",
            "TableNotFound", "police_frame", "population_frame", "DEFAULT_TABLES", "KNOWN_TABLES"]

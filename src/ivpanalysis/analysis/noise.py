@@ -17,7 +17,7 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import paths
+from ivpanalysis import paths
 
 #: below this total of the two years, a change is "too small to interpret": even a doubling
 #: (e.g. 7 → 13) is not distinguishable from chance at α = 5 %, and percentages shout.
@@ -104,7 +104,7 @@ def alpha_for(series: str | None) -> float:
     """Year-to-year overdispersion α of a series: a SoortMisdrijf code (``1.1.1``) or a report
     category key (``woninginbraak``, through its one code); the pooled value for anything else
     (totals, sums of codes, nuisance reports)."""
-    from .categories import codes_of
+    from ivpanalysis.ingest.categories import codes_of
 
     by_code = dict(zip(_alpha_table()["soortmisdrijf"], _alpha_table()["alpha"]))
     key = series or ""

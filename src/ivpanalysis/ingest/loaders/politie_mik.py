@@ -9,9 +9,9 @@ import re
 
 import pandas as pd
 
-from .. import schema
-from ..errors import DataError, Problem
-from ._common import TextFile, rows_of
+from ivpanalysis.ingest import schema
+from ivpanalysis.errors import DataError, Problem
+from ivpanalysis.ingest.loaders._common import TextFile, rows_of
 
 FORMAT = "politie_mik"
 _DATE = re.compile(r"^(\d{2})-(\d{2})-(\d{4})$")

@@ -5,9 +5,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from ..errors import DataError
-from . import counts_json, odata, politie_mik, statline_csv, statline_meta, statline_export, statline_wide
-from ._common import read_text, rows_of
+from ivpanalysis.errors import DataError
+from ivpanalysis.ingest.loaders import counts_json, odata, politie_mik, statline_csv, statline_meta, statline_export, statline_wide
+from ivpanalysis.ingest.loaders._common import read_text, rows_of
 
 #: tried in this order; each ``sniff`` looks at content only, never at the file name
 FORMATS = [counts_json, statline_meta, politie_mik, statline_csv, statline_wide, odata, statline_export]

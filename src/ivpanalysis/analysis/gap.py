@@ -23,8 +23,11 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from . import fmt, noise, paths, police, schema
-from .errors import DataError, Problem
+from ivpanalysis.present import fmt
+from ivpanalysis.analysis import noise, police
+from ivpanalysis import paths
+from ivpanalysis.ingest import schema
+from ivpanalysis.errors import DataError, Problem
 
 LEVEL = 0.95
 Z95 = float(stats.norm.ppf(0.975))  # margins are published as 95 % margins: SE = margin / 1.96
@@ -537,7 +540,7 @@ def across_input(survey: pd.DataFrame, crime: pd.DataFrame, population: pd.DataF
 def over_time_input(data, region_code: str = paths.DEFAULT_MUNICIPALITY, *, crime_measure: str = "criminaliteit_totaal",
                     unsafe_measure: str | None = None, grade_measure: str | None = None,
                     population_measure: str | None = None) -> pd.DataFrame:
-    """Rows for :func:`gap_over_time` of one municipality from a :class:`~ivpanalysis.embedded.Dataset`.
+    """Rows for :func:`gap_over_time` of one municipality from a :class:`~ivpanalysis.ingest.datafolder.Dataset`.
 
     Crime comes from ``data.police`` (``crime_measure``, default the total ``criminaliteit_totaal``),
     % unsafe and the rapportcijfer from ``data.survey``. When ``data.population`` holds the

@@ -10,10 +10,10 @@ from __future__ import annotations
 
 import pandas as pd
 
-from .. import schema
-from ..errors import DataError, Problem
-from . import _regions
-from ._common import TextFile, detect_decimal, is_numberish, parse_value, rows_of, settle_margins, slug, unit_from_label
+from ivpanalysis.ingest import schema
+from ivpanalysis.errors import DataError, Problem
+from ivpanalysis.ingest.loaders import _regions
+from ivpanalysis.ingest.loaders._common import TextFile, detect_decimal, is_numberish, parse_value, rows_of, settle_margins, slug, unit_from_label
 
 FORMAT = "statline_export"
 

@@ -8,7 +8,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import DataError, Problem
+from ivpanalysis.errors import DataError, Problem
 
 #: StatLine cell symbols (CBS 'verklaring van tekens'): '.' not available, 'x' secret,
 #: '?' unreliable, empty = cannot occur. '-' is 'nihil' (zero) by CBS's own definition.

@@ -2,7 +2,7 @@
 
 Two layers:
 
-* pure functions that turn a :class:`~ivpanalysis.embedded.Dataset` and a :class:`Selection` into a
+* pure functions that turn a :class:`~ivpanalysis.datafolder.Dataset` and a :class:`Selection` into a
   :class:`View` — the table (numbers and Dutch text), the chart data, the trend result — and draw
   the chart; tests call these without a browser;
 * :class:`Explorer`, the ipywidgets wiring: controls (municipality by name, crime category,
@@ -30,10 +30,13 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
-from . import embedded, fmt, paths, rates, schema
-from . import trend as _trend
-from .police import annual_counts
-from .trend_plot import COLORS
+from ivpanalysis.ingest import datafolder, schema
+from ivpanalysis.present import fmt
+from ivpanalysis import paths
+from ivpanalysis.analysis import rates
+from ivpanalysis.analysis import trend as _trend
+from ivpanalysis.analysis.police import annual_counts
+from ivpanalysis.present.trend_plot import COLORS
 
 #: measure key → Dutch label (the options of the count/rate control)
 MEASURES = {"count": "Aantal", "rate": "Per 1.000 inwoners"}
@@ -81,7 +84,7 @@ class View:
 
 # --- what the data offer ----------------------------------------------------------------------------
 
-def _names_in_data(data: embedded.Dataset) -> dict[str, str]:
+def _names_in_data(data: datafolder.Dataset) -> dict[str, str]:
     pairs = data.police[["region_code", "region_name"]].drop_duplicates()
     out: dict[str, str] = {}
     for code, name in zip(pairs["region_code"].astype(str), pairs["region_name"]):
@@ -91,13 +94,13 @@ def _names_in_data(data: embedded.Dataset) -> dict[str, str]:
     return out
 
 
-def region_name(data: embedded.Dataset, code: str, _names: dict[str, str] | None = None) -> str:
+def region_name(data: datafolder.Dataset, code: str, _names: dict[str, str] | None = None) -> str:
     """The name of a region as the data give it, else as the CBS code list gives it, else the code."""
     names = _names if _names is not None else _names_in_data(data)
     return names.get(code) or schema.municipality_name(code) or code
 
 
-def municipality_options(data: embedded.Dataset) -> list[tuple[str, str]]:
+def municipality_options(data: datafolder.Dataset) -> list[tuple[str, str]]:
     """(name, code) of every municipality with police figures in the data, sorted by name.
 
     Pseudo-units ("Gemeente onbekend"), police units and provinces are left out; a name that occurs
@@ -112,14 +115,14 @@ def municipality_options(data: embedded.Dataset) -> list[tuple[str, str]]:
     return sorted(named, key=lambda nc: (nc[0].casefold(), nc[1]))
 
 
-def category_options(data: embedded.Dataset) -> list[tuple[str, str]]:
+def category_options(data: datafolder.Dataset) -> list[tuple[str, str]]:
     """(Dutch label, key) of the categories with police figures in the data, in the report's order."""
     present = set(pd.unique(data.police["measure"].astype(str)))
-    cats = data.categories  # in the report's row order (embedded.load)
+    cats = data.categories  # in the report's row order (datafolder.load)
     return [(lab, key) for key, lab in zip(cats["key"], cats["label"]) if key in present]
 
 
-def year_range(data: embedded.Dataset) -> tuple[int, int]:
+def year_range(data: datafolder.Dataset) -> tuple[int, int]:
     """First and last year of the police figures."""
     years = [p.year for p in pd.unique(data.police["period"])]
     if not years:
@@ -127,7 +130,7 @@ def year_range(data: embedded.Dataset) -> tuple[int, int]:
     return min(years), max(years)
 
 
-def rate_availability(data: embedded.Dataset) -> tuple[bool, str]:
+def rate_availability(data: datafolder.Dataset) -> tuple[bool, str]:
     """Whether rates per 1.000 inhabitants can be shown, and if not, the Dutch reason."""
     measure = rates.DENOMINATORS[RATE_KIND][0]
     pop = data.population
@@ -137,7 +140,7 @@ def rate_availability(data: embedded.Dataset) -> tuple[bool, str]:
     return True, ""
 
 
-def measure_options(data: embedded.Dataset) -> list[tuple[str, str]]:
+def measure_options(data: datafolder.Dataset) -> list[tuple[str, str]]:
     """Options of the count/rate control; the rate's label says why when it is unavailable
     (in short; :func:`rate_availability` gives the whole reason, which the explorer shows as a note)."""
     ok, _ = rate_availability(data)
@@ -145,7 +148,7 @@ def measure_options(data: embedded.Dataset) -> list[tuple[str, str]]:
             (MEASURES["rate"] + ("" if ok else " (niet beschikbaar: geen inwonertallen in de gegevens)"), "rate")]
 
 
-def default_selection(data: embedded.Dataset, municipality: str | None = None, category: str | None = None,
+def default_selection(data: datafolder.Dataset, municipality: str | None = None, category: str | None = None,
                       **kw) -> Selection:
     """A starting selection: the given (or first) municipality and category over all years."""
     munis = [c for _, c in municipality_options(data)]
@@ -160,7 +163,7 @@ def default_selection(data: embedded.Dataset, municipality: str | None = None, c
                      last=kw.pop("last", last), **kw)
 
 
-def _resolve_municipality(data: embedded.Dataset, name_or_code: str) -> str:
+def _resolve_municipality(data: datafolder.Dataset, name_or_code: str) -> str:
     options = municipality_options(data)
     by_code = {c for _, c in options}
     text = str(name_or_code).strip()
@@ -178,7 +181,7 @@ def _resolve_municipality(data: embedded.Dataset, name_or_code: str) -> str:
 
 # --- the numbers ------------------------------------------------------------------------------------
 
-def count_series(data: embedded.Dataset, code: str, category: str, first: int, last: int) -> pd.Series:
+def count_series(data: datafolder.Dataset, code: str, category: str, first: int, last: int) -> pd.Series:
     """Yearly counts of one category for one region, every year from ``first`` to ``last`` (NaN if absent)."""
     counts = annual_counts(data.police, code)
     years = range(first, last + 1)
@@ -187,7 +190,7 @@ def count_series(data: embedded.Dataset, code: str, category: str, first: int, l
     return counts.loc[category].reindex(years).astype(float).rename_axis("Jaar")
 
 
-def yearly_rates(data: embedded.Dataset, code: str, counts: pd.Series) -> tuple[pd.Series, list[int]]:
+def yearly_rates(data: datafolder.Dataset, code: str, counts: pd.Series) -> tuple[pd.Series, list[int]]:
     """Rates per 1.000 inhabitants for a yearly count series and the years without a denominator.
 
     Raises :class:`~ivpanalysis.rates.MissingDenominator` when the data hold no population at all.
@@ -202,7 +205,7 @@ def yearly_rates(data: embedded.Dataset, code: str, counts: pd.Series) -> tuple[
     return (1000.0 * counts.astype(float) / den.to_numpy()).rename_axis("Jaar"), missing
 
 
-def _population(data: embedded.Dataset, code: str, years) -> pd.Series:
+def _population(data: datafolder.Dataset, code: str, years) -> pd.Series:
     den = rates.denominator(data.population, code, RATE_KIND)
     return den.reindex(list(years))
 
@@ -212,7 +215,7 @@ def _years_nl(years: list[int]) -> str:
     return ys[0] if len(ys) == 1 else ", ".join(ys[:-1]) + " en " + ys[-1]
 
 
-def fit(data: embedded.Dataset, sel: Selection, counts: pd.Series, name: str, label: str) -> _trend.TrendResult:
+def fit(data: datafolder.Dataset, sel: Selection, counts: pd.Series, name: str, label: str) -> _trend.TrendResult:
     """The trend of the main municipality's yearly counts (with the population as offset for rates).
 
     For rates, years without a population figure are left out of the fit.
@@ -232,7 +235,7 @@ def fit(data: embedded.Dataset, sel: Selection, counts: pd.Series, name: str, la
                             measure=sel.category)
 
 
-def chart_data(data: embedded.Dataset, sel: Selection) -> tuple[dict, _trend.TrendResult | None, list[str]]:
+def chart_data(data: datafolder.Dataset, sel: Selection) -> tuple[dict, _trend.TrendResult | None, list[str]]:
     """The chart's data for a selection, the trend result (None when off) and notes for the reader.
 
     ``{"title", "ylabel", "measure", "years", "lines": {name: Series by year}, "main": name,
@@ -285,7 +288,7 @@ def chart_data(data: embedded.Dataset, sel: Selection) -> tuple[dict, _trend.Tre
     return chart, result, notes
 
 
-def _provisional_years(data: embedded.Dataset, codes: list[str], category: str, first: int, last: int) -> list[int]:
+def _provisional_years(data: datafolder.Dataset, codes: list[str], category: str, first: int, last: int) -> list[int]:
     """Years in the range whose police rows for these regions and category are marked voorlopig."""
     p = data.police
     rows = p[p["region_code"].isin(codes) & (p["measure"] == category)]
@@ -313,7 +316,7 @@ def table_text(table: pd.DataFrame, measure: str) -> pd.DataFrame:
     return out
 
 
-def compute(data: embedded.Dataset, sel: Selection) -> View:
+def compute(data: datafolder.Dataset, sel: Selection) -> View:
     """The explorer's view of a selection (pure: no widgets, no files)."""
     chart, result, notes = chart_data(data, sel)
     table = table_frame(chart)
@@ -408,7 +411,7 @@ class Explorer:
     ``status``: export messages).
     """
 
-    def __init__(self, data: embedded.Dataset, selection: Selection, export_folder: str | Path | None = None):
+    def __init__(self, data: datafolder.Dataset, selection: Selection, export_folder: str | Path | None = None):
         import ipywidgets as w
 
         self.data = data
@@ -492,7 +495,7 @@ class Explorer:
         return self.widget._repr_mimebundle_(**kwargs)
 
 
-def explore(data: str | Path | embedded.Dataset | None = None, municipality: str | None = None,
+def explore(data: str | Path | datafolder.Dataset | None = None, municipality: str | None = None,
             category: str | None = None, *, years: tuple[int, int] | None = None, measure: str = "count",
             compare: tuple[str, ...] | list[str] = (), trend: bool = True,
             export_folder: str | Path | None = None) -> Explorer:
@@ -502,7 +505,7 @@ def explore(data: str | Path | embedded.Dataset | None = None, municipality: str
     category key; ``years`` a (first, last) pair; ``export_folder`` where the export button writes
     (default :data:`DEFAULT_EXPORT`, reports/verkenner). Display the result in a notebook cell.
     """
-    ds = data if isinstance(data, embedded.Dataset) else embedded.load(data)
+    ds = data if isinstance(data, datafolder.Dataset) else datafolder.load(data)
     sel = default_selection(ds, municipality, category)
     if years is not None:
         sel = replace(sel, first=int(years[0]), last=int(years[1]))

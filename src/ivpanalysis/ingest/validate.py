@@ -10,8 +10,8 @@ import re
 
 import pandas as pd
 
-from . import schema
-from .errors import DataError, Problem
+from ivpanalysis.ingest import schema
+from ivpanalysis.errors import DataError, Problem
 
 #: one row per these in a tidy frame
 DUPLICATE_KEYS = ["region_code", "period", "measure", "topic"]
@@ -129,8 +129,8 @@ def dataset_problems(data) -> list[Problem]:
     needs that denominator in the population table for every year it is computed for, unless
     the document's own status is given to fall back on.
     """
-    from .police import annual_counts
-    from .rates import DENOMINATORS, denominator
+    from ivpanalysis.analysis.police import annual_counts
+    from ivpanalysis.analysis.rates import DENOMINATORS, denominator
 
     folder = data.data_dir
     out: list[Problem] = []

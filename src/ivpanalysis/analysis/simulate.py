@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import pandas as pd
 
-from . import trend as _trend
+from ivpanalysis.analysis import trend as _trend
 
 SIMULATED_LABEL = "gesimuleerde gegevens"
 
@@ -139,7 +139,7 @@ def demonstration_series(yearly: pd.Series, seed=0, alpha: float = 0.02, seasona
     A trend fitted to it reflects the simulation (its months are invented), not the real
     development: its summary says so; take figures from the yearly totals themselves.
     """
-    from .errors import DataError
+    from ivpanalysis.errors import DataError
 
     idx = _trend._to_period_index(yearly.index, "yearly totals")
     if _trend._freq_letter(idx) != "Y":

@@ -28,9 +28,9 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import fmt
-from .errors import DataError, Problem
-from .loaders._common import read_text, sniff_delimiter
+from ivpanalysis.present import fmt
+from ivpanalysis.errors import DataError, Problem
+from ivpanalysis.ingest.loaders._common import read_text, sniff_delimiter
 
 #: stoplight colours, best first (canonical values of ``status``)
 COLOURS = ("groen", "oranje", "rood")
@@ -537,7 +537,7 @@ def published_totals(data_dir: str | Path, code: str, source: str | None = None)
 
 
 def load_register(dataset, code: str, year: int | None = None) -> pd.DataFrame:
-    """A municipality's register from a :class:`~ivpanalysis.embedded.Dataset`'s data folder.
+    """A municipality's register from a :class:`~ivpanalysis.ingest.datafolder.Dataset`'s data folder.
 
     Like :func:`read_register`, with ``attrs["region_code"]`` and ``attrs["published"]`` (records
     of :func:`published_totals` for the register's source document; empty when unknown).

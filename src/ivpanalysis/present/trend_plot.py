@@ -12,7 +12,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from . import fmt, trend as _trend
+from ivpanalysis.present import fmt
+from ivpanalysis.analysis import trend as _trend
 
 COLORS = {"observed": "#4a4a4a", "trend": "#c0392b", "stl": "#2471a3", "average": "#7f8c8d",
           "covid": "#f5b041", "break": "#6c3483"}

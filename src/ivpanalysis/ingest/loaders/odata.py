@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pandas as pd
 
-from .. import schema
-from ..errors import DataError, Problem
-from . import _regions
-from ._common import TextFile, detect_decimal, parse_value, read_text, rows_of
+from ivpanalysis.ingest import schema
+from ivpanalysis.errors import DataError, Problem
+from ivpanalysis.ingest.loaders import _regions
+from ivpanalysis.ingest.loaders._common import TextFile, detect_decimal, parse_value, read_text, rows_of
 
 FORMAT = "odata"
 FORMAT_CODELIST = "odata_codelist"

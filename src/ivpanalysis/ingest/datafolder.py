@@ -12,7 +12,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from . import categories, paths, schema
+from ivpanalysis.ingest import categories, schema
+from ivpanalysis import paths
 
 
 @dataclass

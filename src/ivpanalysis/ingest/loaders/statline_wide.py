@@ -10,10 +10,10 @@ import re
 
 import pandas as pd
 
-from .. import schema
-from ..errors import DataError, Problem
-from . import _regions
-from ._common import TextFile, detect_decimal, is_numberish, parse_value, rows_of, settle_margins, slug
+from ivpanalysis.ingest import schema
+from ivpanalysis.errors import DataError, Problem
+from ivpanalysis.ingest.loaders import _regions
+from ivpanalysis.ingest.loaders._common import TextFile, detect_decimal, is_numberish, parse_value, rows_of, settle_margins, slug
 
 FORMAT = "statline_wide"
 

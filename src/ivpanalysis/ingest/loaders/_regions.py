@@ -3,8 +3,8 @@ from __future__ import annotations
 
 import re
 
-from .. import schema
-from ..errors import Problem
+from ivpanalysis.ingest import schema
+from ivpanalysis.errors import Problem
 
 _CODE = re.compile(r"^(NL|LD|PV|RE|GM|WK|BU|CR|BT)[0-9A-Z]{2,8}$")
 
