@@ -14,6 +14,8 @@ import pandas as pd
 import pytest
 
 from ivpanalysis.analysis import activities as A
+from ivpanalysis.ingest import registers as R
+from ivpanalysis.present import activities_text as T
 from ivpanalysis.present import fmt
 from ivpanalysis.cli import main
 from ivpanalysis.ingest.datafolder import load_default
@@ -66,7 +68,7 @@ def ds():
 # --------------------------------------------------------------------------- loading
 
 def test_csv_register_rows_columns_and_lines(new_raw):
-    reg = A.read_register(NEW)
+    reg = R.read_register(NEW)
     assert list(reg.columns[:5]) == ["theme", "activity", "planned", "status", "judgement"]
     assert len(reg) == len(new_raw)
     assert reg["activity"].tolist() == [r["Activiteit"] for r in new_raw]
@@ -80,8 +82,8 @@ def test_csv_register_rows_columns_and_lines(new_raw):
 
 
 def test_xlsx_with_merged_themes_and_fill_colours_reads_as_the_csv():
-    from_csv, from_xlsx = A.read_register(NEW), A.read_register(NEW_XLSX)
-    pd.testing.assert_frame_equal(from_csv[A.REGISTER_COLUMNS], from_xlsx[A.REGISTER_COLUMNS])
+    from_csv, from_xlsx = R.read_register(NEW), R.read_register(NEW_XLSX)
+    pd.testing.assert_frame_equal(from_csv[R.REGISTER_COLUMNS], from_xlsx[R.REGISTER_COLUMNS])
     ws = openpyxl.load_workbook(NEW_XLSX).active
     header_row = next(r for r in ws.iter_rows() if any(c.value == "Status" for c in r))
     col = next(c.column for c in header_row if c.value == "Status")
@@ -96,12 +98,12 @@ def test_xlsx_fixture_is_what_the_generator_writes(tmp_path):
     mod = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(mod)
     mod.register_workbook(tmp_path / "voortgang_2020-12-31.xlsx")
-    pd.testing.assert_frame_equal(A.read_register(tmp_path / "voortgang_2020-12-31.xlsx")[A.REGISTER_COLUMNS],
-                                  A.read_register(NEW_XLSX)[A.REGISTER_COLUMNS])
+    pd.testing.assert_frame_equal(R.read_register(tmp_path / "voortgang_2020-12-31.xlsx")[R.REGISTER_COLUMNS],
+                                  R.read_register(NEW_XLSX)[R.REGISTER_COLUMNS])
 
 
 def test_other_column_names_and_a_tick_column(old_raw):
-    reg = A.read_register(OLD)
+    reg = R.read_register(OLD)
     # runs of spaces are one space (spreadsheet noise); the texts are otherwise as written
     assert reg["activity"].tolist() == [re.sub(" +", " ", r["Omschrijving activiteit"]) for r in old_raw]
     assert any("  " in r["Omschrijving activiteit"] for r in old_raw)
@@ -113,7 +115,7 @@ def test_other_column_names_and_a_tick_column(old_raw):
 
 
 def test_section_headings_give_the_theme():
-    reg = A.read_register(REG / "kopjes.csv")
+    reg = R.read_register(REG / "kopjes.csv")
     raw = raw_rows(REG / "kopjes.csv", ";", 1)
     headings = [r["item/actiepunt"] for r in raw if sum(bool(v) for k, v in r.items() if k != "_line") == 1]
     assert headings and set(reg["theme"]) == set(headings)
@@ -134,7 +136,7 @@ def test_workbook_heading_merged_across_the_table_is_a_heading(tmp_path):
     ws.merge_cells("A5:C5")
     ws.append(["Bibob", "rood", "Stil"])
     wb.save(tmp_path / "r.xlsx")
-    reg = A.read_register(tmp_path / "r.xlsx")
+    reg = R.read_register(tmp_path / "r.xlsx")
     assert reg["activity"].tolist() == [ws.cell(r, 1).value for r in (3, 4, 6)]
     assert reg["theme"].tolist() == [ws["A2"].value] * 2 + [ws["A5"].value]
     assert reg["line"].tolist() == [3, 4, 6]
@@ -145,13 +147,13 @@ def test_colour_words_accepted(tmp_path):
              "Oranje - knelpunten", "\U0001f7e0", "rood", "Red", "R", "\U0001f534", "", "-", "n.v.t.", "onbekend"]
     lines = ["Thema;Activiteit;Kleur"] + [f"T;Activiteit {i};{w}" for i, w in enumerate(words)]
     (tmp_path / "r.csv").write_text("\n".join(lines), encoding="utf-8")
-    got = A.read_register(tmp_path / "r.csv")["status"].tolist()
+    got = R.read_register(tmp_path / "r.csv")["status"].tolist()
     assert got == ["groen"] * 5 + ["oranje"] * 6 + ["rood"] * 4 + [None] * 4
 
 
 def bad(path) -> DataError:
     with pytest.raises(DataError) as e:
-        A.read_register(path)
+        R.read_register(path)
     return e.value
 
 
@@ -218,7 +220,7 @@ def test_old_excel_format_is_refused_clearly(tmp_path):
 # --------------------------------------------------------------------------- summary
 
 def test_summary_counts_and_shares(new_raw):
-    s = A.activities_summary(A.read_register(NEW))
+    s = A.activities_summary(R.read_register(NEW))
     colours = [colour_of(r["Status"]) for r in new_raw]
     for c in A.COLOURS:
         assert s.overall.loc[c, "count"] == colours.count(c)
@@ -236,7 +238,7 @@ def test_summary_counts_and_shares(new_raw):
 
 
 def test_summary_lists_extra_and_red_orange_with_judgements(new_raw):
-    s = A.activities_summary(A.read_register(NEW))
+    s = A.activities_summary(R.read_register(NEW))
     assert s.extra["activity"].tolist() == [r["Activiteit"] for r in new_raw if r["Gepland"] == "nee"]
     assert (s.n_planned, s.n_extra) == (sum(r["Gepland"] == "ja" for r in new_raw),
                                         sum(r["Gepland"] == "nee" for r in new_raw))
@@ -247,7 +249,7 @@ def test_summary_lists_extra_and_red_orange_with_judgements(new_raw):
 
 
 def test_summary_shares_are_of_the_judged_activities(old_raw):
-    s = A.activities_summary(A.read_register(OLD))
+    s = A.activities_summary(R.read_register(OLD))
     colours = [colour_of(r["Kleur"]) for r in old_raw]
     judged = [c for c in colours if c]
     assert s.overall.loc[A.UNKNOWN, "count"] == colours.count(None) and s.n_judged == len(judged)
@@ -258,14 +260,14 @@ def test_summary_shares_are_of_the_judged_activities(old_raw):
 @pytest.mark.parametrize("code", ["GM0995", "GM0171"])
 def test_embedded_register_keeps_lost_colours_missing(ds, code):
     f = pd.read_csv(ds.data_dir / "registers" / f"{code}_activities.csv", dtype=str, keep_default_na=False)
-    s = A.activities_summary(A.load_register(ds, code))
+    s = A.activities_summary(R.load_register(ds, code))
     assert s.n_activities == len(f) and s.n_judged == 0
     assert s.overall.loc[list(A.COLOURS), "count"].isna().all()  # <NA>, not 0
     assert s.overall.loc[A.UNKNOWN, "count"] == len(f)
     assert s.n_planned == (f["planned"] == "yes").sum() and s.n_extra == (f["planned"] == "no").sum()
     assert s.by_theme["activities"].tolist() == f["theme"].value_counts(sort=False).reindex(
         list(dict.fromkeys(f["theme"]))).tolist()
-    assert "staat niet in de bron" in A.summary_text(s)
+    assert "staat niet in de bron" in T.summary_text(s)
 
 
 def published_rows(ds, code, source):
@@ -275,13 +277,13 @@ def published_rows(ds, code, source):
 
 
 def test_gm0995_summary_carries_the_published_totals_as_published(ds):
-    s = A.activities_summary(A.load_register(ds, "GM0995"))
+    s = A.activities_summary(R.load_register(ds, "GM0995"))
     expected = published_rows(ds, "GM0995", "seed000")
     assert len(expected) and s.published["measure"].tolist() == expected["measure"].tolist()
     assert s.published["value"].tolist() == expected["value"].astype(float).tolist()
     assert (s.published["kind"] == "published").all()
     assert not s.published["measure"].str.startswith("ivp2023").any()  # seed 001 is another plan
-    text = A.summary_text(s)
+    text = T.summary_text(s)
     get = dict(zip(expected["measure"], expected["value"].astype(int)))
     printed = dict(zip(expected["measure"], expected["printed"]))
     assert "gepubliceerd" in text
@@ -296,7 +298,7 @@ def test_gm0995_summary_carries_the_published_totals_as_published(ds):
 
 def test_gm0171_has_no_published_totals(ds):
     assert published_rows(ds, "GM0171", "seed003").empty
-    assert A.activities_summary(A.load_register(ds, "GM0171")).published.empty
+    assert A.activities_summary(R.load_register(ds, "GM0171")).published.empty
 
 
 def test_approx_share_reproduces_the_documents_wording(ds):
@@ -305,16 +307,16 @@ def test_approx_share_reproduces_the_documents_wording(ds):
     val = dict(zip(rows["measure"], rows["value"].astype(int)))
     total = val["ivp2018_activiteiten_totaal"]
     on_course = total - val["ivp2018_activiteiten_oranje"] - val["ivp2018_activiteiten_rood"]
-    assert A.approx_share(100 * on_course / total) == printed["ivp2018_pct_op_koers"].lower()
-    assert A.approx_share(87) == "bijna 90%" and A.approx_share(85) == "85%" and A.approx_share(None) == fmt.NA
+    assert T.approx_share(100 * on_course / total) == printed["ivp2018_pct_op_koers"].lower()
+    assert T.approx_share(87) == "bijna 90%" and T.approx_share(85) == "85%" and T.approx_share(None) == fmt.NA
 
 
 def test_summary_text_for_a_judged_register(new_raw):
-    s = A.activities_summary(A.read_register(NEW))
-    text = A.summary_text(s)
+    s = A.activities_summary(R.read_register(NEW))
+    text = T.summary_text(s)
     colours = [colour_of(r["Status"]) for r in new_raw]
     assert f"Van de {fmt.number(len(colours))} beoordeelde activiteiten ligt" in text
-    assert f"{A.approx_share(100 * colours.count('groen') / len(colours))} op koers" in text
+    assert f"{T.approx_share(100 * colours.count('groen') / len(colours))} op koers" in text
     assert f"{fmt.number(colours.count('rood'))} rood" in text
     assert "gepubliceerd" not in text
 
@@ -322,7 +324,7 @@ def test_summary_text_for_a_judged_register(new_raw):
 # --------------------------------------------------------------------------- comparison
 
 def test_compare_two_dates(old_raw, new_raw):
-    cmp = A.compare(A.read_register(OLD), A.read_register(NEW))
+    cmp = A.compare(R.read_register(OLD), R.read_register(NEW))
     old = {r["Omschrijving activiteit"].replace("  ", " "): colour_of(r["Kleur"]) for r in old_raw}
     new = {r["Activiteit"]: colour_of(r["Status"]) for r in new_raw}
     got = cmp.set_index("activity")
@@ -343,8 +345,8 @@ def test_compare_two_dates(old_raw, new_raw):
 
 
 def test_comparison_text(old_raw, new_raw):
-    cmp = A.compare(A.read_register(OLD), A.read_register(NEW))
-    text = A.comparison_text(cmp)
+    cmp = A.compare(R.read_register(OLD), R.read_register(NEW))
+    text = T.comparison_text(cmp)
     assert text.startswith("Tussen 30 juni 2020 en 31 december 2020:")
     n_better = int((cmp["direction"] == "beter").sum())
     assert n_better and f"{fmt.number(n_better)} activiteiten verbeterd" in text
@@ -358,25 +360,25 @@ def test_register_path_picks_dated_versions(tmp_path):
     folder.mkdir()
     for name in ("GM0001_activities_2019-12-31.csv", "GM0001_activities_2020-06-30.csv"):
         (folder / name).write_text("x", encoding="utf-8")
-    assert A.register_path(tmp_path, "GM0001").name.endswith("2020-06-30.csv")
-    assert A.register_path(tmp_path, "GM0001", year=2019).name.endswith("2019-12-31.csv")
+    assert R.register_path(tmp_path, "GM0001").name.endswith("2020-06-30.csv")
+    assert R.register_path(tmp_path, "GM0001", year=2019).name.endswith("2019-12-31.csv")
     with pytest.raises(LookupError, match="GM0001_activities.csv"):
-        A.register_path(tmp_path, "GM0001", year=2018)
+        R.register_path(tmp_path, "GM0001", year=2018)
     (folder / "GM0001_activities.xlsx").write_text("x", encoding="utf-8")
-    assert A.register_path(tmp_path, "GM0001").name == "GM0001_activities.xlsx"
+    assert R.register_path(tmp_path, "GM0001").name == "GM0001_activities.xlsx"
 
 
 def test_missing_register_raises_lookup_error_naming_the_file(ds):
     with pytest.raises(LookupError, match="GM0034_activities.csv"):
-        A.activities_table(ds, "GM0034")
+        R.activities_table(ds, "GM0034")
 
 
 def test_activities_table_reads_back(ds, tmp_path):
-    table = A.activities_table(ds, "GM0171")
+    table = R.activities_table(ds, "GM0171")
     table.to_csv(tmp_path / "GM0171_activities.csv", index=False)
-    back = A.read_register(tmp_path / "GM0171_activities.csv")
-    pd.testing.assert_frame_equal(back[A.REGISTER_COLUMNS].drop(columns="planned"),
-                                  A.load_register(ds, "GM0171")[A.REGISTER_COLUMNS].drop(columns="planned"))
+    back = R.read_register(tmp_path / "GM0171_activities.csv")
+    pd.testing.assert_frame_equal(back[R.REGISTER_COLUMNS].drop(columns="planned"),
+                                  R.load_register(ds, "GM0171")[R.REGISTER_COLUMNS].drop(columns="planned"))
 
 
 @pytest.mark.parametrize("code", ["GM0995", "GM0171"])
@@ -401,12 +403,12 @@ def test_cli_table_activities_from_a_data_folder_with_an_xlsx(tmp_path, capsys):
     (tmp_path / "registers" / "GM0001_activities.xlsx").write_bytes(NEW_XLSX.read_bytes())
     assert main(["table", "activities", "GM0001", "--data", str(tmp_path), "--csv", "-"]) == 0
     out = pd.read_csv(io.StringIO(capsys.readouterr().out), dtype=str, keep_default_na=False)
-    assert out["status"].tolist() == A.read_register(NEW)["status"].tolist()
+    assert out["status"].tolist() == R.read_register(NEW)["status"].tolist()
 
 
 def test_summary_of_the_table_equals_summary_of_the_register(ds):
-    a = A.activities_summary(A.activities_table(ds, "GM0995"))
-    b = A.activities_summary(A.load_register(ds, "GM0995"))
+    a = A.activities_summary(R.activities_table(ds, "GM0995"))
+    b = A.activities_summary(R.load_register(ds, "GM0995"))
     assert (a.n_planned, a.n_extra, a.n_activities) == (b.n_planned, b.n_extra, b.n_activities)
     pd.testing.assert_frame_equal(a.by_theme, b.by_theme)
     pd.testing.assert_frame_equal(a.published, b.published)
@@ -422,20 +424,20 @@ def test_source_column_links_published_totals_in_a_users_data_folder(tmp_path):
         "region_code,measure,value,printed,source\n"
         "GM0001,uvp2020_activiteiten_totaal,12,twaalf,rapport2020:p3\n"
         "GM0001,uvp2019_activiteiten_totaal,30,30,rapport2019:p1\n", encoding="utf-8")
-    reg = A.load_register(load(tmp_path), "GM0001")
+    reg = R.load_register(load(tmp_path), "GM0001")
     assert reg.attrs["source"] == "rapport2020"
-    assert reg["judgement"].tolist() == A.read_register(NEW)["judgement"].tolist()
+    assert reg["judgement"].tolist() == R.read_register(NEW)["judgement"].tolist()
     s = A.activities_summary(reg)
     assert s.published["measure"].tolist() == ["uvp2020_activiteiten_totaal"]
     assert s.published_value("activiteiten_totaal") == 12
-    assert "gepubliceerd" in A.summary_text(s)
+    assert "gepubliceerd" in T.summary_text(s)
 
 
 # --------------------------------------------------------------------------- reader-facing tables and text
 
 def test_theme_table_is_the_summary_formatted(new_raw):
-    s = A.activities_summary(A.read_register(NEW))
-    t = A.theme_table(s)
+    s = A.activities_summary(R.read_register(NEW))
+    t = T.theme_table(s)
     assert t["Thema"].tolist() == s.by_theme["theme"].tolist() + ["Totaal"]
     total = t.iloc[-1]
     assert total["Activiteiten"] == fmt.number(len(new_raw))
@@ -446,15 +448,15 @@ def test_theme_table_is_the_summary_formatted(new_raw):
 
 
 def test_theme_table_prints_unknown_counts_as_missing(ds):
-    t = A.theme_table(A.activities_summary(A.load_register(ds, "GM0171")))
+    t = T.theme_table(A.activities_summary(R.load_register(ds, "GM0171")))
     assert (t[["Groen", "Oranje", "Rood", "Op koers"]] == fmt.NA).all().all()
     assert (t["Kleur onbekend"] == t["Activiteiten"]).all()
 
 
 def test_interpretation_lists_red_orange_and_extra(new_raw):
-    s = A.activities_summary(A.read_register(NEW))
-    md = A.interpretation(s, "Voorbeeld")
-    assert md.startswith("### Uitvoering van de activiteiten in Voorbeeld") and A.summary_text(s) in md
+    s = A.activities_summary(R.read_register(NEW))
+    md = T.interpretation(s, "Voorbeeld")
+    assert md.startswith("### Uitvoering van de activiteiten in Voorbeeld") and T.summary_text(s) in md
     for r in new_raw:
         c = colour_of(r["Status"])
         if c in ("rood", "oranje") or r["Gepland"] == "nee":
@@ -462,12 +464,12 @@ def test_interpretation_lists_red_orange_and_extra(new_raw):
     for block in md.split("\n\n"):  # list blocks are pure lists (one line per item), as markdown_html expects
         lines = block.splitlines()
         assert all(line.startswith("- ") for line in lines) or len(lines) == 1
-    assert A.attention_table(s)["Activiteit"].tolist() == s.attention["activity"].tolist()
+    assert T.attention_table(s)["Activiteit"].tolist() == s.attention["activity"].tolist()
 
 
 def test_interpretation_of_gm0995_lists_the_extra_activities_and_no_colours(ds):
     f = pd.read_csv(ds.data_dir / "registers" / "GM0995_activities.csv", dtype=str, keep_default_na=False)
-    md = A.interpretation(A.activities_summary(A.load_register(ds, "GM0995")))
+    md = T.interpretation(A.activities_summary(R.load_register(ds, "GM0995")))
     assert md.count("\n- ") == (f["planned"] == "no").sum()
     assert "**Rood**" not in md and "**Oranje**" not in md
 
@@ -478,7 +480,7 @@ def test_excel_saved_csv_encodings(tmp_path, encoding):
     p = tmp_path / NEW.name
     assert not NEW.read_text(encoding="utf-8").isascii()  # the fixture has accents ('cafés')
     p.write_bytes(NEW.read_text(encoding="utf-8").replace("\n", "\r\n").encode(encoding))
-    pd.testing.assert_frame_equal(A.read_register(p), A.read_register(NEW), check_like=False)
+    pd.testing.assert_frame_equal(R.read_register(p), R.read_register(NEW), check_like=False)
 
 
 def test_published_totals_follow_the_register_wherever_it_lies(tmp_path):
@@ -490,6 +492,6 @@ def test_published_totals_follow_the_register_wherever_it_lies(tmp_path):
     (tmp_path / "registers").mkdir()
     for name in ("GM0995_activities.csv", "published_totals.csv"):
         shutil.copy(paths.DATA_DIR / "registers" / name, tmp_path / "registers" / name)
-    here = A.load_register(datafolder.load(), "GM0995")
-    there = A.load_register(datafolder.load(tmp_path), "GM0995")
+    here = R.load_register(datafolder.load(), "GM0995")
+    there = R.load_register(datafolder.load(tmp_path), "GM0995")
     assert there.attrs["published"] == here.attrs["published"] != []

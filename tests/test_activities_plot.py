@@ -6,6 +6,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ivpanalysis.analysis import activities as A
+from ivpanalysis.ingest import registers as R
 from ivpanalysis.present.activities_plot import PALETTE, alt_text, legend_label, theme_bars
 from ivpanalysis.ingest.datafolder import load_default
 
@@ -26,7 +27,7 @@ def bars_by_theme(fig):
 
 
 def test_stacked_bars_are_the_summary_counts():
-    s = A.activities_summary(A.read_register(OLD))
+    s = A.activities_summary(R.read_register(OLD))
     fig = theme_bars(s)
     assert isinstance(fig, Figure)
     drawn = bars_by_theme(fig)
@@ -54,7 +55,7 @@ def test_stacked_bars_are_the_summary_counts():
 
 def test_embedded_register_without_colours_is_grey_and_says_so():
     ds = load_default()
-    s = A.activities_summary(A.load_register(ds, "GM0995"))
+    s = A.activities_summary(R.load_register(ds, "GM0995"))
     fig = theme_bars(s)
     drawn = bars_by_theme(fig)
     assert list(drawn) == [legend_label(A.UNKNOWN)]
@@ -67,7 +68,7 @@ def test_embedded_register_without_colours_is_grey_and_says_so():
 
 
 def test_alt_text_gives_the_drawn_counts():
-    s = A.activities_summary(A.read_register(OLD))
+    s = A.activities_summary(R.read_register(OLD))
     text = alt_text(s, "Voorbeeld")
     assert text.startswith("Activiteiten per thema naar stoplichtkleur, Voorbeeld.")
     for r in s.by_theme.itertuples(index=False):
@@ -79,6 +80,6 @@ def test_alt_text_gives_the_drawn_counts():
 
 def test_alt_text_without_colours():
     ds = load_default()
-    s = A.activities_summary(A.load_register(ds, "GM0171"))
+    s = A.activities_summary(R.load_register(ds, "GM0171"))
     text = alt_text(s)
     assert " groen" not in text and text.count("zonder kleur") == len(s.by_theme)

@@ -162,7 +162,7 @@ def test_sections_without_data_say_so_for_dronten(session, tmp_path):
 
 def test_dashboard_and_activities_for_lelystad(lelystad):
     from ivpanalysis import dashboard
-    from ivpanalysis.analysis import activities
+    from ivpanalysis.ingest import registers as activities
     _, _, page = lelystad
     text = _text(page)
     ds = datafolder.load()

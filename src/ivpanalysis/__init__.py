@@ -16,7 +16,7 @@ _EXPORTS = {
     "police_table": "analysis.police", "dashboard": "analysis.indicators",
     "fit_trend": "analysis.trend", "project": "analysis.trend",
     "gap_across": "analysis.gap", "gap_over_time": "analysis.gap",
-    "activities_summary": "analysis.activities", "read_register": "analysis.activities",
+    "activities_summary": "analysis.activities", "read_register": "ingest.registers",
     "snapshot_from_file": "ingest.fetch", "explore": "explore.explorer",
 }
 

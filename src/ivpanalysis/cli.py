@@ -45,7 +45,7 @@ def cmd_validate(args) -> int:
 TABLES = {
     "police": ("ivpanalysis.analysis.police", "police_table"),
     "dashboard": ("ivpanalysis.analysis.indicators", "dashboard"),
-    "activities": ("ivpanalysis.analysis.activities", "activities_table"),
+    "activities": ("ivpanalysis.ingest.registers", "activities_table"),
 }
 
 

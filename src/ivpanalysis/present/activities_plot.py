@@ -14,7 +14,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from ivpanalysis.present import fmt
-from ivpanalysis.analysis.activities import COLOUR_MEANING, COLOURS, UNKNOWN, ActivitiesSummary, dutch_date
+from ivpanalysis.analysis.activities import COLOURS, UNKNOWN, ActivitiesSummary
+from ivpanalysis.present.activities_text import COLOUR_MEANING, dutch_date
 
 #: fill per stoplight colour (and grey for no colour)
 PALETTE = {"groen": "#2e7d32", "oranje": "#ef8c00", "rood": "#c62828", UNKNOWN: "#9e9e9e"}

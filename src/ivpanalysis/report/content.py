@@ -25,8 +25,8 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ivpanalysis.analysis import activities, gap, indicators, noise, police
-from ivpanalysis.present import activities_plot, fmt, gap_plot
-from ivpanalysis.ingest import datafolder, schema
+from ivpanalysis.present import activities_plot, activities_text, fmt, gap_plot
+from ivpanalysis.ingest import datafolder, registers, schema
 from ivpanalysis import paths
 from ivpanalysis.analysis import trend
 from ivpanalysis.present import trend_plot
@@ -294,7 +294,7 @@ def summary_sentences(ctx: Context, table: pd.DataFrame | None = None) -> list[s
     if not dash.empty:
         out.append(dashboard_sentence(dash))
     if _has_register(ctx):
-        out.append(activities.summary_text(activities_summary(ctx)).split("\n")[0])
+        out.append(activities_text.summary_text(activities_summary(ctx)).split("\n")[0])
     return out
 
 
@@ -445,7 +445,7 @@ def dashboard_section(ctx: Context) -> HTML:
 
 def _has_register(ctx: Context) -> bool:
     try:
-        activities.register_path(ctx.data.data_dir, ctx.code)
+        registers.register_path(ctx.data.data_dir, ctx.code)
     except LookupError:  # the documented signal for "no register file for this municipality"
         return False
     return True
@@ -453,7 +453,7 @@ def _has_register(ctx: Context) -> bool:
 
 def activities_summary(ctx: Context) -> activities.ActivitiesSummary:
     """:func:`ivpanalysis.activities.activities_summary` of the municipality's register (computed once)."""
-    return ctx.once("activities", lambda: activities.activities_summary(activities.load_register(ctx.data, ctx.code)))
+    return ctx.once("activities", lambda: activities.activities_summary(registers.load_register(ctx.data, ctx.code)))
 
 
 def activities_section(ctx: Context) -> HTML:
@@ -463,10 +463,10 @@ def activities_section(ctx: Context) -> HTML:
     summ = activities_summary(ctx)
     fig = activities_plot.theme_bars(summ)
     alt = f"Aantal activiteiten per thema in {ctx.name}, naar stoplichtkleur"
-    parts = [markdown_html(activities.interpretation(summ, ctx.name)), figure_html(fig, alt).data,
-             html_table(activities.theme_table(summ), {"Activiteiten", "Groen", "Oranje", "Rood", "Kleur onbekend",
+    parts = [markdown_html(activities_text.interpretation(summ, ctx.name)), figure_html(fig, alt).data,
+             html_table(activities_text.theme_table(summ), {"Activiteiten", "Groen", "Oranje", "Rood", "Kleur onbekend",
                                                        "Op koers"})]
-    attention = activities.attention_table(summ)
+    attention = activities_text.attention_table(summ)
     if len(attention):
         parts.append(html_table(attention))
     return _wrap("".join(parts))
