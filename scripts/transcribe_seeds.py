@@ -746,7 +746,89 @@ def parse_register000(seeds: Path) -> tuple[list[Activity], list[str], str]:
                 raise SeedFormatError(f"{fname} line {i + 1}: row without theme or activity")
             out.append(Activity(theme=theme, item="", activity=act, judgement=judg,
                                 planned=planned, line=i + 1))
+    group_register000(out, plan_headings000(lines, fname), fname)
     return out, skipped, fname
+
+
+#: the seed's misprints in the plan's own headings, repaired (each named in PROVENANCE.md)
+MISPRINTS_000 = {"Ondernijning": "Ondermijning"}
+#: words the PDF extraction split inside seed 000's theme cells, joined again (each must occur)
+SPLIT_WORDS_000 = {"component en": "componenten", "evenement en": "evenementen",
+                   "voorkomen de": "voorkomende"}
+#: the plan heading a printed theme of seed 000 falls under, by the theme's first words (after
+#: repair): P = priority, S = strategic theme, with the plan's number; None = no heading of the plan
+#: names it. Checked against the document: the list is 'sorted by the priorities above', so the
+#: headings of the planned rows must never go back.
+HEADING_OF_000 = [
+    ("Veilige wijk", "P1"), ("Veilige wijken", "P1"), ("Jeugd en veiligheid", "P2"), ("Ondermijning", "P3"),
+    ("Maatschappelijke awareness en weerbaarheid", "P3"),
+    ("Regie en preventie", "S1"), ("Daderaanpak", "S1"), ("Veel voorkomende criminaliteit", "S1"),
+    ("Woninginbraak", "S1"),
+    ("Veilig uitgaan", "S2"), ("Veilige evenementen", "S2"), ("Evenementen", "S2"), ("Veilig toerisme", "S2"),
+    ("Veilige winkelgebieden", "S3"), ("Veilige bedrijventerreinen", "S3"),
+    ("Verkeersveiligheid", None),
+    ("Brandveiligheid", "S4"), ("Externe veiligheid", "S4"), ("Crisisbeheersing", "S4"),
+    ("Waterveiligheid", "S4"), ("Lelystad Airport en Flevokust", "S4"),
+    ("Radicalisering", "S5"), ("Informatieveiligheid", "S6"), ("Veilige publieke taak", "S7"), ("VPT", "S7"),
+    ("Ambtelijke integriteit", "S8"), ("Bestuurlijke integriteit", "S8"),
+]
+
+
+def plan_headings000(lines: list[str], fname: str) -> dict[str, str]:
+    """The plan's own headings as seed 000 lists them: {'P1': 'Prioriteit 1: …', 'S1': 'Strategisch thema 1: …'}."""
+    out = {}
+    for intro, kind, label, n in ((r"drie prioriteiten benoemd:$", "P", "Prioriteit", 3),
+                                  (r"acht strategische thema's:$", "S", "Strategisch thema", 8)):
+        i = find_line(lines, intro) + 1
+        found = []
+        while i < len(lines) and (not lines[i].strip() or re.match(r"^\d+\. ", lines[i])):
+            m = re.match(r"^(\d+)\. (.+?)\.?$", lines[i].strip())
+            if m:
+                found.append((int(m[1]), MISPRINTS_000.get(m[2], m[2])))
+            elif found:
+                break
+            i += 1
+        if [k for k, _ in found] != list(range(1, n + 1)):
+            raise SeedFormatError(f"{fname}: expected {n} numbered headings after {intro!r}, found {found}")
+        out.update({f"{kind}{k}": f"{label} {k}: {text}" for k, text in found})
+    return out
+
+
+def repair_theme000(printed: str, used: set[str]) -> str:
+    """A theme cell of seed 000 without PDF debris: words split at a line end ('Radicali-sering',
+    'hand- having') joined, split words ('evenement en') repaired, first letter upper case."""
+    t = re.sub(r"(?<=[a-zé])- ?(?=[a-z])", "", printed)
+    for bad, good in SPLIT_WORDS_000.items():
+        if bad in t:
+            used.add(bad)
+            t = t.replace(bad, good)
+    return t[:1].upper() + t[1:]
+
+
+def heading_key000(theme: str) -> str | None:
+    for start, key in HEADING_OF_000:
+        if theme == start or theme.startswith(start + ",") or theme.startswith(start + " "):
+            return key
+    raise SeedFormatError(f"seed 000: theme {theme!r} is under no known heading of the plan")
+
+
+def group_register000(acts: list[Activity], headings: dict[str, str], fname: str) -> None:
+    """Theme := the plan's heading, item := the printed theme repaired (in place); checks the order."""
+    used: set[str] = set()
+    order = list(headings)
+    last = -1
+    for a in acts:
+        item = repair_theme000(a.theme, used)
+        key = heading_key000(item)
+        if key is not None and a.planned == "yes":
+            if order.index(key) < last:
+                raise SeedFormatError(f"{fname} line {a.line}: {item!r} ({key}) after a later heading")
+            last = order.index(key)
+        a.item = item
+        a.theme = headings[key] if key else item.split(",")[0]
+    unused = set(SPLIT_WORDS_000) - used
+    if unused:
+        raise SeedFormatError(f"{fname}: split words not found any more: {sorted(unused)}")
 
 
 def parse_register003(seeds: Path) -> tuple[list[Activity], list[str], str]:
@@ -1093,6 +1175,7 @@ def build(seeds: Path, out: Path) -> dict:
     write_csv(out / "registers" / "GM0171_activities.csv", header,
               [a.row() + ["seed003:uitvoeringsplan"] for a in reg3])
     prov["reg0"], prov["skipped0"], prov["reg3"] = reg0, skipped0, reg3
+    prov["headings0"] = plan_headings000(seed_text(seeds, "000")[1], "seed 000")
 
     # ---- published_totals.csv ----------------------------------------------------------
     s001, _ = parse_seed001_summary(seeds)
@@ -1219,11 +1302,40 @@ def provenance(p: dict) -> str:
       "OORDEEL (planned = yes; the THEMA cell is filled only on the first row of a theme and is "
       "carried forward) and the table of actions carried out but not announced in the IVP "
       "(planned = no). `judgement` is the OORDEEL text as printed; `status` is empty everywhere "
-      "because the stoplight colours were lost in the text extraction. Theme cells are kept as "
-      "printed (including PDF hyphenation such as 'Radicali-sering', 'Verkeers- veiligheid'); "
-      "HTML underline tags are removed. `item`, `portfolio_holder`, `partners`, `lead`, "
-      "`planning_year`, `budget` are empty: the table has no such columns. `source` names the "
-      "document, so the published totals of that document belong to this register.\n")
+      "because the stoplight colours were lost in the text extraction. HTML underline tags are "
+      "removed. `portfolio_holder`, `partners`, `lead`, `planning_year`, `budget` are empty: the "
+      "table has no such columns. `source` names the document, so the published totals of that "
+      "document belong to this register.\n")
+    a("Themes as the plan structures them. `theme` is the plan's own heading, read from the list "
+      "that opens the section ('drie prioriteiten' and 'acht strategische thema's', numbered as "
+      "printed, written 'Prioriteit N: …' / 'Strategisch thema N: …' as seed 003 heads its "
+      "register; the full stop closing the list is dropped):\n")
+    for h in p["headings0"].values():
+        a(f"- {h}")
+    a("")
+    for bad, good in MISPRINTS_000.items():
+        a(f"- Misprint repaired: the seed prints the third priority as '{bad}'; written '{good}' "
+          "(the word the document uses everywhere else).")
+    a("- `item` is the THEMA cell as printed, repaired: words broken at a PDF line end are joined "
+      "('Radicali-sering' → 'Radicalisering', 'Verkeers- veiligheid, hand- having' → "
+      "'Verkeersveiligheid, handhaving'; a hyphen between lower-case letters, with or without a "
+      "space after it, is removed in theme cells only), split words are joined ("
+      + ", ".join(f"'{b}' → '{g}'" for b, g in SPLIT_WORDS_000.items())
+      + ") and the first letter is upper case ('veilig uitgaan' → 'Veilig uitgaan'). The extra "
+      "actions' themes ('Veilige wijken', 'Woning-inbraak', …) thereby fall under the same "
+      "headings as the planned ones ('Veilige wijk, …'): duplicates merged.")
+    a("- Which heading a printed theme falls under is given by its first words "
+      "(`HEADING_OF_000` in the script); the script checks it against the document's order (the "
+      "list is sorted by the headings, so the headings of the planned rows never go back). "
+      "'Maatschappelijke awareness en weerbaarheid' stands between two 'Ondermijning, …' themes "
+      "and is written under Prioriteit 3; 'Waterveiligheid' and 'Lelystad Airport en Flevokust' "
+      "stand between 'Crisis-beheersing' and 'Radicali-sering' and are written under Strategisch "
+      "thema 4; 'Veilig toerisme' between the events and the shopping areas, under Strategisch "
+      "thema 2.")
+    n_traffic = sum(a_.theme == "Verkeersveiligheid" for a_ in r0)
+    a(f"- The {n_traffic} 'Verkeers-veiligheid, …' activities stand between Strategisch thema 3 and 4 "
+      "but none of the plan's eleven headings names traffic safety: their theme is "
+      "'Verkeersveiligheid', outside the headings, not assigned to a guessed one.\n")
     a(f"- Rows transcribed: {n_pl} planned + {n_ex} extra = {n_pl + n_ex}. The document states "
       f"{p['summary000']['activiteiten_gepland'][0]} planned + "
       f"{p['summary000']['activiteiten_extra'][0]} extra = "

@@ -239,6 +239,55 @@ def test_register_lelystad():
     assert {r["source"] for r in rows} == {"seed000:activiteiten"}
 
 
+#: the plan's own headings as seed 000 lists them before its register (misprint 'Ondernijning' repaired)
+PLAN_HEADINGS_000 = [
+    "Prioriteit 1: Veilige en leefbare wijken en buurten",
+    "Prioriteit 2: Problematische jeugd en jeugdgroepen",
+    "Prioriteit 3: Ondermijning",
+    "Strategisch thema 1: Woninginbraak, voertuigcriminaliteit en andere vermogensdelicten",
+    "Strategisch thema 2: Veilig uitgaan en veilige evenementen",
+    "Strategisch thema 3: Veilig winkelgebied, veilige bedrijventerreinen",
+    "Strategisch thema 4: Brandveiligheid, externe veiligheid en crisisbeheersing",
+    "Strategisch thema 5: Radicalisering",
+    "Strategisch thema 6: Informatieveiligheid / Digitale veiligheid",
+    "Strategisch thema 7: Veilige Publieke Taak",
+    "Strategisch thema 8: Ambtelijke en bestuurlijke integriteit",
+]
+
+
+def test_register_lelystad_grouped_by_the_plans_headings():
+    _, rows = read("registers/GM0995_activities.csv")
+    themes = list(dict.fromkeys(r["theme"] for r in rows))
+    # 3 priorities + 8 strategic themes, in the plan's order, and traffic safety, which none names
+    assert [t for t in themes if t != "Verkeersveiligheid"] == PLAN_HEADINGS_000
+    assert "Verkeersveiligheid" in themes
+    traffic = {r["item"] for r in rows if r["theme"] == "Verkeersveiligheid"}
+    assert traffic and all(i.startswith("Verkeersveiligheid") for i in traffic)
+    # the extra actions ('Veilige wijken', 'Woning-inbraak', …) fall under the same headings
+    assert {r["theme"] for r in rows if r["planned"] == "no"} <= set(PLAN_HEADINGS_000)
+    assert {r["theme"] for r in rows if r["item"] in ("Veilige wijken", "Veilige wijk, integrale aanpak")} == \
+        {PLAN_HEADINGS_000[0]}
+
+
+def test_register_lelystad_themes_without_pdf_debris():
+    _, rows = read("registers/GM0995_activities.csv")
+    texts = {r["theme"] for r in rows} | {r["item"] for r in rows}
+    for t in texts:
+        assert not re.search(r"[a-z]- ?[a-z]", t), t  # 'Radicali-sering', 'hand- having'
+        assert not re.search(r"\b(component|evenement|voorkomen) (en|de)\b", t), t
+        assert t[:1].isupper(), t
+    for printed, repaired in (("Radicali-sering, algemene preventie", "Radicalisering, algemene preventie"),
+                              ("Verkeers- veiligheid, hand- having", "Verkeersveiligheid, handhaving"),
+                              ("veilige evenement en", "Veilige evenementen")):
+        assert printed not in texts and repaired in texts
+    assert not any("Ondernijning" in t for t in texts)
+    seed = next(SEEDS.glob("000_*.txt"), None)
+    if seed is not None:  # the repairs are of what the seed prints
+        text = seed.read_text(encoding="utf-8")
+        assert "3. Ondernijning" in text and "Radicali-sering" in text and "veilige evenement en" in text
+    assert "Ondernijning" in (DATA / "PROVENANCE.md").read_text(encoding="utf-8")
+
+
 def test_register_noordoostpolder():
     cols, rows = read("registers/GM0171_activities.csv")
     assert cols == REGISTER_COLS
