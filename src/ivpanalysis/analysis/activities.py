@@ -31,11 +31,16 @@ class ActivitiesSummary:
     n_activities: int
     n_judged: int
     overall: pd.DataFrame  # index groen/oranje/rood/onbekend; count (Int64), share (% of judged; NaN for onbekend)
-    by_theme: pd.DataFrame  # theme, activities, groen, oranje, rood, onbekend, share_groen, share_oranje, share_rood
+    # theme, activities, groen, oranje, rood, onbekend, share_groen, share_oranje, share_rood,
+    # planned, extra (<NA> where the register does not say), noted (rows of ``noted`` in the theme)
+    by_theme: pd.DataFrame
     n_planned: int | None
     n_extra: int | None
-    extra: pd.DataFrame  # the activities not in the plan: theme, activity, status, judgement
-    attention: pd.DataFrame  # red, then orange: theme, activity, status, judgement, planned
+    extra: pd.DataFrame  # the activities not in the plan: theme, item, activity, status, judgement
+    attention: pd.DataFrame  # red, then orange: theme, item, activity, status, judgement, planned
+    # activities without a colour that carry a judgement, extra ones aside (whose judgement says
+    # what was done): theme, item, activity, judgement — what needs a look when colours are lost
+    noted: pd.DataFrame
     published: pd.DataFrame  # totals stated by the source document (kind = published); may be empty
     region_code: str | None = None
     date: str | None = None
@@ -59,46 +64,97 @@ def _colour_counts(status: pd.Series) -> dict:
     return out
 
 
+def _planned_flags(reg: pd.DataFrame) -> pd.Series:
+    """``planned`` as a nullable boolean (a table from :func:`activities_table` has yes/no text)."""
+    planned = reg["planned"]
+    if not pd.api.types.is_bool_dtype(planned):
+        planned = planned.map(lambda v: {"yes": True, "no": False}.get(v, pd.NA)).astype("boolean")
+    return planned
+
+
+def _has_text(col: pd.Series) -> pd.Series:
+    return col.map(lambda v: isinstance(v, str) and bool(v.strip())).astype(bool)
+
+
+def _by_theme(reg: pd.DataFrame, status: pd.Series, planned: pd.Series, noted: pd.Series) -> pd.DataFrame:
+    """Counts per theme in the register's order (colours, planned/extra, activities with a note)."""
+    says = planned.notna().any()
+    rows = []
+    for t in dict.fromkeys(reg["theme"]):
+        m = (reg["theme"] == t).to_numpy()
+        rows.append({"theme": t, **_colour_counts(status[m]),
+                     "planned": int((planned[m] == True).sum()) if says else pd.NA,  # noqa: E712
+                     "extra": int((planned[m] == False).sum()) if says else pd.NA,  # noqa: E712
+                     "noted": int(noted[m].sum())})
+    cols = ["theme", "activities", *COLOURS, UNKNOWN, *[f"share_{c}" for c in COLOURS], "planned", "extra", "noted"]
+    out = pd.DataFrame(rows, columns=cols)
+    for c in ["activities", *COLOURS, UNKNOWN, "planned", "extra", "noted"]:
+        out[c] = out[c].astype("Int64")
+    return out
+
+
 def activities_summary(register: pd.DataFrame) -> ActivitiesSummary:
     """Summarise a register (from :func:`read_register`, :func:`load_register` or :func:`activities_table`).
 
     Counts and shares per colour overall and per theme (themes in the register's order), planned
-    and extra counts, the extra activities, the red and orange activities with their judgement, and
-    the published totals attached by :func:`load_register` (marked ``kind = "published"``).
+    and extra counts, the extra activities, the red and orange activities with their judgement, the
+    activities without a colour that carry a judgement, and the published totals attached by
+    :func:`load_register` (marked ``kind = "published"``).
     """
     reg = register
-    planned = reg["planned"]
-    if not pd.api.types.is_bool_dtype(planned):  # a table with yes/no text
-        planned = planned.map(lambda v: {"yes": True, "no": False}.get(v, pd.NA)).astype("boolean")
+    planned = _planned_flags(reg)
     status = reg["status"].where(reg["status"].isin(COLOURS))
     total = _colour_counts(status)
-    n_judged = total["activities"] - total[UNKNOWN]
     overall = pd.DataFrame({
         "count": pd.array([total[c] for c in COLOURS] + [total[UNKNOWN]], dtype="Int64"),
         "share": [total[f"share_{c}"] for c in COLOURS] + [math.nan],
     }, index=pd.Index(list(COLOURS) + [UNKNOWN], name="status"))
-    themes = list(dict.fromkeys(reg["theme"]))
-    rows = []
-    for t in themes:
-        m = (reg["theme"] == t).to_numpy()
-        rows.append({"theme": t, **_colour_counts(status[m])})
-    cols = ["theme", "activities", *COLOURS, UNKNOWN, *[f"share_{c}" for c in COLOURS]]
-    by_theme = pd.DataFrame(rows, columns=cols)
-    for c in ["activities", *COLOURS, UNKNOWN]:
-        by_theme[c] = by_theme[c].astype("Int64")
-    show = ["theme", "activity", "status", "judgement"]
-    extra = reg.loc[(planned == False).fillna(False).to_numpy(), show].reset_index(drop=True)  # noqa: E712
+    is_extra = (planned == False).fillna(False).to_numpy(dtype=bool)  # noqa: E712
+    noted = pd.Series(status.isna().to_numpy() & _has_text(reg["judgement"]).to_numpy() & ~is_extra, index=reg.index)
+    show = ["theme", "item", "activity", "status", "judgement"]
     attention = pd.concat([reg.loc[(status == c).to_numpy(), show] for c in ("rood", "oranje")])
     attention = attention.assign(planned=planned[attention.index]).reset_index(drop=True)
-    n_unknown_planned = int(planned.isna().sum())
+    says = planned.notna().any()
     pub = pd.DataFrame(reg.attrs.get("published") or [],
                        columns=["plan", "measure", "label", "value", "printed", "source", "kind"])
     return ActivitiesSummary(
-        n_activities=len(reg), n_judged=n_judged, overall=overall, by_theme=by_theme,
-        n_planned=int((planned == True).sum()) if n_unknown_planned < len(reg) else None,  # noqa: E712
-        n_extra=int((planned == False).sum()) if n_unknown_planned < len(reg) else None,  # noqa: E712
-        extra=extra, attention=attention, published=pub,
-        region_code=reg.attrs.get("region_code"), date=reg.attrs.get("date"), file=reg.attrs.get("file"))
+        n_activities=len(reg), n_judged=total["activities"] - total[UNKNOWN], overall=overall,
+        by_theme=_by_theme(reg, status, planned, noted),
+        n_planned=int((planned == True).sum()) if says else None,  # noqa: E712
+        n_extra=int(is_extra.sum()) if says else None,
+        extra=reg.loc[is_extra, show].reset_index(drop=True), attention=attention,
+        noted=reg.loc[noted.to_numpy(), ["theme", "item", "activity", "judgement"]].reset_index(drop=True),
+        published=pub, region_code=reg.attrs.get("region_code"), date=reg.attrs.get("date"),
+        file=reg.attrs.get("file"))
+
+
+def published_stoplight(summary: ActivitiesSummary) -> pd.DataFrame | None:
+    """The stoplight the source document states in totals, for when the colours per activity are lost.
+
+    Rows groen, oranje, rood and ``rest`` (what the stated figures leave unassigned, when > 0):
+    ``count`` (activities; groen derived from its published share of the published total),
+    ``share`` (% of the published total), ``printed`` (the document's words; '' for derived rows).
+    None without a published total or without any published colour figure.
+    """
+    v = summary.published_value
+    total = v("activiteiten_totaal")
+    if total is None or not total or all(v(k) is None for k in
+                                         ("activiteiten_oranje", "activiteiten_rood", "pct_groen")):
+        return None
+    printed = dict(zip(summary.published["measure"].str.split("_", n=1).str[1], summary.published["printed"]))
+    rows = []
+    if v("pct_groen") is not None:
+        rows.append(("groen", total * v("pct_groen") / 100, v("pct_groen"), printed["pct_groen"]))
+    for c in ("oranje", "rood"):
+        n = v(f"activiteiten_{c}")
+        if n is not None:
+            rows.append((c, float(n), 100 * n / total, printed[f"activiteiten_{c}"]))
+    rest = total - sum(r[1] for r in rows)
+    if rest > 1e-9:
+        rows.append(("rest", rest, 100 * rest / total, ""))
+    out = pd.DataFrame(rows, columns=["status", "count", "share", "printed"]).set_index("status")
+    out.attrs["total"] = total
+    return out
 
 
 # --------------------------------------------------------------------------- comparing two dates

@@ -1,4 +1,4 @@
-"""Bar chart of an activities register per theme: stacked stoplight colours, Dutch labels.
+"""Charts of an activities register: stacked stoplight bars per theme, or one bar of the published totals.
 
 Draws what :func:`ivpanalysis.activities.activities_summary` computed; computes nothing itself.
 Uses :class:`matplotlib.figure.Figure` directly (Agg canvas, no pyplot state), so it is safe in
@@ -12,13 +12,16 @@ import pandas as pd
 
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from matplotlib.ticker import FuncFormatter
 
 from ivpanalysis.present import fmt
 from ivpanalysis.analysis.activities import COLOURS, UNKNOWN, ActivitiesSummary
 from ivpanalysis.present.activities_text import COLOUR_MEANING, dutch_date
 
-#: fill per stoplight colour (and grey for no colour)
-PALETTE = {"groen": "#2e7d32", "oranje": "#ef8c00", "rood": "#c62828", UNKNOWN: "#9e9e9e"}
+#: fill per stoplight colour, colour-blind safe (Okabe–Ito bluish green, orange, vermillion; they
+#: differ in lightness too), grey for no colour and for what a published total leaves unassigned.
+#: Black text reads on all of them; every chart also names each colour in text.
+PALETTE = {"groen": "#009E73", "oranje": "#E69F00", "rood": "#D55E00", UNKNOWN: "#BBBBBB", "rest": "#DDDDDD"}
 
 
 def legend_label(status: str) -> str:
@@ -73,3 +76,47 @@ def alt_text(summary: ActivitiesSummary, name: str | None = None) -> str:
             counts.append(f"{fmt.number(d[UNKNOWN])} zonder kleur")
         parts.append(f"{r.theme}: {', '.join(counts)}")
     return f"{head}. " + "; ".join(parts) + "."
+
+
+def published_label(status: str, row) -> str:
+    """Text label of one segment of :func:`published_bar` ('groen: 82%', 'oranje: 24', 'rest: 1')."""
+    if status == "groen":
+        return f"groen: {fmt.share(row['share'])}"
+    if status == "rest":
+        return "niet uitgesplitst"
+    return f"{status}: {fmt.number(row['count'])}"
+
+
+def published_bar(stoplight: pd.DataFrame, summary: ActivitiesSummary) -> Figure:
+    """One horizontal stoplight bar of the totals the source document states (for when the colours
+    per activity are lost): segments in % of the stated total, each named in text in the legend
+    and, where wide enough, in the segment itself (not by colour alone)."""
+    fig = Figure(figsize=(8, 1.7), layout="constrained")
+    FigureCanvasAgg(fig)
+    ax = fig.add_subplot()
+    left = 0.0
+    for status, row in stoplight.iterrows():
+        label = published_label(status, row)
+        ax.barh([0], [row["share"]], left=left, height=0.6, color=PALETTE[status], label=label,
+                edgecolor="white", linewidth=1)
+        if row["share"] >= 8:
+            ax.text(left + row["share"] / 2, 0, label, ha="center", va="center", fontsize=9, color="black")
+        left += row["share"]
+    ax.set_xlim(0, max(100, left))
+    ax.set_yticks([])
+    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.share(v)))
+    ax.spines[["top", "right", "left"]].set_visible(False)
+    fig.legend(loc="outside lower center", ncols=len(stoplight), fontsize=8, frameon=False)
+    total = fmt.number(stoplight.attrs["total"])
+    ax.set_title(f"Stoplicht volgens het brondocument: {total} activiteiten\n"
+                 f"gepubliceerde totalen; de kleur per activiteit staat niet in de bron",
+                 loc="left", fontsize=10)
+    return fig
+
+
+def published_alt(stoplight: pd.DataFrame, name: str | None = None) -> str:
+    """Dutch alt text of :func:`published_bar`: the stated figures in words."""
+    head = "Stoplicht van de activiteiten volgens het brondocument" + (f", {name}" if name else "")
+    parts = [published_label(st, row) for st, row in stoplight.iterrows() if st != "rest"]
+    return (f"{head}: {fmt.number(stoplight.attrs['total'])} activiteiten, " + ", ".join(parts)
+            + ". De kleur per activiteit staat niet in de bron.")

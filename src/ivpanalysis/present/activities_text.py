@@ -174,3 +174,97 @@ def interpretation(s: ActivitiesSummary, name: str | None = None) -> str:
         blocks.append("**Extra uitgevoerd** (niet in het plan):")
         blocks.append("\n".join(f"- {_one_line(r.activity)} ({_one_line(r.theme)})" for r in s.extra.itertuples()))
     return "\n\n".join(blocks)
+
+
+# --------------------------------------------------------------------------- the plan's structure
+
+#: the plan's heading kinds as registers write them ('Prioriteit 1: …', 'Strategisch thema a: …')
+_HEADING = re.compile(r"^(?P<kind>Prioriteit|Strategisch thema)\s+(?P<n>\w+)\s*:\s*(?P<text>.+)$", re.IGNORECASE)
+#: the section a theme falls in, by the kind of heading
+GROUPS = {"prioriteit": "Prioriteiten", "strategisch thema": "Strategische thema's", None: "Overige thema's"}
+#: what the list of attention points says when the colours are lost
+UNKNOWN_NOTE = "aandachtspunt (kleur onbekend)"
+
+
+def theme_group(theme: str) -> tuple[str, str]:
+    """(section, label) of a theme: ('Prioriteiten', '1. Veilige en leefbare wijken en buurten') for
+    'Prioriteit 1: Veilige …'; themes without such a heading go to 'Overige thema's' as written."""
+    m = _HEADING.match(str(theme).strip())
+    if not m:
+        return GROUPS[None], str(theme)
+    return GROUPS[m["kind"].lower()], f"{m['n']}. {m['text']}"
+
+
+def group_table(s: ActivitiesSummary) -> pd.DataFrame:
+    """Per theme, grouped by the plan's priorities and strategic themes, formatted for readers.
+
+    Columns: Groep (the section, shown as a group row), Thema, Activiteiten, then with colours
+    Groen, Oranje, Rood, Op koers (each colour named in its header, not shown by colour alone),
+    without colours In het plan and Extra (when there are extra activities) and Met toelichting
+    (when any activity has a note). A last row gives the total.
+    """
+    bt = s.by_theme.copy()
+    bt["_section"], bt["_label"] = zip(*bt["theme"].map(theme_group)) if len(bt) else ((), ())
+    order = list(GROUPS.values())
+    bt = bt.assign(_rank=bt["_section"].map(order.index)).sort_values("_rank", kind="stable")
+    total = {"_section": "Totaal", "_label": "Alle thema's", "activities": s.n_activities,
+             **{c: s.overall.loc[c, "count"] for c in COLOURS}, "share_groen": s.overall.loc["groen", "share"],
+             "planned": s.n_planned if s.n_planned is not None else pd.NA,
+             "extra": s.n_extra if s.n_extra is not None else pd.NA, "noted": len(s.noted)}
+    rows = [*bt.to_dict("records"), total]
+    out = {"Groep": [r["_section"] for r in rows], "Thema": [r["_label"] for r in rows],
+           "Activiteiten": [fmt.number(r["activities"]) for r in rows]}
+    if s.n_judged:
+        out.update({c.capitalize(): [fmt.number(r[c]) for r in rows] for c in COLOURS})
+        out["Op koers"] = [fmt.share(r["share_groen"]) for r in rows]
+    else:  # columns that would say nothing (no extra activities, no notes) are left out
+        if s.n_extra:
+            out.update({"In het plan": [fmt.number(r["planned"]) for r in rows],
+                        "Extra": [fmt.number(r["extra"]) for r in rows]})
+        if len(s.noted):
+            out["Met toelichting"] = [fmt.number(r["noted"]) for r in rows]
+    return pd.DataFrame(out)
+
+
+def attention_list(s: ActivitiesSummary) -> pd.DataFrame:
+    """What needs attention, formatted for readers: the red, then orange activities with their
+    judgement; where no activity has a colour, the planned activities that carry a note, each as
+    'aandachtspunt (kleur onbekend)' — never a guessed colour. Columns Thema, Activiteit, Stand,
+    Toelichting (the theme as the register writes it, 'Prioriteit 1: …')."""
+    if s.n_judged:
+        a = s.attention
+        stand = a["status"].map(lambda c: f"{c} ({COLOUR_MEANING[c]})")
+    else:
+        a = s.noted
+        stand = pd.Series(UNKNOWN_NOTE, index=a.index, dtype=object)
+    return pd.DataFrame({"Thema": a["theme"], "Activiteit": a["activity"].map(_one_line), "Stand": stand,
+                         "Toelichting": a["judgement"].map(_one_line)}).reset_index(drop=True)
+
+
+def attention_heading(s: ActivitiesSummary) -> str:
+    """The one-line heading of the folded attention list ('Aandachtspunten: 5 rood en 24 oranje')."""
+    if s.n_judged:
+        r, o = (int(s.overall.loc[c, "count"]) for c in ("rood", "oranje"))
+        return f"Aandachtspunten: {fmt.number(r)} rood en {fmt.number(o)} oranje, met hun toelichting"
+    return (f"Aandachtspunten: {_n(len(s.noted), 'geplande activiteit', 'geplande activiteiten')} "
+            "met een toelichting, kleur onbekend")
+
+
+def attention_note(s: ActivitiesSummary) -> str | None:
+    """Why the attention list without colours holds what it holds (None when colours are known)."""
+    if s.n_judged:
+        return None
+    return ("De stoplichtkleur per activiteit staat niet in de bron. Het brondocument licht vooral "
+            "oranje en rode activiteiten toe, maar niet alleen die; daarom staat hier elke geplande "
+            "activiteit met een toelichting, zonder kleur.")
+
+
+def extra_list(s: ActivitiesSummary) -> pd.DataFrame:
+    """The activities carried out but not in the plan: Thema, Activiteit, Toelichting."""
+    e = s.extra
+    return pd.DataFrame({"Thema": e["theme"], "Activiteit": e["activity"].map(_one_line),
+                         "Toelichting": e["judgement"].map(_one_line)}).reset_index(drop=True)
+
+
+def extra_heading(s: ActivitiesSummary) -> str:
+    return f"Extra uitgevoerd, niet in het plan: {_n(len(s.extra), 'activiteit', 'activiteiten')}"

@@ -457,19 +457,45 @@ def activities_summary(ctx: Context) -> activities.ActivitiesSummary:
 
 
 def activities_section(ctx: Context) -> HTML:
-    """The activities register per theme (:mod:`ivpanalysis.activities`), or the missing sentence."""
+    """The activities register as the plan structures it (:mod:`ivpanalysis.present.activities_text`):
+    summary, stoplight chart (per theme when colours are known, else the published totals), the
+    table per priority and strategic theme, and folded lists of what needs attention and of the
+    extra activities; or the missing sentence."""
     if not _has_register(ctx):
         return notice("activities", ctx)
     summ = activities_summary(ctx)
-    fig = activities_plot.theme_bars(summ)
-    alt = f"Aantal activiteiten per thema in {ctx.name}, naar stoplichtkleur"
-    parts = [markdown_html(activities_text.interpretation(summ, ctx.name)), figure_html(fig, alt).data,
-             html_table(activities_text.theme_table(summ), {"Activiteiten", "Groen", "Oranje", "Rood", "Kleur onbekend",
-                                                       "Op koers"})]
-    attention = activities_text.attention_table(summ)
+    parts = [f"<p>{esc(activities_text.summary_text(summ))}</p>", _activities_chart(ctx, summ)]
+    table = activities_text.group_table(summ)
+    parts.append(html_table(table, set(table.columns) - {"Groep", "Thema"}, group_col="Groep",
+                            caption=f"Activiteiten in {ctx.name} per prioriteit en strategisch thema"))
+    attention = activities_text.attention_list(summ)
     if len(attention):
-        parts.append(html_table(attention))
+        note = activities_text.attention_note(summ)
+        parts.append(_details(activities_text.attention_heading(summ),
+                              (f"<p>{esc(note)}</p>" if note else "") + html_table(attention, group_col="Thema")))
+    elif not summ.n_judged:
+        parts.append("<p>Het register geeft bij geen enkele geplande activiteit een toelichting.</p>")
+    if len(summ.extra):
+        parts.append(_details(activities_text.extra_heading(summ),
+                              html_table(activities_text.extra_list(summ), group_col="Thema")))
     return _wrap("".join(parts))
+
+
+def _activities_chart(ctx: Context, summ: activities.ActivitiesSummary) -> str:
+    """Stacked stoplight bars per theme when colours are known, else the published totals' bar, else nothing."""
+    if summ.n_judged:
+        return figure_html(activities_plot.theme_bars(summ), activities_plot.alt_text(summ, ctx.name)).data
+    stoplight = activities.published_stoplight(summ)
+    if stoplight is None:
+        return ""
+    return figure_html(activities_plot.published_bar(stoplight, summ),
+                       activities_plot.published_alt(stoplight, ctx.name)).data
+
+
+def _details(summary: str, body: str) -> str:
+    """A folded block: the one-line summary shows, the body opens on a click (no script needed)."""
+    return (f'<details><summary style="cursor: pointer; font-weight: bold; margin: 0.4em 0">{esc(summary)}'
+            f"</summary>{body}</details>")
 
 
 def markdown_html(text: str) -> str:
