@@ -1203,6 +1203,67 @@ def build(seeds: Path, out: Path) -> dict:
 # --------------------------------------------------------------------------------------------
 
 
+def provenance_register000(p: dict) -> list[str]:
+    """The PROVENANCE.md paragraphs of registers/GM0995_activities.csv (seed 000's register)."""
+    L: list[str] = []
+    a = L.append
+    a("### registers/GM0995_activities.csv\n")
+    r0 = p["reg0"]
+    n_pl = sum(a_.planned == "yes" for a_ in r0)
+    n_ex = sum(a_.planned == "no" for a_ in r0)
+    a("Seed 000, 'BEOORDELING ALLE ACTIVITEITEN IVP': the table THEMA / ACTIE en OMSCHRIJVING / "
+      "OORDEEL (planned = yes; the THEMA cell is filled only on the first row of a theme and is "
+      "carried forward) and the table of actions carried out but not announced in the IVP "
+      "(planned = no). `judgement` is the OORDEEL text as printed; `status` is empty everywhere "
+      "because the stoplight colours were lost in the text extraction. HTML underline tags are "
+      "removed. `portfolio_holder`, `partners`, `lead`, `planning_year`, `budget` are empty: the "
+      "table has no such columns. `source` names the document, so the published totals of that "
+      "document belong to this register.\n")
+    a("Themes as the plan structures them. `theme` is the plan's own heading, read from the list "
+      "that opens the section ('drie prioriteiten' and 'acht strategische thema's', numbered as "
+      "printed, written 'Prioriteit N: …' / 'Strategisch thema N: …' as seed 003 heads its "
+      "register; the full stop closing the list is dropped):\n")
+    for h in p["headings0"].values():
+        a(f"- {h}")
+    a("")
+    for bad, good in MISPRINTS_000.items():
+        a(f"- Misprint repaired: the seed prints the third priority as '{bad}'; written '{good}' "
+          "(the word the document uses everywhere else).")
+    a("- `item` is the THEMA cell as printed, repaired: words broken at a PDF line end are joined "
+      "('Radicali-sering' → 'Radicalisering', 'Verkeers- veiligheid, hand- having' → "
+      "'Verkeersveiligheid, handhaving'; a hyphen between lower-case letters, with or without a "
+      "space after it, is removed in theme cells only), split words are joined ("
+      + ", ".join(f"'{b}' → '{g}'" for b, g in SPLIT_WORDS_000.items())
+      + ") and the first letter is upper case ('veilig uitgaan' → 'Veilig uitgaan'). The extra "
+      "actions' themes ('Veilige wijken', 'Woning-inbraak', …) thereby fall under the same "
+      "headings as the planned ones ('Veilige wijk, …'): duplicates merged.")
+    a("- Which heading a printed theme falls under is given by its first words "
+      "(`HEADING_OF_000` in the script); the script checks it against the document's order (the "
+      "list is sorted by the headings, so the headings of the planned rows never go back). "
+      "'Maatschappelijke awareness en weerbaarheid' stands between two 'Ondermijning, …' themes "
+      "and is written under Prioriteit 3; 'Waterveiligheid' and 'Lelystad Airport en Flevokust' "
+      "stand between 'Crisis-beheersing' and 'Radicali-sering' and are written under Strategisch "
+      "thema 4; 'Veilig toerisme' between the events and the shopping areas, under Strategisch "
+      "thema 2.")
+    n_traffic = sum(a_.theme == "Verkeersveiligheid" for a_ in r0)
+    a(f"- The {n_traffic} 'Verkeers-veiligheid, …' activities stand between Strategisch thema 3 and 4 "
+      "but none of the plan's eleven headings names traffic safety: their theme is "
+      "'Verkeersveiligheid', outside the headings, not assigned to a guessed one.\n")
+    a(f"- Rows transcribed: {n_pl} planned + {n_ex} extra = {n_pl + n_ex}. The document states "
+      f"{p['summary000']['activiteiten_gepland'][0]} planned + "
+      f"{p['summary000']['activiteiten_extra'][0]} extra = "
+      f"{p['summary000']['activiteiten_totaal'][0]}. "
+      + ("The counts differ: no row was split, merged, padded or dropped to match; every "
+         "tab-separated row of the two tables is one activity." if
+         (n_pl, n_ex) != (p['summary000']['activiteiten_gepland'][0],
+                          p['summary000']['activiteiten_extra'][0]) else "The counts agree."))
+    for s in p["skipped0"]:
+        a(f"- Skipped inside the table: {s}.")
+    a("- No table row in the extracted text continues over a page break (every row has its "
+      "activity cell filled); rows after the footnotes continue the theme before them.\n")
+    return L
+
+
 def provenance(p: dict) -> str:
     tables: list[PoliceTable] = p["tables"]
     lel = tables[0]
@@ -1294,60 +1355,7 @@ def provenance(p: dict) -> str:
     a("Seed 004 'Tabel 1. Overzicht melding jeugdoverlast' (source: police registration), per "
       "municipality 2016-2019. It differs from the 'Meldingen jongerenoverlast' rows of the same "
       "document's police tables; every difference is listed below.\n")
-    a("### registers/GM0995_activities.csv\n")
-    r0 = p["reg0"]
-    n_pl = sum(a_.planned == "yes" for a_ in r0)
-    n_ex = sum(a_.planned == "no" for a_ in r0)
-    a("Seed 000, 'BEOORDELING ALLE ACTIVITEITEN IVP': the table THEMA / ACTIE en OMSCHRIJVING / "
-      "OORDEEL (planned = yes; the THEMA cell is filled only on the first row of a theme and is "
-      "carried forward) and the table of actions carried out but not announced in the IVP "
-      "(planned = no). `judgement` is the OORDEEL text as printed; `status` is empty everywhere "
-      "because the stoplight colours were lost in the text extraction. HTML underline tags are "
-      "removed. `portfolio_holder`, `partners`, `lead`, `planning_year`, `budget` are empty: the "
-      "table has no such columns. `source` names the document, so the published totals of that "
-      "document belong to this register.\n")
-    a("Themes as the plan structures them. `theme` is the plan's own heading, read from the list "
-      "that opens the section ('drie prioriteiten' and 'acht strategische thema's', numbered as "
-      "printed, written 'Prioriteit N: …' / 'Strategisch thema N: …' as seed 003 heads its "
-      "register; the full stop closing the list is dropped):\n")
-    for h in p["headings0"].values():
-        a(f"- {h}")
-    a("")
-    for bad, good in MISPRINTS_000.items():
-        a(f"- Misprint repaired: the seed prints the third priority as '{bad}'; written '{good}' "
-          "(the word the document uses everywhere else).")
-    a("- `item` is the THEMA cell as printed, repaired: words broken at a PDF line end are joined "
-      "('Radicali-sering' → 'Radicalisering', 'Verkeers- veiligheid, hand- having' → "
-      "'Verkeersveiligheid, handhaving'; a hyphen between lower-case letters, with or without a "
-      "space after it, is removed in theme cells only), split words are joined ("
-      + ", ".join(f"'{b}' → '{g}'" for b, g in SPLIT_WORDS_000.items())
-      + ") and the first letter is upper case ('veilig uitgaan' → 'Veilig uitgaan'). The extra "
-      "actions' themes ('Veilige wijken', 'Woning-inbraak', …) thereby fall under the same "
-      "headings as the planned ones ('Veilige wijk, …'): duplicates merged.")
-    a("- Which heading a printed theme falls under is given by its first words "
-      "(`HEADING_OF_000` in the script); the script checks it against the document's order (the "
-      "list is sorted by the headings, so the headings of the planned rows never go back). "
-      "'Maatschappelijke awareness en weerbaarheid' stands between two 'Ondermijning, …' themes "
-      "and is written under Prioriteit 3; 'Waterveiligheid' and 'Lelystad Airport en Flevokust' "
-      "stand between 'Crisis-beheersing' and 'Radicali-sering' and are written under Strategisch "
-      "thema 4; 'Veilig toerisme' between the events and the shopping areas, under Strategisch "
-      "thema 2.")
-    n_traffic = sum(a_.theme == "Verkeersveiligheid" for a_ in r0)
-    a(f"- The {n_traffic} 'Verkeers-veiligheid, …' activities stand between Strategisch thema 3 and 4 "
-      "but none of the plan's eleven headings names traffic safety: their theme is "
-      "'Verkeersveiligheid', outside the headings, not assigned to a guessed one.\n")
-    a(f"- Rows transcribed: {n_pl} planned + {n_ex} extra = {n_pl + n_ex}. The document states "
-      f"{p['summary000']['activiteiten_gepland'][0]} planned + "
-      f"{p['summary000']['activiteiten_extra'][0]} extra = "
-      f"{p['summary000']['activiteiten_totaal'][0]}. "
-      + ("The counts differ: no row was split, merged, padded or dropped to match; every "
-         "tab-separated row of the two tables is one activity." if
-         (n_pl, n_ex) != (p['summary000']['activiteiten_gepland'][0],
-                          p['summary000']['activiteiten_extra'][0]) else "The counts agree."))
-    for s in p["skipped0"]:
-        a(f"- Skipped inside the table: {s}.")
-    a("- No table row in the extracted text continues over a page break (every row has its "
-      "activity cell filled); rows after the footnotes continue the theme before them.\n")
+    L.extend(provenance_register000(p))
     a("### registers/GM0171_activities.csv\n")
     r3 = p["reg3"]
     a("Seed 003 (Noordoostpolder, Uitvoeringsplan 2020-2021): the tables item/actiepunt | "

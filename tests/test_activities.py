@@ -495,3 +495,151 @@ def test_published_totals_follow_the_register_wherever_it_lies(tmp_path):
     here = R.load_register(datafolder.load(), "GM0995")
     there = R.load_register(datafolder.load(tmp_path), "GM0995")
     assert there.attrs["published"] == here.attrs["published"] != []
+
+
+# --------------------------------------------------------------------------- the plan's structure (issue 19.3)
+
+def embedded_register(ds, code):
+    return pd.read_csv(ds.data_dir / "registers" / f"{code}_activities.csv", dtype=str, keep_default_na=False)
+
+
+def published_values(ds, code, source="seed000"):
+    """{measure suffix: value} of the totals one document publishes about a municipality's register."""
+    pt = pd.read_csv(ds.data_dir / "registers" / "published_totals.csv", dtype=str, keep_default_na=False)
+    pt = pt[(pt["region_code"] == code) & pt["source"].str.startswith(source + ":")]
+    return dict(zip(pt["measure"].str.split("_", n=1).str[1], pd.to_numeric(pt["value"])))
+
+
+def test_noted_are_the_planned_activities_with_a_note_when_colours_are_lost(ds):
+    f = embedded_register(ds, "GM0995")
+    s = A.activities_summary(R.load_register(ds, "GM0995"))
+    expected = f[(f["judgement"].str.strip() != "") & (f["planned"] != "no")]
+    assert s.noted["activity"].tolist() == expected["activity"].tolist()
+    assert 0 < len(s.noted) < s.n_activities
+    bt = s.by_theme.set_index("theme")
+    assert bt["noted"].to_dict() == {t: int(((expected["theme"] == t)).sum()) for t in bt.index}
+    assert bt["extra"].to_dict() == {t: int(((f["theme"] == t) & (f["planned"] == "no")).sum()) for t in bt.index}
+
+
+def test_noted_is_empty_when_colours_are_known():
+    s = A.activities_summary(R.read_register(NEW))
+    assert s.n_judged == s.n_activities and s.noted.empty
+
+
+def test_published_stoplight_is_computed_from_the_published_totals(ds):
+    v = published_values(ds, "GM0995")
+    bar = A.published_stoplight(A.activities_summary(R.load_register(ds, "GM0995")))
+    total = v["activiteiten_totaal"]
+    assert bar.attrs["total"] == total
+    assert bar.loc["groen", "share"] == v["pct_groen"]
+    assert bar.loc["groen", "count"] == pytest.approx(total * v["pct_groen"] / 100)
+    for c in ("oranje", "rood"):
+        assert bar.loc[c, "count"] == v[f"activiteiten_{c}"]
+        assert bar.loc[c, "share"] == pytest.approx(100 * v[f"activiteiten_{c}"] / total)
+    assert bar["count"].sum() == pytest.approx(total)  # what the stated figures leave is 'rest', not green
+    assert bar.loc["rest", "printed"] == ""
+
+
+def test_published_stoplight_needs_published_totals(ds):
+    assert A.published_stoplight(A.activities_summary(R.load_register(ds, "GM0171"))) is None
+    assert A.published_stoplight(A.activities_summary(R.read_register(NEW))) is None
+
+
+@pytest.mark.parametrize("theme, expected", [
+    ("Prioriteit 1: Veilige en leefbare wijken en buurten", ("Prioriteiten", "1. Veilige en leefbare wijken en buurten")),
+    ("Strategisch thema h: Overige onderwerpen", ("Strategische thema's", "h. Overige onderwerpen")),
+    ("Verkeersveiligheid", ("Overige thema's", "Verkeersveiligheid")),
+])
+def test_theme_group(theme, expected):
+    assert T.theme_group(theme) == expected
+
+
+def test_group_table_follows_the_plans_headings(ds):
+    f = embedded_register(ds, "GM0995")
+    s = A.activities_summary(R.load_register(ds, "GM0995"))
+    t = T.group_table(s)
+    assert list(t.columns) == ["Groep", "Thema", "Activiteiten", "In het plan", "Extra", "Met toelichting"]
+    assert list(dict.fromkeys(t["Groep"])) == ["Prioriteiten", "Strategische thema's", "Overige thema's", "Totaal"]
+    assert t[t["Groep"] == "Prioriteiten"]["Thema"].str[:2].tolist() == ["1.", "2.", "3."]
+    assert t[t["Groep"] == "Strategische thema's"]["Thema"].str[:2].tolist() == [f"{i}." for i in range(1, 9)]
+    per_theme = f["theme"].value_counts()
+    for theme, n in per_theme.items():
+        assert t.loc[t["Thema"] == T.theme_group(theme)[1], "Activiteiten"].item() == fmt.number(n)
+    total = t.iloc[-1]
+    assert total["Activiteiten"] == fmt.number(len(f))
+    assert total["Extra"] == fmt.number((f["planned"] == "no").sum())
+    assert "Groen" not in t.columns  # no colour column where the colours are lost
+
+
+def test_group_table_with_colours_names_every_colour(new_raw):
+    t = T.group_table(A.activities_summary(R.read_register(NEW)))
+    assert {"Groen", "Oranje", "Rood", "Op koers"} <= set(t.columns)
+    assert t.iloc[-1]["Rood"] == fmt.number(sum(colour_of(r["Status"]) == "rood" for r in new_raw))
+    assert set(t["Groep"][:-1]) == {"Overige thema's"}  # the fixture's themes carry no plan heading
+
+
+def test_attention_list_without_colours_never_guesses_a_colour(ds):
+    s = A.activities_summary(R.load_register(ds, "GM0995"))
+    a = T.attention_list(s)
+    assert len(a) == len(s.noted)
+    assert (a["Stand"] == "aandachtspunt (kleur onbekend)").all()
+    assert a["Toelichting"].str.len().gt(0).all()
+    assert "kleur onbekend" in T.attention_heading(s) and fmt.number(len(a)) in T.attention_heading(s)
+
+
+def test_attention_list_with_colours_is_red_then_orange_with_notes(new_raw):
+    s = A.activities_summary(R.read_register(NEW))
+    a = T.attention_list(s)
+    colours = [colour_of(r["Status"]) for r in new_raw]
+    n_red, n_orange = colours.count("rood"), colours.count("oranje")
+    assert a["Stand"].str.split(" ").str[0].tolist() == ["rood"] * n_red + ["oranje"] * n_orange
+    assert a["Stand"].str.contains(r"\(").all()  # the colour's meaning in words beside the colour word
+    assert T.attention_heading(s).startswith(f"Aandachtspunten: {n_red} rood en {n_orange} oranje")
+
+
+def _section_html(code, data_dir=None):
+    from ivpanalysis.report import content
+    return content.activities_section(content.context(code, data_dir)).data
+
+
+def _outside_details(page):
+    return re.sub(r"<details>.*?</details>", "", page, flags=re.S)
+
+
+def test_report_section_lelystad_folds_the_lists_and_shows_the_published_bar(ds):
+    page = _section_html("GM0995")
+    s = A.activities_summary(R.load_register(ds, "GM0995"))
+    assert page.count("<details>") == 2
+    folded = re.findall(r"<details>.*?</details>", page, flags=re.S)
+    assert folded[0].count("aandachtspunt (kleur onbekend)") == len(s.noted)
+    assert all(_one(r.activity) in folded[0] for r in s.noted.itertuples())
+    outside = _outside_details(page)
+    assert "kleur onbekend)</td>" not in outside
+    assert len(re.findall(r"<img\b", outside)) == 1
+    total = fmt.number(published_values(ds, "GM0995")["activiteiten_totaal"])
+    alt = re.search(r'alt="([^"]*)"', outside)[1]
+    assert "Lelystad" in alt and f"{total} activiteiten" in alt
+    # at most the group table's rows outside the folds: 3 priorities + 8 themes + traffic safety,
+    # 4 group rows, the total (measured in a browser: 825 px at 1280 wide, under two screens)
+    assert outside.count("<tr") == 1 + 12 + 4 + 1
+
+
+def test_report_section_with_colours_lists_red_and_orange(tmp_path, new_raw):
+    import shutil
+
+    from ivpanalysis import paths
+    data = tmp_path / "data"
+    shutil.copytree(paths.DATA_DIR, data)
+    (data / "registers" / "GM0995_activities.csv").write_bytes(NEW.read_bytes())
+    page = _section_html("GM0995", data)
+    folded = re.findall(r"<details>.*?</details>", page, flags=re.S)
+    colours = [colour_of(r["Status"]) for r in new_raw]
+    assert len(re.findall(r"<td>(?:rood|oranje) \(", folded[0])) == colours.count("rood") + colours.count("oranje")
+    assert "kleur onbekend" not in page
+    alt = re.search(r'alt="([^"]*)"', _outside_details(page))[1]
+    assert alt.startswith("Activiteiten per thema naar stoplichtkleur, Lelystad")  # bars per theme, not the published bar
+
+
+def _one(text):
+    import html
+    return html.escape(re.sub(r"\s+", " ", str(text)).strip(), quote=True)

@@ -1,12 +1,14 @@
-"""The per-theme bar chart draws the summary's counts (checked on the plotted data, not pixels)."""
+"""The activities charts draw the summary's counts and the published stoplight (checked on the plotted data, not pixels)."""
 import io
 import textwrap
 
 import pandas as pd
+import pytest
 from matplotlib.figure import Figure
 
 from ivpanalysis.analysis import activities as A
 from ivpanalysis.ingest import registers as R
+from ivpanalysis.present import fmt
 from ivpanalysis.present.activities_plot import PALETTE, alt_text, legend_label, theme_bars
 from ivpanalysis.ingest.datafolder import load_default
 
@@ -83,3 +85,42 @@ def test_alt_text_without_colours():
     s = A.activities_summary(R.load_register(ds, "GM0171"))
     text = alt_text(s)
     assert " groen" not in text and text.count("zonder kleur") == len(s.by_theme)
+
+
+def test_published_bar_draws_the_published_stoplight_with_text_labels():
+    from ivpanalysis.present.activities_plot import published_alt, published_bar, published_label
+    ds = load_default()
+    s = A.activities_summary(R.load_register(ds, "GM0995"))
+    bar = A.published_stoplight(s)
+    fig = published_bar(bar, s)
+    ax = fig.axes[0]
+    drawn = {c.get_label(): (c.patches[0].get_x(), c.patches[0].get_width(), c.patches[0].get_facecolor()[:3])
+             for c in ax.containers}
+    left = 0
+    for status, row in bar.iterrows():
+        x, width, face = drawn[published_label(status, row)]
+        assert (x, width) == (pytest.approx(left), pytest.approx(row["share"]))
+        assert face == tuple(int(PALETTE[status][i:i + 2], 16) / 255 for i in (1, 3, 5))
+        left += width
+    # every colour is named in text (legend), the wide ones in the bar too: not colour alone
+    legend = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert legend == [published_label(st, row) for st, row in bar.iterrows()]
+    assert published_label("groen", bar.loc["groen"]) in [t.get_text() for t in ax.texts]
+    assert fmt.number(bar.attrs["total"]) in ax.get_title(loc="left")
+    alt = published_alt(bar, "Lelystad")
+    assert "Lelystad" in alt and f"{fmt.number(bar.attrs['total'])} activiteiten" in alt
+    assert f"rood: {fmt.number(bar.loc['rood', 'count'])}" in alt
+    fig.savefig(io.BytesIO(), format="png")
+
+
+def test_palette_is_colour_blind_safe_and_distinct_in_lightness():
+    """The three stoplight fills differ in lightness (so they stay apart without hue) and carry black text."""
+    def luminance(hexcolour):
+        def lin(c):
+            c = int(hexcolour[c:c + 2], 16) / 255
+            return c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4
+        return 0.2126 * lin(1) + 0.7152 * lin(3) + 0.0722 * lin(5)
+    lum = {c: luminance(PALETTE[c]) for c in A.COLOURS}
+    assert len({round(v, 2) for v in lum.values()}) == 3
+    for c, v in lum.items():
+        assert (v + 0.05) / 0.05 >= 4.5, c  # black labels on every fill meet WCAG AA contrast
