@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ivpanalysis.analysis import activities, gap, indicators, noise, police
-from ivpanalysis.present import activities_plot, fmt, gap_plot
+from ivpanalysis.present import activities_plot, dashboard_text, fmt, gap_plot, police_text
 from ivpanalysis.ingest import datafolder, schema
 from ivpanalysis import paths
 from ivpanalysis.analysis import trend
@@ -334,17 +334,17 @@ def summary(ctx: Context) -> HTML:
 
 
 def police_section(ctx: Context) -> HTML:
-    """The politiecijfers table (:func:`ivpanalysis.police.police_display`), or the missing-data sentence."""
+    """The politiecijfers table (:func:`ivpanalysis.present.police_text.police_display`), or the missing-data sentence."""
     table = police_figures(ctx)
     if table.empty:
         return notice("police", ctx)
-    shown = police.police_display(table)
-    numeric = {c for c in shown.columns if c not in ("Categorie", "Groep", "Legenda", "Meer dan toeval?")}
+    shown = police_text.police_display(table)
+    numeric = {c for c in shown.columns if c not in ("Categorie", "Groep", "Legenda", "Meer dan toeval?", "95%-interval")}
     notes = [f"Geregistreerde misdrijven en meldingen; veranderingen ten opzichte van het jaar ervoor. Legenda: "
              f"daling bij {fmt.pct(-police.LEGEND_THRESHOLD)} of meer, stijging bij {fmt.pct(police.LEGEND_THRESHOLD)} "
              f"of meer, anders stabiel. 'Meer dan toeval?' zegt of een verandering groter is dan de gewone "
              f"schommeling van jaar tot jaar (zie Verantwoording)."]
-    note = police.published_note(table)
+    note = police_text.published_note(table)
     if note:
         notes.append(note)
     notes.append("Bron: " + ", ".join(table.attrs.get("sources", [])) + ".")
