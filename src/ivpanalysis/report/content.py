@@ -24,7 +24,7 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ivpanalysis.analysis import activities, gap, indicators, noise, police
+from ivpanalysis.analysis import activities, gap, noise, police
 from ivpanalysis.present import activities_plot, dashboard_text, fmt, gap_plot, police_text
 from ivpanalysis.ingest import datafolder, schema
 from ivpanalysis import paths
@@ -417,13 +417,13 @@ def dashboard_table(ctx: Context) -> pd.DataFrame:
     ind = ctx.data.indicators
     if ind is None or ind.empty or "region_code" not in ind.columns or not (ind["region_code"] == ctx.code).any():
         return pd.DataFrame()
-    return ctx.once("dashboard", lambda: indicators.dashboard(ctx.data, ctx.code, year=ctx.year))
+    return ctx.once("dashboard", lambda: dashboard_text.dashboard(ctx.data, ctx.code, year=ctx.year))
 
 
 def dashboard_sentence(table: pd.DataFrame) -> str:
     """'Van de 16 indicatoren staan er 6 op groen, 1 op oranje en 9 op rood.' (counts from the table)."""
     counts = table["verdict"].value_counts()
-    parts = [f"{fmt.number(counts[v])} op {indicators.VERDICT_NL[v]}" for v in ("green", "orange", "red")
+    parts = [f"{fmt.number(counts[v])} op {dashboard_text.VERDICT_NL[v]}" for v in ("green", "orange", "red")
              if v in counts.index]
     s = f"Van de {fmt.number(len(table))} indicatoren van het plan staan er "
     s += (", ".join(parts[:-1]) + " en " + parts[-1] if len(parts) > 1 else parts[0]) if parts else "geen met een oordeel"
@@ -436,8 +436,8 @@ def dashboard_section(ctx: Context) -> HTML:
     table = dashboard_table(ctx)
     if table.empty:
         return notice("dashboard", ctx)
-    shown = indicators.dashboard_display(table)
-    head = f"<p>{esc(dashboard_sentence(table))}</p>"
+    shown = dashboard_text.dashboard_display(table)
+    head = f"<p>{esc(dashboard_sentence(table))} {esc(dashboard_text.legend_sentence())}</p>"
     note = ("<p>* Stand zoals gepubliceerd in het brondocument; niet berekend omdat de data er geen reeks "
             "voor bevatten.</p>") if (table["status_source"] == "published").any() else ""
     return _wrap(head + html_table(shown) + note)
