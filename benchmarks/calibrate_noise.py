@@ -7,7 +7,8 @@
    table. A cell passes when the 95 % Clopper–Pearson interval of its rejection rate overlaps 3–7 %.
 2. Real data it was not fitted on: α per type, band and gap fitted on 2012–2018 pairs only; the
    standardised changes (k₂ − R·k₁)/√V of the 2022–2025 pairs (2024–2025 provisional) should have
-   variance 0,8–1,25 in every size band.
+   variance 0,8–1,25 in every size band (``in_band``); ``pass`` when the variance's 95 % interval
+   (chi-square, as for a normal sample) overlaps that band, the acceptance rule of the type-I cells.
 
     nice python benchmarks/calibrate_noise.py [--reps 2000] [REALDATA_DIR]
 
@@ -47,8 +48,8 @@ def clopper_pearson(x: int, n: int, level: float = 0.95) -> tuple[float, float]:
 def models_from(p: pd.DataFrame, gap: int) -> dict[str, noise.NoiseModel]:
     """Noise model per type (and ``*``) fitted on the pairs ``p`` of one gap, as the script does."""
     rows = pd.DataFrame(eo.fit_rows(p, {}, gap))
-    return {code: noise.NoiseModel(tuple(g.sort_values("n_low")["alpha"]), gap, code)
-            for code, g in rows.groupby("soortmisdrijf")}
+    return {code: noise.NoiseModel(tuple(g.sort_values("n_low")["alpha"]), tuple(g.sort_values("n_low")["anchor_n"]),
+                                   gap, code) for code, g in rows.groupby("soortmisdrijf")}
 
 
 def type1_cell(real: pd.DataFrame, band: int, gap: int, reps: int, rng) -> tuple[int, int]:
@@ -90,8 +91,10 @@ def holdout_table(wide: pd.DataFrame) -> pd.DataFrame:
         band = noise.band_of(z["n"])
         for b, name in enumerate(BAND_NAMES):
             s = z["z"][band == b]
-            rows.append({"gap": gap, "band": name, "pairs": len(s), "var_z": float(s.var()),
-                         "pass": 0.8 <= s.var() <= 1.25})
+            v, df = float(s.var()), len(s) - 1
+            lo, hi = v * df / stats.chi2.ppf(0.975, df), v * df / stats.chi2.ppf(0.025, df)
+            rows.append({"gap": gap, "band": name, "pairs": len(s), "var_z": v, "ci_low": lo, "ci_high": hi,
+                         "in_band": 0.8 <= v <= 1.25, "pass": lo <= 1.25 and hi >= 0.8})
     return pd.DataFrame(rows)
 
 
@@ -116,7 +119,7 @@ def main(argv: list[str]) -> int:
     print(f"\nworst cell: type-I gap {w['gap']} band {w['band']}: {w['type1']:.4f} "
           f"(95 % CI {w['cp_low']:.4f}-{w['cp_high']:.4f}, {'pass' if w['pass'] else 'FAIL'}); "
           f"hold-out gap {hw['gap']} band {hw['band']}: var {hw['var_z']:.3f} on {hw['pairs']} pairs "
-          f"({'pass' if hw['pass'] else 'FAIL'})")
+          f"(95 % CI {hw['ci_low']:.3f}-{hw['ci_high']:.3f}, {'pass' if hw['pass'] else 'FAIL'})")
     return 0
 
 

@@ -7,7 +7,8 @@ gap g = 1 … MAX_GAP years, all pairs (y, y+g) of a gemeente are taken, the com
 change R of that type and pair of years is removed, and the negative-binomial α is estimated by
 moments (:func:`ivpanalysis.analysis.noise.estimate_alpha`) separately in each size band of the
 two-year total (:data:`ivpanalysis.analysis.noise.BANDS`), so the large cities do not set the α
-of small ones. Pairs with k₁ + k₂ < MIN_TOTAL are left out (the test gives no verdict there). A
+of small ones; each band's anchor is the median two-year total of its pairs (α is interpolated in
+log n between anchors). Pairs with k₁ + k₂ < MIN_TOTAL are left out (the test gives no verdict there). A
 type's band with fewer than MIN_PAIRS pairs is thin and gets the pooled ``*`` band's α (``pooled``
 = True). The ``*`` rows pool every type; they are used for series without a SoortMisdrijf code
 (totals, sums, nuisance reports). Rerunning gives the same bytes.
@@ -66,18 +67,22 @@ def judged(p: pd.DataFrame) -> pd.DataFrame:
     return p[(p["k1"] + p["k2"]) >= noise.MIN_TOTAL]
 
 
-def band_rows(p: pd.DataFrame, code: str, label: str, gap: int, span: str, pooled: dict | None) -> list[dict]:
-    """One row per size band: α of the pairs in it, or the pooled band's α when thin (``pooled`` given)."""
-    band = noise.band_of(p["k1"] + p["k2"])
+def band_rows(p: pd.DataFrame, code: str, label: str, gap: int, span: str, pooled: list[dict] | None) -> list[dict]:
+    """One row per size band: α of the pairs in it and their median n (the band's anchor), or the
+    pooled band's α and anchor when thin (``pooled``: the ``*`` rows; None for the ``*`` rows themselves)."""
+    n = p["k1"] + p["k2"]
+    band = noise.band_of(n)
     rows = []
     for i, (lo, hi) in enumerate(noise.BANDS):
         g = p[band == i]
         thin = pooled is not None and len(g) < MIN_PAIRS
-        alpha = pooled[i] if thin else noise.estimate_alpha(g["k1"], g["k2"], g["ratio"])
+        if thin:
+            alpha, anchor = pooled[i]["alpha"], pooled[i]["anchor_n"]
+        else:
+            alpha, anchor = round(noise.estimate_alpha(g["k1"], g["k2"], g["ratio"]), 5), float((g["k1"] + g["k2"]).median())
         rows.append({"soortmisdrijf": code, "label": label, "gap": gap, "n_low": lo,
-                     "n_high": "" if hi == float("inf") else hi, "anchor_n": noise.ANCHORS[i],
-                     "alpha": round(alpha, 5), "pooled": pooled is None or thin,
-                     "pairs": len(g), "years": span})
+                     "n_high": "" if hi == float("inf") else hi, "anchor_n": anchor,
+                     "alpha": alpha, "pooled": pooled is None or thin, "pairs": len(g), "years": span})
     return rows
 
 
@@ -86,7 +91,7 @@ def fit_rows(p: pd.DataFrame, labels: dict, gap: int) -> list[dict]:
     p = judged(p)
     span = f"{p['year'].min()}-{p['year'].max() + gap}"
     rows = band_rows(p, "*", "alle soorten (gepoold)", gap, span, None)
-    pooled = {i: r["alpha"] for i, r in enumerate(rows)}
+    pooled = list(rows)
     for code, g in p.groupby("soortmisdrijf", sort=True):
         rows += band_rows(g, code, labels.get(code, ""), gap, span, pooled)
     return rows

@@ -129,3 +129,31 @@ def test_model_for_a_category_key_is_that_of_its_code():
     assert noise.model_for("geweld_totaal").alphas == noise.model_for("*").alphas  # a sum of codes: pooled
     assert noise.model_for("jongerenoverlast").series == "*"  # no code
     assert noise.alpha_for("1.1.1", mu=10) == pytest.approx(noise.model_for("1.1.1").alphas[0])
+
+
+def _load_script(path):
+    spec = importlib.util.spec_from_file_location(path.stem, path)
+    mod = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(mod)
+    return mod
+
+
+def test_methods_doc_quotes_what_the_code_gives():
+    # every figure docs/methods.md quotes for the noise check and the dashboard comes from
+    # `python scripts/methods_figures.py`; a stale number (like the old 2.680–5.358) fails here
+    doc = (paths.PROJECT_DIR / "docs" / "methods.md").read_text(encoding="utf-8")
+    figures = _load_script(paths.PROJECT_DIR / "scripts" / "methods_figures.py").figures()
+    missing = {k: v for k, v in figures.items() if v not in doc}
+    assert not missing, f"docs/methods.md lacks these figures of scripts/methods_figures.py: {missing}"
+    assert "ivpanalysis.dashboard.dashboard" not in doc
+
+
+@pytest.mark.slow
+def test_methods_doc_calibration_tables_are_a_rerun(realdata, capsys):
+    # the calibration and hold-out tables in docs/methods.md are the output of the benchmark (same seed)
+    bench = _load_script(paths.PROJECT_DIR / "benchmarks" / "calibrate_noise.py")
+    assert bench.main([str(realdata)]) == 0
+    out = capsys.readouterr().out
+    doc = (paths.PROJECT_DIR / "docs" / "methods.md").read_text(encoding="utf-8")
+    lines = [ln for ln in out.splitlines() if ln.strip() and not ln.endswith(":")]
+    assert lines and all(ln in doc for ln in lines), [ln for ln in lines if ln not in doc]

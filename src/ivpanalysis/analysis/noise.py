@@ -37,8 +37,9 @@ TEST_NAME = ("conditional test, k2 | k1+k2 = n ~ beta-binomial(n, 1/a, 1/a), a t
              "size band and gap (data/codes/overdispersion.csv); normal approximation above n = 20000")
 
 
-#: size bands of the two-year total n = k₁ + k₂ in which α is estimated, and the anchor n of each
-#: (geometric middle; the open top band's anchor is 5.000·√10)
+#: size bands of the two-year total n = k₁ + k₂ in which α is estimated; the table gives each band's
+#: anchor (the median n of the pairs it was estimated on), ANCHORS are the geometric middles used
+#: when a model is built without the table (the open top band's: 5.000·√10)
 BANDS = ((20, 50), (50, 200), (200, 500), (500, 5000), (5000, math.inf))
 ANCHORS = tuple(round(math.sqrt(lo * hi)) if hi < math.inf else round(lo * math.sqrt(10)) for lo, hi in BANDS)
 
@@ -48,11 +49,12 @@ class NoiseModel:
     """Variance of a yearly count around its level: ``V(μ) = μ + α(2μ)·μ²`` (Poisson when α = 0).
 
     ``alphas``: α per size band of :data:`BANDS` (by two-year total n = 2μ), interpolated linearly in
-    log n between the bands' :data:`ANCHORS` and constant beyond the first and last; one number
-    means the same α at every size.
+    log n between the bands' ``anchors`` (where each was estimated) and constant beyond the first
+    and last; one number means the same α at every size.
     """
 
     alphas: tuple = (0.0,)
+    anchors: tuple = ANCHORS
     gap: int = 1
     series: str = "*"
     pooled: bool = False
@@ -63,7 +65,7 @@ class NoiseModel:
         if len(self.alphas) == 1:
             return np.full(mu.shape, float(self.alphas[0]))
         logn = np.log(np.maximum(2 * mu, 1.0))
-        return np.interp(logn, np.log(ANCHORS), np.asarray(self.alphas, dtype=float))
+        return np.interp(logn, np.log(np.asarray(self.anchors, dtype=float)), np.asarray(self.alphas, dtype=float))
 
     @property
     def alpha(self) -> float:
@@ -250,18 +252,31 @@ def _table() -> pd.DataFrame:
     return pd.read_csv(paths.CODES_DIR / "overdispersion.csv", dtype={"soortmisdrijf": str})
 
 
+@lru_cache(maxsize=None)
 def _code_of(series: str | None) -> str:
     """The table row for a series: its SoortMisdrijf code, a category's one code, else ``*`` (pooled)."""
     from ivpanalysis.ingest.categories import codes_of
 
     key = series or ""
-    if key in set(_table()["soortmisdrijf"]):
+    have = {code for code, _ in _models()}
+    if key in have:
         return key
     try:
         codes = codes_of(key)
     except LookupError:
         codes = []
-    return codes[0] if len(codes) == 1 and codes[0] in set(_table()["soortmisdrijf"]) else "*"
+    return codes[0] if len(codes) == 1 and codes[0] in have else "*"
+
+
+@lru_cache(maxsize=1)
+def _models() -> dict[tuple[str, int], NoiseModel]:
+    """Every (code, gap) model of the table, built once."""
+    out = {}
+    for (code, gap), rows in _table().sort_values("n_low").groupby(["soortmisdrijf", "gap"], sort=False):
+        out[(code, int(gap))] = NoiseModel(tuple(float(a) for a in rows["alpha"]),
+                                           tuple(float(a) for a in rows["anchor_n"]), int(gap), code,
+                                           bool(rows["pooled"].all()))
+    return out
 
 
 def model_for(series: str | None, gap: int = 1) -> NoiseModel:
@@ -270,11 +285,7 @@ def model_for(series: str | None, gap: int = 1) -> NoiseModel:
     Series without rows of their own (totals, sums of codes, nuisance reports) use the pooled ``*``
     model; gaps above :data:`MAX_GAP` use the longest gap's rows.
     """
-    t = _table()
-    code = _code_of(series)
-    g = int(min(max(int(gap), 1), MAX_GAP))
-    rows = t[(t["soortmisdrijf"] == code) & (t["gap"] == g)].sort_values("n_low")
-    return NoiseModel(tuple(float(a) for a in rows["alpha"]), g, code, bool(rows["pooled"].all()))
+    return _models()[(_code_of(series), int(min(max(int(gap), 1), MAX_GAP)))]
 
 
 def alpha_for(series: str | None, gap: int = 1, mu: float | None = None) -> float:
