@@ -199,3 +199,24 @@ def test_a_count_of_3e8_in_a_data_folder_costs_no_more_than_a_small_one(tmp_path
     assert r["2019"] == 303000000 and r["change_pct"] == pytest.approx(1.0)
     assert r["significant"] == "no"  # +1 % is within the year-to-year noise of even the largest units
     assert r["change_lower_pct"] < 1.0 < r["change_upper_pct"]
+
+
+@pytest.mark.parametrize("module", ["police", "noise", "indicators", "rates"])
+def test_analysis_module_holds_numbers_not_reader_text(module):
+    # issue 14: no formatter import, no string literal of three or more words (docstrings and
+    # exception messages aside): the Dutch lives in present/
+    import ast
+    path = paths.PROJECT_DIR / "src" / "ivpanalysis" / "analysis" / f"{module}.py"
+    tree = ast.parse(path.read_text(encoding="utf-8"))
+    skip = set()
+    for n in ast.walk(tree):
+        if isinstance(n, (ast.Module, ast.FunctionDef, ast.ClassDef)) and n.body and isinstance(n.body[0], ast.Expr):
+            skip.add(id(n.body[0].value))
+        if isinstance(n, ast.Raise) or (isinstance(n, ast.Call) and getattr(n.func, "id", "").endswith(("Error", "Denominator"))):
+            skip.update(id(m) for m in ast.walk(n))
+    texts = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant) and isinstance(n.value, str)
+             and id(n) not in skip and len(n.value.split()) >= 3]
+    assert texts == []
+    imports = [a.name if isinstance(n, ast.Import) else n.module for n in ast.walk(tree)
+               if isinstance(n, (ast.Import, ast.ImportFrom)) for a in getattr(n, "names", [])]
+    assert not any("present" in (m or "") for m in imports)

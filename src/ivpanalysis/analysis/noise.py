@@ -33,8 +33,9 @@ EXACT_MAX = 20_000
 #: the longest gap in years with its own row in the table; longer gaps use this one
 MAX_GAP = 6
 Z95 = float(stats.norm.ppf(0.975))
-TEST_NAME = ("conditional test, k2 | k1+k2 = n ~ beta-binomial(n, 1/a, 1/a), a the overdispersion at n by crime type, "
-             "size band and gap (data/codes/overdispersion.csv); normal approximation above n = 20000")
+#: the test's name in the police table's attrs: the conditional beta-binomial test with α by crime
+#: type, size band and gap (data/codes/overdispersion.csv), normal approximation above EXACT_MAX
+TEST_NAME = "betabinomial-conditional/alpha-by-type-size-gap"
 
 
 #: size bands of the two-year total n = k₁ + k₂ in which α is estimated; the table gives each band's
