@@ -11,6 +11,7 @@
    (chi-square, as for a normal sample) overlaps that band, the acceptance rule of the type-I cells.
 
     nice python benchmarks/calibrate_noise.py [--reps 2000] [REALDATA_DIR]
+    nice python benchmarks/calibrate_noise.py --big-count   # time and memory of a count of 3e8
 
 The last line names the worst cell.
 """
@@ -98,12 +99,45 @@ def holdout_table(wide: pd.DataFrame) -> pd.DataFrame:
     return pd.DataFrame(rows)
 
 
+def measure_big_count() -> str:
+    """Wall and CPU time and traced peak memory of the police table with a count of 3e8 (issue 16)."""
+    import shutil
+    import tempfile
+    import time
+    import tracemalloc
+
+    from ivpanalysis import paths
+    from ivpanalysis.analysis import police
+    from ivpanalysis.ingest import datafolder
+    with tempfile.TemporaryDirectory() as tmp:
+        d = Path(tmp) / "data"
+        shutil.copytree(paths.DATA_DIR, d)
+        f = d / "police_figures.csv"
+        df = pd.read_csv(f, dtype=str, keep_default_na=False)
+        total = (df["region_code"] == "GM0995") & (df["measure"] == "criminaliteit_totaal")
+        df.loc[total & (df["period"] == "2018"), "value"] = "300000000"
+        df.loc[total & (df["period"] == "2019"), "value"] = "303000000"
+        df.to_csv(f, index=False, lineterminator="\n")
+        ds = datafolder.load(d)
+        tracemalloc.start()
+        t0, c0 = time.perf_counter(), time.process_time()
+        police.police_table(ds, "GM0995", 2019)
+        wall, cpu = time.perf_counter() - t0, time.process_time() - c0
+        peak = tracemalloc.get_traced_memory()[1]
+        tracemalloc.stop()
+    return f"police table with a count of 3e8: {wall:.2f} s wall, {cpu:.2f} s CPU, traced peak {peak / 1e6:.1f} MB"
+
+
 def main(argv: list[str]) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("realdata", nargs="?", default=str(ROOT.parent / "shared" / "realdata"))
     ap.add_argument("--reps", type=int, default=2000)
     ap.add_argument("--seed", type=int, default=16)
+    ap.add_argument("--big-count", action="store_true", help="only measure the police table with a count of 3e8")
     args = ap.parse_args(argv)
+    if args.big_count:
+        print(measure_big_count())
+        return 0
     crime = counts_json.load_file(Path(args.realdata) / eo.REL).counts
     t1 = type1_table(eo.wide_counts(crime), args.reps, args.seed)
     pd.set_option("display.width", 160)

@@ -191,3 +191,12 @@ def test_cli_table_dashboard(capsys):
                                  "status_value", "status_source", "verdict", "reason"]
     assert len(out) == 16 and set(out["verdict"].fillna("")) <= {"green", "orange", "red", ""}
     assert out["reason"].str.endswith(".").all()
+
+
+def test_a_status_after_the_target_year_says_so():
+    obs = dashboard.Observation(700.0, 700.0)
+    p, basis, *_ = dashboard.p_meet(_row(target_year=2020), obs, 2022)
+    assert basis == "later_year" and p > 0.5
+    r = pd.Series(dict(status_value=700.0, unit="aantal", status_year=2022, p_reach=p, basis=basis,
+                       target_printed="Onder 800", target_year=2020, why=""))
+    assert "na het doeljaar" in text.reason(r)

@@ -30,7 +30,7 @@ CSV_COLUMNS = ["indicator", "reference_year", "reference_value", "target_value",
                "status_value", "status_source", "verdict", "reason"]
 #: what :func:`dashboard` returns after the CSV columns but ``reason`` (written by present/dashboard_text):
 #: ``basis`` how p was found (``target_year``: the target year's own value; ``carried``: the status
-#: carried forward), ``sd_log``/``sd`` its spread (log scale for counts and rates, value scale for
+#: carried forward; ``later_year``: a later year's value, the target year having none), ``sd_log``/``sd`` its spread (log scale for counts and rates, value scale for
 #: surveys), ``why`` a code for a missing status or p, ``note`` codes (``published_status``,
 #: ``reference_differs``)
 EXTRA_COLUMNS = ["unit", "target_year", "target_printed", "status_year", "status_series", "series",
@@ -174,7 +174,8 @@ def _prob_meet(value: float, threshold: float, direction: str, sd_log: float, sd
 def p_meet(row, status: Observation, status_year: int, reference: Observation | None = None) -> tuple[float, str, float, float]:
     """(p, basis, sd_log, sd): the probability that the target-year level meets the target.
 
-    ``basis`` is ``target_year`` when the status is the target year's own value, else ``carried``.
+    ``basis`` is ``target_year`` when the status is the target year's own value, ``carried`` when
+    it lies before the target year, ``later_year`` when after it (the target year has no value).
     For a decrease/no-increase target the threshold is the plan's reference value, whose own noise
     (when the reference is a count) adds to the spread.
     """
@@ -191,7 +192,8 @@ def p_meet(row, status: Observation, status_year: int, reference: Observation | 
     if pd.isna(threshold):
         return math.nan, "", sd_log, sd
     p = _prob_meet(status.value, float(threshold), direction, sd_log, sd)
-    return p, ("target_year" if ahead <= 0 else "carried"), sd_log, sd
+    basis = "target_year" if ahead == 0 else ("carried" if ahead > 0 else "later_year")
+    return p, basis, sd_log, sd
 
 
 def verdict_of(p: float) -> str:

@@ -59,6 +59,8 @@ def reason(r) -> str:
     chance = f"{fmt.share(100 * p)} kans dat het doel ({r['target_printed']}) in {int(r['target_year'])} is gehaald"
     if r["basis"] == "target_year":
         basis = f"Met {status}, het doeljaar zelf, met de gewone schommeling van dat cijfer"
+    elif r["basis"] == "later_year":
+        basis = f"Met {status}, na het doeljaar (dat zelf geen cijfer heeft), met de gewone schommeling"
     else:
         basis = (f"Met {status} als stand, meegenomen naar {int(r['target_year'])} met de schommeling "
                  f"die gemeenten over zoveel jaren laten zien (geen trend doorgetrokken)")
