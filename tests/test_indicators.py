@@ -6,7 +6,10 @@ import pytest
 
 from ivpanalysis import cli
 from ivpanalysis.ingest import datafolder, schema
-from ivpanalysis.analysis import indicators as dashboard
+import numpy as np
+
+from ivpanalysis.analysis import indicators as dashboard, noise
+from ivpanalysis.present import dashboard_text as text, fmt
 
 
 @pytest.fixture(scope="module")
@@ -21,7 +24,7 @@ def lelystad(ds):
 
 def test_which_of_lelystads_16_are_computed(lelystad):
     t = lelystad
-    assert len(t) == 16 and list(t.columns) == dashboard.CSV_COLUMNS + dashboard.EXTRA_COLUMNS
+    assert len(t) == 16 and list(t.columns) == dashboard.NUMBER_COLUMNS
     assert set(t["status_source"]) == {"computed", "published"}
     computed = t[t["status_source"] == "computed"]["status_series"]
     published = set(t.index[t["status_source"] == "published"])
@@ -45,52 +48,95 @@ def test_computed_status_equals_the_police_count_and_the_document(ds, lelystad):
         assert lelystad.at[i, "status_value"] == float(ind.at[i, "status_value"]), i  # the document agrees
 
 
-def test_verdicts(lelystad):
-    v = lelystad["verdict"]
-    assert v["GM0995_I03"] == "green"  # 533 < 550
-    assert v["GM0995_I13"] == "red"  # 246 -> 330, target under 250
-    assert lelystad.at["GM0995_I13", "p_reach"] < 0.5
-    # 4.549 (data) ... 4.240: the trend of the four years projects 2022 below 4.000 with a chance over 50 %
-    assert v["GM0995_I07"] == "orange" and 0.5 <= lelystad.at["GM0995_I07", "p_reach"] < 0.9
-    reason = lelystad.at["GM0995_I07", "reason"]
-    assert "binnen wat toeval geeft" in reason and "95%-voorspelinterval" in reason and "per jaar" in reason
-    assert "geen verbetering" in lelystad.at["GM0995_I12", "reason"]  # 26 -> 26, survey: pace rule
-    assert "in dit tempo 20% in 2022" in lelystad.at["GM0995_I08", "reason"]
-    assert set(v) == {"green", "orange", "red"}
-    # one sentence per row
-    assert all(r.count(". ") == 0 and r.endswith(".") for r in lelystad["reason"])
+def test_verdicts_follow_p_on_lelystads_plan(lelystad):
+    t = lelystad
+    # 533 violent crimes in 2019, target under 550 in 2022: carried three years with the real spread
+    assert t.at["GM0995_I03", "basis"] == "carried" and 0.5 < t.at["GM0995_I03", "p_reach"] < 0.8
+    assert t.at["GM0995_I13", "verdict"] == "red" and t.at["GM0995_I13", "p_reach"] < 0.2  # 330, under 250
+    for _, r in t.iterrows():
+        assert r["verdict"] == dashboard.verdict_of(r["p_reach"])
+    # survey items without a published margin: no chance can be computed, so no verdict
+    assert t.at["GM0995_I08", "verdict"] == "" and t.at["GM0995_I08", "why"] == "no_uncertainty"
+    assert "onbekend" in text.reason(t.loc["GM0995_I08"])
 
 
-def test_reference_that_differs_from_the_data_is_named(lelystad):
-    r = lelystad.at["GM0995_I05", "note"]
-    assert "referentiewaarde in het plan (172)" in r and "(225)" in r
-    assert lelystad.at["GM0995_I05", "reference_in_data"] == 225
-    assert lelystad.at["GM0995_I08", "note"] == ""
-    assert "geen aantal woningen voor 2019" in lelystad.at["GM0995_I02", "note"]
+def test_reasons_are_one_sentence_with_the_figure_and_the_word(ds):
+    t = text.dashboard(ds, "GM0995")
+    assert all(r.count(". ") == 0 and r.endswith(".") for r in t["reason"])
+    r = t.loc["GM0995_I13"]
+    assert fmt.share(100 * r["p_reach"]) in r["reason"] and text.likelihood_word(r["p_reach"]) in r["reason"]
+
+
+@pytest.mark.parametrize("p,verdict", [(0.95, "green"), (0.8, "green"), (0.7999, "orange"), (0.5, "orange"),
+                                       (0.2, "orange"), (0.1999, "red"), (0.01, "red"), (math.nan, "")])
+def test_verdict_bands(p, verdict):
+    assert dashboard.verdict_of(p) == verdict
+
+
+@pytest.mark.parametrize("p,word", [(0.95, "zeer waarschijnlijk"), (0.9, "zeer waarschijnlijk"), (0.8, "waarschijnlijk"),
+                                    (0.67, "waarschijnlijk"), (0.5, "onzeker"), (0.33, "onzeker"),
+                                    (0.2, "onwaarschijnlijk"), (0.1, "onwaarschijnlijk"), (0.05, "zeer onwaarschijnlijk")])
+def test_likelihood_words(p, word):
+    assert text.likelihood_word(p) == word
 
 
 def _row(**kw):
-    base = dict(indicator="x", unit="aantal", reference_year=2016, reference_value=100.0, target_year=2022,
-                target_value=80.0, target_direction="below", target_printed="Onder 80")
+    base = dict(indicator="x", unit="aantal", series="criminaliteit_totaal", reference_year=2016, reference_value=1000.0,
+                target_year=2022, target_value=800.0, target_direction="below", target_printed="Onder 800")
     base.update(kw)
     return pd.Series(base)
 
 
-@pytest.mark.parametrize("status,verdict", [(79.0, "green"), (85.0, "orange"), (95.0, "red"), (100.0, "red"), (110.0, "red")])
-def test_verdict_rules_without_a_series(status, verdict):
-    # 100 -> 85 in 3 years: 85 * (85/100) = 72 in 2022 < 80, reachable; 100 -> 95: 90 in 2022, not
-    assert dashboard._verdict(_row(), status, 2019)[0] == verdict
+@pytest.mark.parametrize("status,verdict", [(600.0, "green"), (800.0, "orange"), (1100.0, "red")])
+def test_one_band_each_from_the_count_noise(status, verdict):
+    obs = dashboard.Observation(status, status)
+    p, basis, sd_log, _ = dashboard.p_meet(_row(), obs, 2022)
+    assert basis == "target_year" and dashboard.verdict_of(p) == verdict
+    # the figure behind the band: a normal on log scale with the model's one-year spread
+    from scipy import stats
+    assert p == pytest.approx(stats.norm.cdf((math.log(800) - math.log(status)) / sd_log))
 
 
-def test_projection_decides_probably_for_count_series():
-    # simulated yearly counts: a steady fall of 10 % a year from 1.000 reaches "under 700" by 2022
-    falling = pd.Series({2016: 1000.0, 2017: 905.0, 2018: 810.0, 2019: 731.0})
-    row = _row(reference_value=1000.0, target_value=700.0, target_printed="Onder 700")
-    verdict, reason, p = dashboard._verdict(row, 731.0, 2019, counts=falling)
-    assert verdict == "orange" and p > 0.5 and "voorspelinterval" in reason
-    flat = pd.Series({2016: 1000.0, 2017: 990.0, 2018: 1004.0, 2019: 985.0})
-    verdict, _, p = dashboard._verdict(row, 985.0, 2019, counts=flat)
-    assert verdict == "red" and p < 0.5
+def test_no_row_can_be_red_with_p_at_least_a_fifth():
+    for status in np.linspace(500, 1500, 101):
+        for year in (2019, 2022):
+            p, *_ = dashboard.p_meet(_row(), dashboard.Observation(status, status), year)
+            assert (dashboard.verdict_of(p) == "red") == (p < 0.2)
+
+
+def test_target_year_with_data_uses_its_value_not_a_projection(ds):
+    ind = ds.indicators.copy()
+    i = ind["indicator_id"] == "GM0995_I07"
+    ind.loc[i, "target_year"] = 2019  # the status year: judged on 2019's own value
+    data = datafolder.Dataset(police=ds.police, categories=ds.categories, published_changes=ds.published_changes,
+                              indicators=ind, survey=ds.survey, population=ds.population)
+    t = dashboard.dashboard(data, "GM0995", year=2019)
+    assert t.at["GM0995_I07", "basis"] == "target_year"
+    sd1 = math.sqrt(float(noise.model_for("criminaliteit_totaal", 1).log_variance(4240)))
+    assert t.at["GM0995_I07", "sd_log"] == pytest.approx(sd1)
+
+
+def test_carrying_forward_widens_with_the_years():
+    obs = dashboard.Observation(800.0, 800.0)
+    sds = [dashboard.p_meet(_row(target_year=2019 + g), obs, 2019)[2] for g in (0, 1, 3, 6)]
+    assert sds == sorted(sds) and sds[0] < sds[-1]
+
+
+def test_survey_item_uses_its_margin():
+    row = _row(unit="%", series="survey:pct_onveilig_buurt", target_value=18.0, target_printed="Onder 18")
+    p, _, _, sd = dashboard.p_meet(row, dashboard.Observation(19.0, margin=noise.Z95), 2022)
+    assert sd == pytest.approx(1.0) and p == pytest.approx(0.1587, abs=1e-3)
+    assert math.isnan(dashboard.p_meet(row, dashboard.Observation(19.0), 2022)[0])  # no margin: no p
+
+
+def test_reference_that_differs_from_the_data_is_named(lelystad):
+    assert lelystad.at["GM0995_I05", "note"] == "reference_differs"
+    assert lelystad.at["GM0995_I05", "reference_in_data"] == 225
+    assert lelystad.at["GM0995_I08", "note"] == ""
+    shown = text.dashboard_display(text.dashboard(datafolder.load_default(), "GM0995"))
+    r = shown.iloc[4]["Toelichting"]
+    assert "referentiewaarde in het plan (172)" in r and "(225)" in r
+    assert lelystad.at["GM0995_I02", "why"] == "no_uncertainty" and "published_status" in lelystad.at["GM0995_I02", "note"]
 
 
 @pytest.mark.parametrize("direction,value,ref,target,ok", [
@@ -121,7 +167,8 @@ def test_rate_indicator_is_computed_when_the_denominator_is_there(ds):
 def test_almere_targets_without_data_say_so(ds):
     t = dashboard.dashboard(ds, "GM0034")
     assert len(t) == 9 and (t["verdict"] == "").all() and t["status_value"].isna().all()
-    assert t.at["GM0034_I01", "reason"] == "Geen stand: geen politiecijfer woninginbraak in de data."
+    assert t.at["GM0034_I01", "why"] == "no_police"
+    assert text.reason(t.loc["GM0034_I01"]) == "Geen stand: geen politiecijfer in de data."
 
 
 def test_no_dashboard_for_dronten(ds):
@@ -130,9 +177,10 @@ def test_no_dashboard_for_dronten(ds):
 
 
 def test_display(lelystad):
-    d = dashboard.dashboard_display(lelystad)
+    d = text.dashboard_display(lelystad)
     r = d.iloc[6]
-    assert (r["Referentie"], r["Doel"], r["Stand"], r["Oordeel"]) == ("4.450 (2016)", "Onder 4.000 (2022)", "4.240 (2019)", "oranje")
+    assert (r["Referentie"], r["Doel"], r["Stand"]) == ("4.450 (2016)", "Onder 4.000 (2022)", "4.240 (2019)")
+    assert r["Oordeel"] == text.VERDICT_NL[lelystad.iloc[6]["verdict"]] and "%" in r["Kans doel gehaald"]
     assert d.iloc[1]["Stand"] == "6,3* (2019)"
 
 
@@ -141,4 +189,14 @@ def test_cli_table_dashboard(capsys):
     out = pd.read_csv(__import__("io").StringIO(capsys.readouterr().out))
     assert list(out.columns) == ["indicator", "reference_year", "reference_value", "target_value", "target_direction",
                                  "status_value", "status_source", "verdict", "reason"]
-    assert len(out) == 16 and set(out["verdict"]) <= {"green", "orange", "red"}
+    assert len(out) == 16 and set(out["verdict"].fillna("")) <= {"green", "orange", "red", ""}
+    assert out["reason"].str.endswith(".").all()
+
+
+def test_a_status_after_the_target_year_says_so():
+    obs = dashboard.Observation(700.0, 700.0)
+    p, basis, *_ = dashboard.p_meet(_row(target_year=2020), obs, 2022)
+    assert basis == "later_year" and p > 0.5
+    r = pd.Series(dict(status_value=700.0, unit="aantal", status_year=2022, p_reach=p, basis=basis,
+                       target_printed="Onder 800", target_year=2020, why=""))
+    assert "na het doeljaar" in text.reason(r)

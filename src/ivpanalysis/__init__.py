@@ -13,7 +13,7 @@ __version__ = "0.1.0"
 #: public name → module that defines it
 _EXPORTS = {
     "read": "ingest.loaders", "load": "ingest.datafolder", "load_default": "ingest.datafolder",
-    "police_table": "analysis.police", "dashboard": "analysis.indicators",
+    "police_table": "analysis.police", "dashboard": "present.dashboard_text",
     "fit_trend": "analysis.trend", "project": "analysis.trend",
     "gap_across": "analysis.gap", "gap_over_time": "analysis.gap",
     "activities_summary": "analysis.activities", "read_register": "ingest.registers",

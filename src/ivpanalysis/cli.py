@@ -44,7 +44,7 @@ def cmd_validate(args) -> int:
 #: ``(dataset, code, year)``. Imported when called, so one table's dependencies never slow the others.
 TABLES = {
     "police": ("ivpanalysis.analysis.police", "police_table"),
-    "dashboard": ("ivpanalysis.analysis.indicators", "dashboard"),
+    "dashboard": ("ivpanalysis.present.dashboard_text", "dashboard"),
     "activities": ("ivpanalysis.ingest.registers", "activities_table"),
 }
 

@@ -7,20 +7,20 @@ mixed in one cell. See docs/methods.md.
 """
 from __future__ import annotations
 
+import decimal
 import math
 
 import pandas as pd
 
-from ivpanalysis.present import fmt
 from ivpanalysis.analysis import noise
 from ivpanalysis.ingest import schema
 
 #: seed 004's legend: a fall of 10 % or more, a change of less than 10 %, a rise of 10 % or more
 LEGEND_THRESHOLD = 10
-LEGEND_NL = {"fall": "daling", "stable": "stabiel", "rise": "stijging", "": ""}
 
 COLUMNS_AFTER_YEARS = ["change_pct", "change_source", "change_region_pct", "change_region_source",
-                       "change_h1_pct", "change_h2_pct", "change_halfyear_source", "legend", "significant"]
+                       "change_h1_pct", "change_h2_pct", "change_halfyear_source", "legend", "significant",
+                       "change_lower_pct", "change_upper_pct"]
 
 
 # --- counts from a tidy frame -------------------------------------------------------------------
@@ -102,6 +102,16 @@ def pct_change(k1, k2) -> float:
     return 100.0 * (k2 - k1) / k1
 
 
+def round_half_away(x: float, decimals: int = 0) -> float:
+    """``x`` rounded half away from zero, as the seeds print percentages (12,5 → 13, −12,5 → −13).
+
+    The published legend compares the *printed* percentage with its threshold, so the comparison
+    needs the seeds' rounding rule; decided on the shortest repr of the float, as a reader sees it.
+    """
+    q = decimal.Decimal(1).scaleb(-decimals)
+    return float(decimal.Decimal(repr(float(x))).quantize(q, rounding=decimal.ROUND_HALF_UP))
+
+
 def legend(change_pct: float, k1=None, k2=None) -> str:
     """Seed 004's legend for a change: fall (≤ −10 %), stable, rise (≥ +10 %); '' if unknown.
 
@@ -112,7 +122,7 @@ def legend(change_pct: float, k1=None, k2=None) -> str:
         if k1 == 0 and k2 is not None and not pd.isna(k2):
             return "rise" if k2 > 0 else "stable"
         return ""
-    shown = fmt.round_half_away(change_pct)
+    shown = round_half_away(change_pct)
     if shown <= -LEGEND_THRESHOLD:
         return "fall"
     if shown >= LEGEND_THRESHOLD:
@@ -142,6 +152,76 @@ def default_region(data, code: str) -> str | None:
     return units[0] if len(units) == 1 else None
 
 
+def _cell(frame: pd.DataFrame, key: str, col) -> float:
+    """``frame.at[key, col]`` or NaN when the row or column is absent."""
+    return frame.at[key, col] if key in frame.index and col in frame.columns else math.nan
+
+
+def _change_or_published(k1, k2, pub: dict, key: str) -> tuple[float, str, str | None]:
+    """(change %, source, document): computed from two counts, else the printed %, else nothing."""
+    if not pd.isna(k1) and not pd.isna(k2):
+        return pct_change(k1, k2), "computed", None
+    if key in pub:
+        return pub[key][0], "published", pub[key][1]
+    return math.nan, "", None
+
+
+def _halfyear_changes(key: str, halves: pd.DataFrame, year: int, pub_h: dict) -> tuple[float, float, str, str | None]:
+    """(H1 %, H2 %, source, document) of a category against the same half of the year before."""
+    hk = {(y, h): _cell(halves, key, (y, h)) for y in (year - 1, year) for h in (1, 2)}
+    if all(not pd.isna(v) for v in hk.values()):
+        return (pct_change(hk[(year - 1, 1)], hk[(year, 1)]), pct_change(hk[(year - 1, 2)], hk[(year, 2)]),
+                "computed", None)
+    if key in pub_h[1] or key in pub_h[2]:
+        doc = (pub_h[1].get(key) or pub_h[2].get(key))[1]
+        return pub_h[1].get(key, (math.nan, ""))[0], pub_h[2].get(key, (math.nan, ""))[0], "published", doc
+    return math.nan, math.nan, "", None
+
+
+def _report_year(data, code: str, counts: pd.DataFrame) -> tuple[int | None, list[int]]:
+    """(last year with counts, else last year with published changes; the published years)."""
+    pc = data.published_changes
+    pub_years = sorted({int(str(p)[:4]) for p in pc.loc[pc.get("table_of", pd.Series(dtype=str)) == code, "period"]}) \
+        if not pc.empty else []
+    with_counts = [y for y in counts.columns if counts[y].notna().any()] if not counts.empty else []
+    if with_counts:
+        return max(with_counts), pub_years
+    return (max(pub_years) if pub_years else None), pub_years
+
+
+def _noise_cells(key: str, k1: float, k2: float) -> dict:
+    """The noise verdict of a computed change, its p-value, model and the change's 95 % interval."""
+    model = noise.model_for(key, gap=1)
+    test = noise.change_test(k1, k2, model)
+    return {"significant": test.verdict, "change_lower_pct": test.lower_pct, "change_upper_pct": test.upper_pct,
+            "_p": test.p_value, "_model": model}
+
+
+def _row(key: str, c, label_of: dict, counts, reg_counts, halves, year: int, years: list[int], pubs: dict) -> dict | None:
+    """One category's row of the police table; None when it has neither counts nor published changes."""
+    k = {y: _cell(counts, key, y) for y in years}
+    if all(pd.isna(v) for v in k.values()) and key not in pubs["own"] and key not in pubs["region"]:
+        return None
+    row = {"category": c["label"], "group": c["group"], "parent": label_of.get(c["parent"], "") if c["parent"] else ""}
+    row.update({str(y): k[y] for y in years})
+    k1, k2 = k[year - 1], k[year]
+    docs = {}
+    row["change_pct"], row["change_source"], docs["change_pct"] = _change_or_published(k1, k2, pubs["own"], key)
+    r1, r2 = _cell(reg_counts, key, year - 1), _cell(reg_counts, key, year)
+    row["change_region_pct"], row["change_region_source"], docs["change_region_pct"] = \
+        _change_or_published(r1, r2, pubs["region"], key)
+    row["change_h1_pct"], row["change_h2_pct"], row["change_halfyear_source"], docs["change_h1_pct"] = \
+        _halfyear_changes(key, halves, year, pubs["half"])
+    computed = row["change_source"] == "computed"
+    row["legend"] = legend(row["change_pct"], k1 if computed else None, k2 if computed else None)
+    if computed:
+        row.update(_noise_cells(key, k1, k2))
+    else:
+        row.update(significant="", change_lower_pct=math.nan, change_upper_pct=math.nan)
+    row["_documents"] = {col: d for col, d in docs.items() if d}
+    return row
+
+
 def police_table(data, code: str, year: int | None = None, region: str | None = None) -> pd.DataFrame:
     """The police-figures table for municipality ``code`` and report ``year`` (default: last year with counts).
 
@@ -149,85 +229,45 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
     in its order and groups; columns ``category, group, parent``, the counts of the four years
     up to ``year`` (as strings ``'2016'``…), then :data:`COLUMNS_AFTER_YEARS`. ``change_*_pct``
     are unrounded; the ``*_source`` columns say ``computed`` or ``published (<document>)``.
-    ``significant`` is the noise verdict (yes / no / too_small; empty when not computed). The
-    p-values, α per row and the test used are in ``attrs``.
+    ``significant`` is the noise verdict (yes / no / too_small; empty when not computed);
+    ``change_lower_pct``/``change_upper_pct`` the 95 % interval of a computed change under the
+    noise model. The p-values, the noise model per row and the test used are in ``attrs``.
     """
     try:
         schema.check_municipality_code(code)
     except ValueError as e:
         raise LookupError(str(e)) from None
     counts = annual_counts(data.police, code)
-    pub_years = sorted({int(str(p)[:4]) for p in data.published_changes.loc[
-        data.published_changes.get("table_of", pd.Series(dtype=str)) == code, "period"]}) \
-        if not data.published_changes.empty else []
-    if counts.empty and not pub_years:
+    last, pub_years = _report_year(data, code, counts)
+    if last is None:
         present = ", ".join(sorted(set(data.police["region_code"]))) or "none"
         raise LookupError(f"no police figures for {code} in {data.data_dir} (municipalities present: {present})")
-    if year is None:
-        with_counts = [y for y in counts.columns if counts[y].notna().any()] if not counts.empty else []
-        year = max(with_counts) if with_counts else max(pub_years)
+    year = last if year is None else year
     years = [year - 3, year - 2, year - 1, year]
     region = region or default_region(data, code)
+    pubs = {"own": _published(data, code, code, str(year)),
+            "region": _published(data, code, region, str(year)) if region else {},
+            "half": {h: _published(data, code, code, f"{year}H{h}") for h in (1, 2)}}
     reg_counts = annual_counts(data.police, region) if region else pd.DataFrame()
     halves = halfyear_counts(data.police, code)
-    pub = _published(data, code, code, str(year))
-    pub_reg = _published(data, code, region, str(year)) if region else {}
-    pub_h = {h: _published(data, code, code, f"{year}H{h}") for h in (1, 2)}
-
     cats = data.categories  # in the report's row order (datafolder.load)
-    rows, pvals, alphas, documents = [], {}, {}, {}
+    label_of = dict(zip(cats["key"], cats["label"]))
+    rows = {}
     for _, c in cats.iterrows():
-        key = c["key"]
-        k = {y: (counts.at[key, y] if key in counts.index and y in counts.columns else math.nan) for y in years}
-        has_counts = any(not pd.isna(v) for v in k.values())
-        if not has_counts and key not in pub and key not in pub_reg:
-            continue
-        row = {"category": c["label"], "group": c["group"],
-               "parent": cats.set_index("key")["label"].get(c["parent"], "") if c["parent"] else ""}
-        row.update({str(y): k[y] for y in years})
-        k1, k2 = k[year - 1], k[year]
-        ch = pct_change(k1, k2)
-        if not pd.isna(k1) and not pd.isna(k2):
-            row["change_pct"], row["change_source"] = ch, "computed"
-        elif key in pub:
-            row["change_pct"], row["change_source"] = pub[key][0], "published"
-            documents[(key, "change_pct")] = pub[key][1]
-        else:
-            row["change_pct"], row["change_source"] = math.nan, ""
-        r1 = reg_counts.at[key, year - 1] if key in reg_counts.index and year - 1 in reg_counts.columns else math.nan
-        r2 = reg_counts.at[key, year] if key in reg_counts.index and year in reg_counts.columns else math.nan
-        if not pd.isna(r1) and not pd.isna(r2):
-            row["change_region_pct"], row["change_region_source"] = pct_change(r1, r2), "computed"
-        elif key in pub_reg:
-            row["change_region_pct"], row["change_region_source"] = pub_reg[key][0], "published"
-            documents[(key, "change_region_pct")] = pub_reg[key][1]
-        else:
-            row["change_region_pct"], row["change_region_source"] = math.nan, ""
-        hk = {(y, h): (halves.at[key, (y, h)] if key in halves.index and (y, h) in halves.columns else math.nan)
-              for y in (year - 1, year) for h in (1, 2)}
-        if all(not pd.isna(v) for v in hk.values()):
-            row["change_h1_pct"] = pct_change(hk[(year - 1, 1)], hk[(year, 1)])
-            row["change_h2_pct"] = pct_change(hk[(year - 1, 2)], hk[(year, 2)])
-            row["change_halfyear_source"] = "computed"
-        elif key in pub_h[1] or key in pub_h[2]:
-            row["change_h1_pct"] = pub_h[1].get(key, (math.nan, ""))[0]
-            row["change_h2_pct"] = pub_h[2].get(key, (math.nan, ""))[0]
-            row["change_halfyear_source"] = "published"
-            documents[(key, "change_h1_pct")] = (pub_h[1].get(key) or pub_h[2].get(key))[1]
-        else:
-            row["change_h1_pct"] = row["change_h2_pct"] = math.nan
-            row["change_halfyear_source"] = ""
-        computed = row["change_source"] == "computed"
-        row["legend"] = legend(row["change_pct"], k1 if computed else None, k2 if computed else None)
-        if computed:
-            a = noise.alpha_for(key)
-            alphas[key] = a
-            pvals[key] = float(noise.p_value(k1, k2, a))
-            row["significant"] = str(noise.verdicts([k1], [k2], a, p=[pvals[key]])[0])
-        else:
-            row["significant"] = ""
-        rows.append((key, row))
-    table = pd.DataFrame([r for _, r in rows], index=pd.Index([k for k, _ in rows], name="key"))
+        row = _row(c["key"], c, label_of, counts, reg_counts, halves, year, years, pubs)
+        if row is not None:
+            rows[c["key"]] = row
+    return _assemble(rows, years, data, code, year, region)
+
+
+def _assemble(rows: dict, years: list[int], data, code: str, year: int, region: str | None) -> pd.DataFrame:
+    """The rows as a frame in the documented column order, with whole counts as Int64 and the attrs."""
+    documents = {(key, col): d for key, r in rows.items() for col, d in r["_documents"].items()}
+    pvals = {key: r["_p"] for key, r in rows.items() if "_p" in r}
+    models = {key: r["_model"] for key, r in rows.items() if "_model" in r}
+    table = pd.DataFrame(list(rows.values()), index=pd.Index(list(rows), name="key"))
+    if table.empty:
+        table = pd.DataFrame(columns=["category", "group", "parent"] + [str(y) for y in years] + COLUMNS_AFTER_YEARS)
     table = table[["category", "group", "parent"] + [str(y) for y in years] + COLUMNS_AFTER_YEARS]
     for y in years:
         col = table[str(y)]
@@ -237,59 +277,9 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
         "municipality": code, "municipality_name": schema.municipality_name(code) or code, "year": year,
         "region": region, "region_name": schema.municipality_name(region) if region else None,
         "test": noise.TEST_NAME, "level": noise.LEVEL, "min_total": noise.MIN_TOTAL,
-        "p_value": pvals, "alpha": alphas, "published_documents": documents,
+        "p_value": pvals, "alpha": {k: m.alpha for k, m in models.items()},
+        "noise_model": {k: m.as_dict() for k, m in models.items()},
+        "published_documents": documents,
         "sources": sorted(set(data.police.loc[data.police["region_code"] == code, "source"])),
     })
     return table
-
-
-# --- for readers ----------------------------------------------------------------------------------
-
-_VERDICT_NL = {"yes": "ja", "no": "nee", "too_small": "te klein", "": ""}
-
-
-def _pct_cell(value, source: str, verdict: str = "") -> str:
-    if not source:
-        return ""
-    if verdict == "too_small":
-        return "te klein"
-    text = fmt.pct(value)
-    return text + "*" if source == "published" else text
-
-
-def police_display(table: pd.DataFrame) -> pd.DataFrame:
-    """The table with Dutch headers and formats (``4.240``, ``+5%``) for the report.
-
-    Published percentages carry ``*`` (:func:`published_note` explains them); a change from 0 reads
-    "0 → k"; changes of counts too small to interpret read "te klein".
-    """
-    year = table.attrs["year"]
-    years = [str(y) for y in range(year - 3, year + 1)]
-    region = table.attrs.get("region_name") or "regio"
-    out = pd.DataFrame(index=table.index)
-    out["Categorie"] = [("… " + c) if p else c for c, p in zip(table["category"], table["parent"])]
-    out["Groep"] = table["group"]
-    for y in years:
-        out[y] = [fmt.number(v) for v in table[y]]
-    ch = []
-    for (_, r) in table.iterrows():
-        if r["change_source"] == "computed" and pd.isna(r["change_pct"]) and r[years[-2]] == 0:
-            ch.append(f"0 → {fmt.number(r[years[-1]])}")
-        else:
-            ch.append(_pct_cell(r["change_pct"], r["change_source"], r["significant"]))
-    out[f"{year} t.o.v. {year - 1}"] = ch
-    out[f"{region.replace(' (RE)', '')}"] = [_pct_cell(v, s) for v, s in zip(table["change_region_pct"], table["change_region_source"])]
-    out["1e halfjaar"] = [_pct_cell(v, s) for v, s in zip(table["change_h1_pct"], table["change_halfyear_source"])]
-    out["2e halfjaar"] = [_pct_cell(v, s) for v, s in zip(table["change_h2_pct"], table["change_halfyear_source"])]
-    out["Legenda"] = [LEGEND_NL.get(v, v) for v in table["legend"]]
-    out["Meer dan toeval?"] = [_VERDICT_NL.get(v, v) for v in table["significant"]]
-    return out.reset_index(drop=True)
-
-
-def published_note(table: pd.DataFrame) -> str:
-    """The Dutch footnote for ``*``: which documents the published percentages come from; '' if none."""
-    docs = sorted(set(table.attrs.get("published_documents", {}).values()))
-    if not docs:
-        return ""
-    return ("* Gepubliceerd percentage, overgenomen uit " + ", ".join(docs) +
-            "; niet berekend omdat de data voor deze cellen geen aantallen bevatten.")

@@ -9,11 +9,11 @@ import math
 
 import pandas as pd
 
-#: denominator key → (population-table measure, Dutch label as in "per 1.000 …")
+#: denominator key → (population-table measure, short label for messages)
 DENOMINATORS = {
     "inwoners": ("inwoners", "inwoners"),
     "woningen": ("woningen", "woningen"),
-    "jongeren_12_24": ("jongeren_12_24", "jongeren van 12 tot en met 24 jaar"),
+    "jongeren_12_24": ("jongeren_12_24", "jongeren_12-24"),
 }
 
 

@@ -24,8 +24,8 @@ from IPython.display import HTML
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ivpanalysis.analysis import activities, gap, indicators, noise, police
-from ivpanalysis.present import activities_plot, activities_text, fmt, gap_plot
+from ivpanalysis.analysis import activities, gap, noise, police
+from ivpanalysis.present import activities_plot, activities_text, dashboard_text, fmt, gap_plot, police_text
 from ivpanalysis.ingest import datafolder, registers, schema
 from ivpanalysis import paths
 from ivpanalysis.analysis import trend
@@ -334,17 +334,17 @@ def summary(ctx: Context) -> HTML:
 
 
 def police_section(ctx: Context) -> HTML:
-    """The politiecijfers table (:func:`ivpanalysis.police.police_display`), or the missing-data sentence."""
+    """The politiecijfers table (:func:`ivpanalysis.present.police_text.police_display`), or the missing-data sentence."""
     table = police_figures(ctx)
     if table.empty:
         return notice("police", ctx)
-    shown = police.police_display(table)
-    numeric = {c for c in shown.columns if c not in ("Categorie", "Groep", "Legenda", "Meer dan toeval?")}
+    shown = police_text.police_display(table)
+    numeric = {c for c in shown.columns if c not in ("Categorie", "Groep", "Legenda", "Meer dan toeval?", "95%-interval")}
     notes = [f"Geregistreerde misdrijven en meldingen; veranderingen ten opzichte van het jaar ervoor. Legenda: "
              f"daling bij {fmt.pct(-police.LEGEND_THRESHOLD)} of meer, stijging bij {fmt.pct(police.LEGEND_THRESHOLD)} "
              f"of meer, anders stabiel. 'Meer dan toeval?' zegt of een verandering groter is dan de gewone "
              f"schommeling van jaar tot jaar (zie Verantwoording)."]
-    note = police.published_note(table)
+    note = police_text.published_note(table)
     if note:
         notes.append(note)
     notes.append("Bron: " + ", ".join(table.attrs.get("sources", [])) + ".")
@@ -417,13 +417,13 @@ def dashboard_table(ctx: Context) -> pd.DataFrame:
     ind = ctx.data.indicators
     if ind is None or ind.empty or "region_code" not in ind.columns or not (ind["region_code"] == ctx.code).any():
         return pd.DataFrame()
-    return ctx.once("dashboard", lambda: indicators.dashboard(ctx.data, ctx.code, year=ctx.year))
+    return ctx.once("dashboard", lambda: dashboard_text.dashboard(ctx.data, ctx.code, year=ctx.year))
 
 
 def dashboard_sentence(table: pd.DataFrame) -> str:
     """'Van de 16 indicatoren staan er 6 op groen, 1 op oranje en 9 op rood.' (counts from the table)."""
     counts = table["verdict"].value_counts()
-    parts = [f"{fmt.number(counts[v])} op {indicators.VERDICT_NL[v]}" for v in ("green", "orange", "red")
+    parts = [f"{fmt.number(counts[v])} op {dashboard_text.VERDICT_NL[v]}" for v in ("green", "orange", "red")
              if v in counts.index]
     s = f"Van de {fmt.number(len(table))} indicatoren van het plan staan er "
     s += (", ".join(parts[:-1]) + " en " + parts[-1] if len(parts) > 1 else parts[0]) if parts else "geen met een oordeel"
@@ -436,8 +436,8 @@ def dashboard_section(ctx: Context) -> HTML:
     table = dashboard_table(ctx)
     if table.empty:
         return notice("dashboard", ctx)
-    shown = indicators.dashboard_display(table)
-    head = f"<p>{esc(dashboard_sentence(table))}</p>"
+    shown = dashboard_text.dashboard_display(table)
+    head = f"<p>{esc(dashboard_sentence(table))} {esc(dashboard_text.legend_sentence())}</p>"
     note = ("<p>* Stand zoals gepubliceerd in het brondocument; niet berekend omdat de data er geen reeks "
             "voor bevatten.</p>") if (table["status_source"] == "published").any() else ""
     return _wrap(head + html_table(shown) + note)

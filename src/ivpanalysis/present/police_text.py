@@ -1,0 +1,78 @@
+"""The police-figures table for readers: Dutch headers, number formats, legend and verdict words.
+
+Turns :func:`ivpanalysis.analysis.police.police_table` (numbers and codes) into the table the
+report shows, and writes the footnote for published percentages.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ivpanalysis.present import fmt
+
+LEGEND_NL = {"fall": "daling", "stable": "stabiel", "rise": "stijging", "": ""}
+VERDICT_NL = {"yes": "ja", "no": "nee", "too_small": "te klein", "": ""}
+TOO_SMALL = "te klein"
+
+
+def _pct_cell(value, source: str, verdict: str = "") -> str:
+    """A % change as printed: '' without a source, 'te klein' for tiny counts, '*' when published."""
+    if not source:
+        return ""
+    if verdict == "too_small":
+        return TOO_SMALL
+    text = fmt.pct(value)
+    return text + "*" if source == "published" else text
+
+
+def interval_cell(lower, upper, verdict: str = "") -> str:
+    """The 95 % interval of a computed change ('−12% tot +3%'); '' when there is none."""
+    if verdict in ("too_small", "") or pd.isna(lower) or pd.isna(upper):
+        return ""
+    return f"{fmt.pct(lower)} tot {fmt.pct(upper)}"
+
+
+def _change_cells(table: pd.DataFrame, years: list[str]) -> list[str]:
+    """The change column: '0 → k' for a change from zero, else the % cell."""
+    out = []
+    for _, r in table.iterrows():
+        if r["change_source"] == "computed" and pd.isna(r["change_pct"]) and r[years[-2]] == 0:
+            out.append(f"0 → {fmt.number(r[years[-1]])}")
+        else:
+            out.append(_pct_cell(r["change_pct"], r["change_source"], r["significant"]))
+    return out
+
+
+def police_display(table: pd.DataFrame) -> pd.DataFrame:
+    """The table with Dutch headers and formats (``4.240``, ``+5%``) for the report.
+
+    Published percentages carry ``*`` (:func:`published_note` explains them); a change from 0 reads
+    "0 → k"; changes of counts too small to interpret read "te klein"; computed changes carry their
+    95 % interval (column "95%-interval") when the table has one.
+    """
+    year = table.attrs["year"]
+    years = [str(y) for y in range(year - 3, year + 1)]
+    region = table.attrs.get("region_name") or "regio"
+    out = pd.DataFrame(index=table.index)
+    out["Categorie"] = [("… " + c) if p else c for c, p in zip(table["category"], table["parent"])]
+    out["Groep"] = table["group"]
+    for y in years:
+        out[y] = [fmt.number(v) for v in table[y]]
+    out[f"{year} t.o.v. {year - 1}"] = _change_cells(table, years)
+    if "change_lower_pct" in table.columns:
+        out["95%-interval"] = [interval_cell(lo, hi, v) for lo, hi, v in
+                               zip(table["change_lower_pct"], table["change_upper_pct"], table["significant"])]
+    out[f"{region.replace(' (RE)', '')}"] = [_pct_cell(v, s) for v, s in zip(table["change_region_pct"], table["change_region_source"])]
+    out["1e halfjaar"] = [_pct_cell(v, s) for v, s in zip(table["change_h1_pct"], table["change_halfyear_source"])]
+    out["2e halfjaar"] = [_pct_cell(v, s) for v, s in zip(table["change_h2_pct"], table["change_halfyear_source"])]
+    out["Legenda"] = [LEGEND_NL.get(v, v) for v in table["legend"]]
+    out["Meer dan toeval?"] = [VERDICT_NL.get(v, v) for v in table["significant"]]
+    return out.reset_index(drop=True)
+
+
+def published_note(table: pd.DataFrame) -> str:
+    """The Dutch footnote for ``*``: which documents the published percentages come from; '' if none."""
+    docs = sorted(set(table.attrs.get("published_documents", {}).values()))
+    if not docs:
+        return ""
+    return ("* Gepubliceerd percentage, overgenomen uit " + ", ".join(docs) +
+            "; niet berekend omdat de data voor deze cellen geen aantallen bevatten.")
