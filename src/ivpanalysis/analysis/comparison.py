@@ -195,8 +195,12 @@ def _with_rates(counts: pd.DataFrame, dens: pd.DataFrame, year: int, ref: int) -
     return _finish(counts[year], counts[year - 1], counts[ref], lambda kind, y: _lookup(dens, codes, kind, y), year, ref)
 
 
-def _finish(count: pd.Series, prev: pd.Series, refc: pd.Series, den, year: int, ref: int) -> pd.DataFrame:
-    """The comparison columns from the three key-year counts; ``den(kind, year)`` gives aligned denominators."""
+def _finish(count: pd.Series, prev: pd.Series, refc: pd.Series, den, year: int, ref: int, num=None) -> pd.DataFrame:
+    """The comparison columns from the three key-year counts; ``den(kind, year)`` gives aligned denominators.
+
+    ``num(kind, year)``: the rate's numerators when they differ from the counts (an aggregate whose
+    rate can use only the members that have the denominator).
+    """
     out = pd.DataFrame({"count": count, "count_prev": prev, "count_ref": refc}, index=count.index).astype(float)
     out["change_prev_pct"] = _pct(out["count_prev"], out["count"])
     out["change_ref_pct"] = _pct(out["count_ref"], out["count"])
@@ -205,8 +209,9 @@ def _finish(count: pd.Series, prev: pd.Series, refc: pd.Series, den, year: int, 
         ok = np.ones(len(out), bool) if allowed is None else np.asarray(measures.isin(list(allowed)))
         for suffix, col, y in (("", "count", year), ("_prev", "count_prev", year - 1), ("_ref", "count_ref", ref)):
             d = np.asarray(den(kind, y), dtype=float)
+            n = out[col].to_numpy() if num is None else np.asarray(num(kind, y), dtype=float)
             with np.errstate(divide="ignore", invalid="ignore"):
-                out[f"rate_{kind}{suffix}"] = np.where(ok & (d > 0), 1000.0 * out[col].to_numpy() / d, np.nan)
+                out[f"rate_{kind}{suffix}"] = np.where(ok & (d > 0), 1000.0 * n / d, np.nan)
     out["rate_change_ref_pct"] = _pct(out["rate_inwoners_ref"], out["rate_inwoners"])
     return out
 
@@ -264,18 +269,43 @@ def _member_sums(counts, dens, members, measures, failed, year, ref) -> pd.DataF
         lambda s: tuple(sorted(s)))
     info["failed_left_out"] = failed_out.reindex(info.index).apply(lambda v: v if isinstance(v, tuple) else ())
     info["incomplete"] = info["n_included"] < info["n_members"]
-    codes = mm["region_code"].to_numpy()
-    den_sums = {}
+    nums, den_sums = _rate_sums(mm, dens, years, sums.index)
     for kind in RATE_DENOMINATORS:
-        for y in years:
-            d = _lookup(dens, pd.Index(codes), kind, y)
-            inc = mm["included"].to_numpy()
-            frame = pd.DataFrame({"d": np.where(inc, d, 0.0), "bad": inc & ~(d > 0)})
-            agg = frame.groupby([mm[k] for k in _AGG_KEYS], sort=True).agg(d=("d", "sum"), bad=("bad", "any"))
-            den_sums[(kind, y)] = agg["d"].where(~agg["bad"] & (agg["d"] > 0)).reindex(sums.index).to_numpy()
-    out = _finish(sums[f"c{year}"], sums[f"c{year - 1}"], sums[f"c{ref}"], lambda k, y: den_sums[(k, y)], year, ref)
+        info[f"rate_left_out_{kind}"] = nums[(kind, "left_out")].reindex(info.index).apply(
+            lambda v: v if isinstance(v, tuple) else ())
+    out = _finish(sums[f"c{year}"], sums[f"c{year - 1}"], sums[f"c{ref}"], lambda k, y: den_sums[(k, y)], year, ref,
+                  num=lambda k, y: nums[(k, y)])
     out["source"] = "sum"
     return out.join(info)
+
+
+def _rate_sums(mm: pd.DataFrame, dens: pd.DataFrame, years: list[int], index: pd.Index):
+    """Numerators and denominators of aggregate rates, per denominator kind and year.
+
+    A rate uses the included members that have the denominator in every key year (so the rates
+    of the compared years cover the same municipalities); the others are listed as left out.
+    """
+    codes = pd.Index(mm["region_code"].to_numpy())
+    keys = [mm[k] for k in _AGG_KEYS]
+    nums, dens_out = {}, {}
+    for kind in RATE_DENOMINATORS:
+        d = {y: _lookup(dens, codes, kind, y) for y in years}
+        has = np.logical_and.reduce([d[y] > 0 for y in years])
+        use = mm["included"].to_numpy() & has
+        frame = pd.DataFrame({**{f"n{y}": np.where(use, mm[f"c{y}"], 0.0) for y in years},
+                              **{f"d{y}": np.where(use, d[y], 0.0) for y in years}, "use": use})
+        agg = frame.groupby(keys, sort=True).sum().reindex(index)
+        for y in years:
+            ok = agg["use"] > 0
+            nums[(kind, y)] = agg[f"n{y}"].where(ok).to_numpy()
+            dens_out[(kind, y)] = agg[f"d{y}"].where(ok).to_numpy()
+        kinds_present = dens.index.get_level_values("measure") if len(dens) else pd.Index([])
+        allowed = RATE_DENOMINATORS[kind]
+        lacking = mm["included"].to_numpy() & ~has & (kind in kinds_present)
+        if allowed is not None:
+            lacking &= mm["measure"].isin(list(allowed)).to_numpy()
+        nums[(kind, "left_out")] = mm[lacking].groupby(_AGG_KEYS)["region_code"].agg(lambda s: tuple(sorted(s)))
+    return nums, dens_out
 
 
 def _own_rows(counts, dens, members, own, year, ref) -> pd.DataFrame:
@@ -291,6 +321,8 @@ def _own_rows(counts, dens, members, own, year, ref) -> pd.DataFrame:
         got["n_members"], got["n_included"], got["incomplete"] = n, n, False
         got["left_out"] = [()] * len(got)
         got["failed_left_out"] = [()] * len(got)
+        for kind in RATE_DENOMINATORS:
+            got[f"rate_left_out_{kind}"] = [()] * len(got)
         rows.append(got)
     return pd.concat(rows)
 
