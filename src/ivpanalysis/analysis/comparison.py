@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from ivpanalysis.analysis import totals
 from ivpanalysis.analysis.police import yearly_totals
 
 #: a peer group is widened until it has at least this many members (the municipality included)
@@ -143,6 +144,13 @@ class Comparisons:
     units: pd.DataFrame  # index region_code: police_unit_code, province_code, peer_code
     failed: frozenset = field(default_factory=frozenset)
     not_in_regions: tuple[str, ...] = ()  # police region codes (GM0000 …) that belong to no unit
+    counts: pd.DataFrame | None = None  # key-year counts of every region (totals added only where complete)
+    categories: pd.DataFrame | None = None
+
+    def missing_totals(self, code: str) -> list:
+        """The totals ``code`` cannot show in the compared years (:func:`totals.missing_totals`)."""
+        return totals.missing_totals(self.counts, code, sorted({self.reference_year, self.previous_year, self.year}),
+                                     self.categories)
 
 
 def _year_frame(values: pd.Series, years: list[int]) -> pd.DataFrame:
@@ -174,7 +182,8 @@ def compute(data, regions: pd.DataFrame, year: int, reference_year: int | None =
     ref = int(reference_year) if reference_year is not None else year - 4
     years = sorted({ref, year - 1, year})
     failed = frozenset(failed)
-    counts = _year_frame(yearly_totals(data.police), years)
+    cats = data.categories if data.categories is not None and not data.categories.empty else None
+    counts = totals.add_complete_totals(_year_frame(yearly_totals(data.police), years), cats)
     dens = _year_frame(_population_values(data.population), years)
     rules = peer_rules(regions, failed, min_peers)
     members = membership(regions, rules)
@@ -186,7 +195,7 @@ def compute(data, regions: pd.DataFrame, year: int, reference_year: int | None =
     muni = _ranks(muni, members[members["level"] == "peer"], units["peer_code"], failed)
     known = set(regions["region_code"])
     stray = tuple(sorted(c for c in gm.index.get_level_values("region_code").unique() if c not in known))
-    return Comparisons(year, year - 1, ref, muni, aggs, rules, units, failed, stray)
+    return Comparisons(year, year - 1, ref, muni, aggs, rules, units, failed, stray, counts, cats)
 
 
 def _with_rates(counts: pd.DataFrame, dens: pd.DataFrame, year: int, ref: int) -> pd.DataFrame:
