@@ -143,3 +143,14 @@ def test_rate_allowed_rules():
     assert cmp.rate_allowed("jongerenoverlast", "jongeren_12_24", declared=True)
     with pytest.raises(LookupError):
         cmp.rate_allowed("x", "huishoudens")
+
+
+def test_cached_compute_reuses_until_the_data_change(real):
+    ds, regions = real
+    a = cmp.cached_compute(ds, regions, 2023)
+    assert cmp.cached_compute(ds, regions, 2023) is a
+    assert cmp.cached_compute(ds, regions, 2022) is not a
+    pol = ds.police.copy()
+    pol.loc[pol.index[0], "value"] += 1
+    ds2 = type(ds)(**{**ds.__dict__, "police": pol})
+    assert cmp.cached_compute(ds2, regions, 2023) is not a

@@ -395,3 +395,30 @@ def for_municipality(comps: Comparisons, code: str) -> pd.DataFrame:
     out.attrs.update({"municipality": code, "year": comps.year, "reference_year": comps.reference_year,
                       "units": units_of(comps, code), "peer_rule": comps.rules.get(code)})
     return out
+
+
+# --- once per data version -----------------------------------------------------------------------
+
+_CACHE: dict[tuple, Comparisons] = {}
+_CACHE_SIZE = 8
+
+
+def data_version(data, regions: pd.DataFrame) -> tuple:
+    """A key that changes when the folder's tables or the regions frame change (not a cryptographic hash)."""
+    import json
+
+    prov = json.dumps(getattr(data, "provenance", {}) or {}, sort_keys=True, default=str)
+    return (str(getattr(data, "data_dir", "")), hash(prov), len(data.police), len(data.population),
+            int(pd.util.hash_pandas_object(data.police["value"], index=False).sum()),
+            int(pd.util.hash_pandas_object(regions, index=False).sum()))
+
+
+def cached_compute(data, regions: pd.DataFrame, year: int, reference_year: int | None = None,
+                   failed=frozenset(), min_peers: int = MIN_PEERS) -> Comparisons:
+    """:func:`compute`, reused while the data version, year and settings are the same (batch runs, one kernel)."""
+    key = (data_version(data, regions), int(year), reference_year, frozenset(failed), min_peers)
+    if key not in _CACHE:
+        if len(_CACHE) >= _CACHE_SIZE:
+            _CACHE.pop(next(iter(_CACHE)))
+        _CACHE[key] = compute(data, regions, year, reference_year, failed, min_peers)
+    return _CACHE[key]

@@ -16,7 +16,7 @@ POLITIE = "https://data.politie.nl/#/Politie/nl/dataTable/{table}"
 class Source:
     """A table that adds an input: its id, the data-folder role it lands in, and where to download it."""
 
-    table: str
+    table: str  # CBS/politie table id, or a slug for sources without one (Dutch names in present/)
     role: str
     url: str
     fetchable: bool = True  # `ivpanalysis fetch --tables TABLE` can download it
@@ -29,14 +29,14 @@ SOURCES: dict[str, Source] = {
     "inwoners": Source("37230ned", "population", STATLINE.format(table="37230ned")),
     "woningen": Source("81955NED", "population", STATLINE.format(table="81955NED")),
     "jongeren_12_24": Source("03759ned", "population", STATLINE.format(table="03759ned")),
-    "survey": Source("Veiligheidsmonitor", "survey", "https://www.veiligheidsmonitor.nl/", fetchable=False),
-    "regions": Source("Gebieden in Nederland", "regions", "https://opendata.cbs.nl/statline/#/CBS/nl/navigatieScherm/thema?themaNr=82",
+    "survey": Source("veiligheidsmonitor", "survey", "https://www.veiligheidsmonitor.nl/", fetchable=False),
+    "regions": Source("gebieden_in_nederland", "regions", "https://opendata.cbs.nl/statline/#/CBS/nl/navigatieScherm/thema?themaNr=82",
                       fetchable=False),
-    "incidents": Source("misdaad in kaart", "incidents", "https://www.politie.nl/mijn-buurt/misdaad-in-kaart", fetchable=False),
-    "boundaries": Source("gemeentegrenzen (PDOK)", "boundaries", "https://service.pdok.nl/cbs/gebiedsindelingen/",
+    "incidents": Source("misdaad_in_kaart", "incidents", "https://www.politie.nl/mijn-buurt/misdaad-in-kaart", fetchable=False),
+    "boundaries": Source("pdok_gemeentegrenzen", "boundaries", "https://service.pdok.nl/cbs/gebiedsindelingen/",
                          fetchable=False),
     "overlast": Source("47024NED", "police", POLITIE.format(table="47024NED")),
-    "verdachten": Source("verdachten per gemeente", "extra", "https://opendata.cbs.nl/statline/", fetchable=False),
+    "verdachten": Source("verdachten_gemeente", "extra", "https://opendata.cbs.nl/statline/", fetchable=False),
 }
 
 #: ``other:`` series of indicators.csv → input key (what would add them)

@@ -32,6 +32,9 @@ INPUT = {"police": "politiecijfers per gemeente", "inwoners": "aantal inwoners p
          "incidents": "maandcijfers woninginbraak (misdaad in kaart)", "overlast": "geregistreerde overlast",
          "verdachten": "jeugdige verdachten per gemeente"}
 TOTAL = "volledig totaal"
+TABLE = {"veiligheidsmonitor": "Veiligheidsmonitor", "gebieden_in_nederland": "CBS Gebieden in Nederland",
+         "misdaad_in_kaart": "politie.nl misdaad in kaart", "pdok_gemeentegrenzen": "gemeentegrenzen (PDOK)",
+         "verdachten_gemeente": "verdachten per gemeente"}
 
 
 def change_words(direction: str, chance: str) -> str:
@@ -61,4 +64,4 @@ def missing_line(item) -> str:
     elif key[0] == "police" and len(key) == 2:
         what = f"politiecijfers {key[1]}"
     sections = ", ".join(SECTION.get(s, s) for s in item.sections)
-    return f"{what} (voor: {sections}) — {item.command} (tabel {item.table}; {item.url})"
+    return f"{what} (voor: {sections}) — {item.command} (tabel {TABLE.get(item.table, item.table)}; {item.url})"
