@@ -36,3 +36,8 @@ def test_delivered_total_is_kept():
     out = totals.add_complete_totals(_wide(rows))
     assert out.loc[("GM0001", "geweld_totaal")].tolist() == [50, 60]
     assert [m.what for m in totals.missing_totals(out, "GM0001", [2022, 2023])] == ["criminaliteit_totaal"]
+
+
+def test_a_year_without_any_count_is_not_a_missing_total():
+    rows = [("GM0001", "criminaliteit_totaal", [np.nan, 4240]), ("GM0001", "woninginbraak", [np.nan, 1])]
+    assert totals.missing_totals(_wide(rows), "GM0001", [2022, 2023]) == []

@@ -71,7 +71,7 @@ def missing_for(data, code: str, comps=None, targets: pd.DataFrame | None = None
     if targets is not None:
         for row in targets.itertuples(index=False):
             for key in row.missing_input:
-                what = f"police:{row.series}" if key == "police" else key
+                what = f"police:{row.series.split(':', 1)[-1]}" if key == "police" else key
                 add(what, key, (DASHBOARD,), (row.indicator_id,))
     return [MissingInput(what, tuple(r["sections"]), r["src"].table, r["src"].role,
                          missing_inputs.command(r["key"], code, data_dir), r["src"].url, tuple(r["detail"]))

@@ -36,6 +36,7 @@ SOURCES: dict[str, Source] = {
     "boundaries": Source("pdok_gemeentegrenzen", "boundaries", "https://service.pdok.nl/cbs/gebiedsindelingen/",
                          fetchable=False),
     "overlast": Source("47024NED", "police", POLITIE.format(table="47024NED")),
+    "ongevallen": Source("bron_verkeersongevallen", "extra", "https://www.swov.nl/", fetchable=False),
     "verdachten": Source("verdachten_gemeente", "extra", "https://opendata.cbs.nl/statline/", fetchable=False),
 }
 
@@ -45,7 +46,7 @@ OTHER_SERIES = {
     "pct_jeugdige_verdachten": "verdachten",
     "overlast_jeugd_drugs_drank_straat": "survey",
     "meldingen_sociale_overlast": "overlast",
-    "verkeersongevallen_letsel": "police",
+    "verkeersongevallen_letsel": "ongevallen",
 }
 #: police series that are incident registrations, not misdrijven (a different table)
 NUISANCE_SERIES = {"jongerenoverlast": "overlast", "verward_gedrag": "overlast"}

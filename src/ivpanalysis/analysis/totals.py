@@ -72,17 +72,22 @@ def add_complete_totals(counts: pd.DataFrame, cats: pd.DataFrame | None = None) 
 
 
 def missing_totals(counts: pd.DataFrame, code: str, years, cats: pd.DataFrame | None = None) -> list[MissingTotal]:
-    """The totals ``code`` cannot show for ``years`` (after :func:`add_complete_totals`), with what is lacking."""
+    """The totals ``code`` cannot show for ``years`` (after :func:`add_complete_totals`), with what is lacking.
+
+    Only years in which the region has some count: a year the data do not cover at all is a gap
+    of the whole police table, not of its totals.
+    """
     years = [int(y) for y in years]
     try:
         own = counts.xs(code, level="region_code")
     except KeyError:
         own = pd.DataFrame(columns=years, dtype=float)
     own = own.reindex(columns=years)
+    with_data = [y for y in years if own[y].notna().any()]  # a year without any count is not a total's gap
     out = []
     for key, parts in total_parts(cats).items():
         row = own.loc[key] if key in own.index else pd.Series(np.nan, index=years)
-        lacking = tuple(y for y in years if pd.isna(row.get(y)))
+        lacking = tuple(y for y in with_data if pd.isna(row.get(y)))
         if not lacking:
             continue
         present = tuple(p for p in parts if p in own.index and own.loc[p, list(lacking)].notna().all())

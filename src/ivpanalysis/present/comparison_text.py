@@ -30,11 +30,11 @@ INPUT = {"police": "politiecijfers per gemeente", "inwoners": "aantal inwoners p
          "woningen": "aantal woningen per gemeente", "jongeren_12_24": "aantal jongeren van 12 tot en met 24 jaar",
          "survey": "Veiligheidsmonitor-cijfers van de gemeente zelf", "regions": "regio-indeling (Gebieden in Nederland)",
          "incidents": "maandcijfers woninginbraak (misdaad in kaart)", "overlast": "geregistreerde overlast",
-         "verdachten": "jeugdige verdachten per gemeente"}
+         "verdachten": "jeugdige verdachten per gemeente", "ongevallen": "verkeersongevallen met letsel"}
 TOTAL = "volledig totaal"
 TABLE = {"veiligheidsmonitor": "Veiligheidsmonitor", "gebieden_in_nederland": "CBS Gebieden in Nederland",
          "misdaad_in_kaart": "politie.nl misdaad in kaart", "pdok_gemeentegrenzen": "gemeentegrenzen (PDOK)",
-         "verdachten_gemeente": "verdachten per gemeente"}
+         "verdachten_gemeente": "verdachten per gemeente", "bron_verkeersongevallen": "verkeersongevallen (BRON)"}
 
 
 def change_words(direction: str, chance: str) -> str:
