@@ -40,4 +40,5 @@ def test_delivered_total_is_kept():
 
 def test_a_year_without_any_count_is_not_a_missing_total():
     rows = [("GM0001", "criminaliteit_totaal", [np.nan, 4240]), ("GM0001", "woninginbraak", [np.nan, 1])]
-    assert totals.missing_totals(_wide(rows), "GM0001", [2022, 2023]) == []
+    miss = totals.missing_totals(_wide(rows), "GM0001", [2022, 2023])
+    assert [(m.what, m.years) for m in miss] == [("geweld_totaal", (2023,))]  # none of its parts in 2023
