@@ -48,6 +48,10 @@ def test_woninginbraak_change_and_verdict_recomputed(real):
     assert row["direction"] == ("fell" if row["value"] < row["reference_value"] else "rose")
     assert row["chance"] == noise.verdicts([k20], [k24], noise.alpha_for("woninginbraak"))[0]
     assert row["peer_n"] == 16 and 1 <= row["peer_rank"] <= 16
+    peer = comps.aggregates.loc[("peer", "S5U3", "woninginbraak")]
+    assert row["peer_value"] == peer["rate_inwoners"]
+    assert row["position_peer"] == di.position(k24, _inw(ds, LELYSTAD, 2024), peer["rate_inwoners"],
+                                               noise.alpha_for("woninginbraak"))
 
 
 def test_position_against_nederland():

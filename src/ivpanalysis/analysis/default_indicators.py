@@ -34,7 +34,7 @@ FELL, SAME, ROSE = "fell", "same", "rose"
 LOWER, SIMILAR, HIGHER = "lower", "similar", "higher"
 COLUMNS = ["indicator", "series", "denominator", "year", "value", "count", "reference_year", "reference_value",
            "reference_count", "change_pct", "direction", "chance", "nederland_value", "position_nederland",
-           "peer_rank", "peer_n", "peer_median", "target", "missing_input"]
+           "peer_value", "position_peer", "peer_rank", "peer_n", "peer_median", "target", "missing_input"]
 
 
 def default_series(comps: cmp.Comparisons, code: str) -> list[str]:
@@ -65,12 +65,16 @@ def _police_row(comps: cmp.Comparisons, code: str, series: str) -> dict:
         chance = "no"  # the counts moved the other way: the rate's change is population, not chance-free crime
     nl = _aggregate(comps, "nederland", cmp.NEDERLAND, series)
     nl_rate = nl.get("rate_inwoners", math.nan) if per else math.nan
+    peer_code = cmp.units_of(comps, code)["peer"] if code in comps.units.index else None
+    peer = _aggregate(comps, "peer", peer_code, series) if peer_code else pd.Series(dtype=object)
+    peer_rate = peer.get("rate_inwoners", math.nan) if per else math.nan
+    population = m["count"] / m["rate_inwoners"] * 1000 if per and m["rate_inwoners"] > 0 else math.nan
     return {"indicator": series, "series": f"police:{series}", "denominator": "inwoners" if per else "",
             "year": comps.year, "value": value, "count": m["count"], "reference_year": comps.reference_year,
             "reference_value": ref_value, "reference_count": m["count_ref"], "change_pct": _pct(ref_value, value),
             "direction": direction, "chance": chance, "nederland_value": nl_rate,
-            "position_nederland": position(m["count"], m["count"] / m["rate_inwoners"] * 1000 if per else math.nan,
-                                           nl_rate, alpha),
+            "position_nederland": position(m["count"], population, nl_rate, alpha),
+            "peer_value": peer_rate, "position_peer": position(m["count"], population, peer_rate, alpha),
             "peer_rank": m.get("peer_rank_inwoners", math.nan), "peer_n": m.get("peer_n_inwoners", math.nan),
             "peer_median": m.get("peer_median_inwoners", math.nan), "target": "none",
             "missing_input": () if per else ("inwoners",)}
@@ -130,7 +134,8 @@ def _survey_rows(survey: pd.DataFrame, code: str, year: int, ref: int) -> list[d
                      "reference_count": math.nan, "change_pct": math.nan, "direction": _direction(ref_value, value),
                      "chance": (METHOD_BREAK if ry is not None and ry < SURVEY_BREAK_YEAR <= y
                                 else survey_chance(value, margins.get(y), ref_value, margins.get(ry))),
-                     "nederland_value": math.nan, "position_nederland": "", "peer_rank": math.nan, "peer_n": math.nan,
+                     "nederland_value": math.nan, "position_nederland": "", "peer_value": math.nan,
+                     "position_peer": "", "peer_rank": math.nan, "peer_n": math.nan,
                      "peer_median": math.nan, "target": "none", "missing_input": ()})
     return rows
 
