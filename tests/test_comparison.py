@@ -154,3 +154,14 @@ def test_cached_compute_reuses_until_the_data_change(real):
     pol.loc[pol.index[0], "value"] += 1
     ds2 = type(ds)(**{**ds.__dict__, "police": pol})
     assert cmp.cached_compute(ds2, regions, 2023) is not a
+
+
+def test_municipality_without_classes_or_unit_gets_no_peer_group(real):
+    ds, regions = real
+    reg = regions.copy()
+    reg.loc[reg.region_code == LELYSTAD, ["size_class", "police_unit_code"]] = [None, None]
+    comps = cmp.compute(ds, reg, 2023)
+    assert cmp.units_of(comps, LELYSTAD) == {"police_unit": None, "province": "PV24", "nederland": "NL01", "peer": None}
+    f = cmp.for_municipality(comps, LELYSTAD)
+    assert "province_count" in f.columns and not any(c.startswith(("peer_count", "police_unit_")) for c in f.columns)
+    assert LELYSTAD not in comps.rules

@@ -368,9 +368,11 @@ def units_of(comps: Comparisons, code: str) -> dict[str, str | None]:
     if code not in comps.units.index:
         raise LookupError(f"{code} is not in the regions table (its police unit, province and peer group are unknown)")
     row = comps.units.loc[code]
-    peer = row["peer_code"] if isinstance(row["peer_code"], str) else None
-    return {"police_unit": row["police_unit_code"] or None, "province": row["province_code"] or None,
-            "nederland": NEDERLAND, "peer": peer}
+
+    def text(v):
+        return v if isinstance(v, str) and v else None
+    return {"police_unit": text(row["police_unit_code"]), "province": text(row["province_code"]),
+            "nederland": NEDERLAND, "peer": text(row["peer_code"])}
 
 
 def for_municipality(comps: Comparisons, code: str) -> pd.DataFrame:
