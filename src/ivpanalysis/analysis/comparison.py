@@ -147,10 +147,44 @@ class Comparisons:
     counts: pd.DataFrame | None = None  # key-year counts of every region (totals added only where complete)
     categories: pd.DataFrame | None = None
 
+    memo: dict = field(default_factory=dict, repr=False)  # per-report look-ups built once (split frames, …)
+
+    def municipality(self, code: str) -> pd.DataFrame:
+        """The rows of one municipality (index: measure); split once for all municipalities."""
+        if "by_code" not in self.memo:
+            self.memo["by_code"] = {c: g.droplevel("region_code") for c, g in self.municipalities.groupby(level="region_code")}
+        if code not in self.memo["by_code"]:
+            raise LookupError(f"no police counts for {code} in {self.previous_year}–{self.year} or {self.reference_year}")
+        return self.memo["by_code"][code]
+
+    def aggregate(self, level: str, unit: str) -> pd.DataFrame | None:
+        """The rows of one aggregate (index: measure), None when there is none."""
+        if "by_unit" not in self.memo:
+            self.memo["by_unit"] = {k: g.droplevel(["level", "unit_code"])
+                                    for k, g in self.aggregates.groupby(level=["level", "unit_code"])}
+        return self.memo["by_unit"].get((level, unit))
+
+    def aggregate_rows(self, level: str, unit: str) -> dict:
+        """:meth:`aggregate` as {measure: {column: value}}, built once per aggregate."""
+        memo = self.memo.setdefault("agg_rows", {})
+        if (level, unit) not in memo:
+            agg = self.aggregate(level, unit)
+            memo[(level, unit)] = {} if agg is None else agg.to_dict("index")
+        return memo[(level, unit)]
+
+    def total_parts(self) -> dict:
+        """:func:`totals.total_parts` of this data's categories, built once."""
+        if "total_parts" not in self.memo:
+            self.memo["total_parts"] = totals.total_parts(self.categories)
+        return self.memo["total_parts"]
+
     def missing_totals(self, code: str) -> list:
         """The totals ``code`` cannot show in the compared years (:func:`totals.missing_totals`)."""
-        return totals.missing_totals(self.counts, code, sorted({self.reference_year, self.previous_year, self.year}),
-                                     self.categories)
+        if "counts_by_code" not in self.memo:
+            self.memo["counts_by_code"] = {c: g for c, g in self.counts.groupby(level="region_code")}
+        own = self.memo["counts_by_code"].get(code, self.counts.iloc[:0])
+        return totals.missing_totals(own, code, sorted({self.reference_year, self.previous_year, self.year}),
+                                     self.categories, parts=self.total_parts())
 
 
 def _year_frame(values: pd.Series, years: list[int]) -> pd.DataFrame:
@@ -380,19 +414,13 @@ def for_municipality(comps: Comparisons, code: str) -> pd.DataFrame:
 
     Columns ``<level>_incomplete`` / ``<level>_left_out`` say when an aggregate left members out.
     """
-    if code not in comps.municipalities.index.get_level_values("region_code"):
-        raise LookupError(f"no police counts for {code} in {comps.year - 1}–{comps.year} or {comps.reference_year}")
-    own = comps.municipalities.xs(code, level="region_code")
+    own = comps.municipality(code)
     parts = [own]
     for level, unit in units_of(comps, code).items():
-        if unit is None:
+        agg = comps.aggregate(level, unit) if unit is not None else None
+        if agg is None:
             continue
-        try:
-            agg = comps.aggregates.xs((level, unit), level=("level", "unit_code"))
-        except KeyError:
-            continue
-        parts.append(agg.drop(columns=[c for c in agg.columns if c.startswith("peer_")], errors="ignore")
-                     .add_prefix(f"{level}_").reindex(own.index))
+        parts.append(agg.add_prefix(f"{level}_").reindex(own.index))
     out = pd.concat(parts, axis=1)
     out.attrs.update({"municipality": code, "year": comps.year, "reference_year": comps.reference_year,
                       "units": units_of(comps, code), "peer_rule": comps.rules.get(code)})

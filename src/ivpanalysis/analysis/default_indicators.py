@@ -20,7 +20,6 @@ import pandas as pd
 
 from ivpanalysis.analysis import comparison as cmp
 from ivpanalysis.analysis import missing_inputs, noise, plan
-from ivpanalysis.analysis.totals import total_parts
 
 DEFAULT_SERIES = ("criminaliteit_totaal", "woninginbraak", "fietsdiefstal", "autokraak", "vernielingen")
 SURVEY_MEASURES = ("pct_onveilig_algemeen", "pct_onveilig_buurt")
@@ -39,8 +38,11 @@ COLUMNS = ["indicator", "series", "denominator", "year", "value", "count", "refe
 
 def default_series(comps: cmp.Comparisons, code: str) -> list[str]:
     """The police series of the default set that the data hold for ``code``, in the report's order."""
-    have = set(comps.municipalities.loc[code].index) if code in comps.municipalities.index.get_level_values(0) else set()
-    geweld = total_parts(comps.categories).get("geweld_totaal", ())
+    try:
+        have = set(comps.municipality(code).index)
+    except LookupError:
+        have = set()
+    geweld = comps.total_parts().get("geweld_totaal", ())
     wanted = list(DEFAULT_SERIES[:1]) + (["geweld_totaal"] if "geweld_totaal" in have else []) + \
         list(DEFAULT_SERIES[1:]) + [g for g in geweld if g in have and "geweld_totaal" not in have]
     return [s for s in wanted if s in have]
@@ -48,25 +50,44 @@ def default_series(comps: cmp.Comparisons, code: str) -> list[str]:
 
 def default_dashboard(data, comps: cmp.Comparisons, code: str) -> pd.DataFrame:
     """The default indicator rows of ``code`` (one per series; :data:`COLUMNS`), ``target`` = ``none``."""
-    rows = [_police_row(comps, code, s) for s in default_series(comps, code)]
+    series = default_series(comps, code)
+    own = comps.municipality(code).to_dict("index") if series else {}
+    rows = [_police_row(comps, code, s, own[s]) for s in series]
     rows += _survey_rows(data.survey, code, comps.year, comps.reference_year)
     return pd.DataFrame(rows, columns=COLUMNS)
 
 
-def _police_row(comps: cmp.Comparisons, code: str, series: str) -> dict:
+def chances(comps: cmp.Comparisons, series: str) -> dict:
+    """Noise verdict (reference year → report year) of every municipality for one series, computed once."""
+    memo = comps.memo.setdefault("chance", {})
+    if series not in memo:
+        m = comps.municipalities.xs(series, level="measure")
+        v = noise.verdicts(m["count_ref"].to_numpy(), m["count"].to_numpy(), _alpha(comps, series))
+        memo[series] = dict(zip(m.index, (str(x) for x in v)))
+    return memo[series]
+
+
+def _alpha(comps: cmp.Comparisons, series: str) -> float:
+    """The noise model's overdispersion of a series, looked up once per series."""
+    memo = comps.memo.setdefault("alpha", {})
+    if series not in memo:
+        memo[series] = noise.alpha_for(series)
+    return memo[series]
+
+
+def _police_row(comps: cmp.Comparisons, code: str, series: str, m: dict) -> dict:
     """One police series per 1.000 inhabitants (counts when no population): change, chance, position."""
-    m = comps.municipalities.loc[(code, series)]
     per = not pd.isna(m["rate_inwoners"]) and not pd.isna(m["rate_inwoners_ref"])
     value, ref_value = (m["rate_inwoners"], m["rate_inwoners_ref"]) if per else (m["count"], m["count_ref"])
-    alpha = noise.alpha_for(series)
-    chance = str(noise.verdicts([m["count_ref"]], [m["count"]], alpha)[0])
+    alpha = _alpha(comps, series)
+    chance = chances(comps, series).get(code, "")
     direction = _direction(ref_value, value)
     if chance == "yes" and direction != _direction(m["count_ref"], m["count"]):
         chance = "no"  # the counts moved the other way: the rate's change is population, not chance-free crime
     nl = _aggregate(comps, "nederland", cmp.NEDERLAND, series)
     nl_rate = nl.get("rate_inwoners", math.nan) if per else math.nan
     peer_code = cmp.units_of(comps, code)["peer"] if code in comps.units.index else None
-    peer = _aggregate(comps, "peer", peer_code, series) if peer_code else pd.Series(dtype=object)
+    peer = _aggregate(comps, "peer", peer_code, series)
     peer_rate = peer.get("rate_inwoners", math.nan) if per else math.nan
     population = m["count"] / m["rate_inwoners"] * 1000 if per and m["rate_inwoners"] > 0 else math.nan
     return {"indicator": series, "series": f"police:{series}", "denominator": "inwoners" if per else "",
@@ -80,11 +101,8 @@ def _police_row(comps: cmp.Comparisons, code: str, series: str) -> dict:
             "missing_input": () if per else ("inwoners",)}
 
 
-def _aggregate(comps, level, unit, series) -> pd.Series:
-    try:
-        return comps.aggregates.loc[(level, unit, series)]
-    except KeyError:
-        return pd.Series(dtype=object)
+def _aggregate(comps, level, unit, series) -> dict:
+    return comps.aggregate_rows(level, unit).get(series, {}) if unit else {}
 
 
 def _direction(before, after) -> str:
@@ -204,6 +222,8 @@ def relative_targets(data, code: str, frame: plan.PlanFrame) -> pd.DataFrame:
 
     ind = data.indicators
     rows = ind[ind["region_code"] == code] if not ind.empty else ind
+    if rows.empty:
+        return pd.DataFrame(columns=TARGET_COLUMNS)
     counts = annual_counts(data.police, code)
     rows = plan.resolve_rows(rows.reset_index(drop=True), frame) if not rows.empty else rows
     out = [_target_row(data, code, r, frame, counts) for _, r in rows.iterrows()]

@@ -29,13 +29,32 @@ class MissingInput:
     detail: tuple = field(default=())  # parts or indicator ids that need it
 
 
-def _has(frame: pd.DataFrame | None, code: str, measure: str | None = None) -> bool:
+_PRESENCE: list = []  # [(frames kept alive so their ids stay theirs, presence)], the last few data versions
+
+
+def _pairs(frame: pd.DataFrame | None, by_measure: bool) -> set:
     if frame is None or frame.empty:
-        return False
-    hit = frame["region_code"] == code
-    if measure is not None:
-        hit &= frame["measure"] == measure
-    return bool((hit & frame["value"].notna()).any())
+        return set()
+    ok = frame[frame["value"].notna()]
+    if not by_measure:
+        return set(ok["region_code"].astype(str).unique())
+    return set(zip(ok["region_code"].astype(str), ok["measure"].astype(str)))
+
+
+def _presence(data) -> dict:
+    """Which regions (and region × measure) each table holds, built once per data version."""
+    frames = (data.police, data.population, data.survey, getattr(data, "incidents", None))
+    for kept, found in _PRESENCE:
+        if all(a is b for a, b in zip(kept, frames)):
+            return found
+    pol = data.police
+    monthly = pol[pol["measure"].astype(str).str.startswith("woninginbraak") & pol["value"].notna()]
+    monthly = monthly[[str(getattr(p, "freqstr", "")).startswith("M") for p in monthly["period"]]] if len(monthly) else monthly
+    found = {"police": _pairs(pol, False), "population": _pairs(data.population, True),
+             "survey": _pairs(data.survey, False), "incidents": _pairs(frames[3], False) | set(monthly["region_code"])}
+    _PRESENCE.insert(0, (frames, found))
+    del _PRESENCE[4:]
+    return found
 
 
 def missing_for(data, code: str, comps=None, targets: pd.DataFrame | None = None,
@@ -53,17 +72,18 @@ def missing_for(data, code: str, comps=None, targets: pd.DataFrame | None = None
         rec["sections"] += [s for s in sections if s not in rec["sections"]]
         rec["detail"] += [d for d in detail if d not in rec["detail"]]
 
-    if not _has(data.police, code):
+    have = _presence(data)
+    if code not in have["police"]:
         add("police", "police", (POLICE, COMPARISON, TREND, DASHBOARD))
-    if not _has(data.population, code, "inwoners"):
+    if (code, "inwoners") not in have["population"]:
         add("inwoners", "inwoners", (COMPARISON, DASHBOARD))
-    if not _has(data.population, code, "woningen"):
+    if (code, "woningen") not in have["population"]:
         add("woningen", "woningen", (COMPARISON,), ("woninginbraak",))
-    if not _has(data.survey, code):
+    if code not in have["survey"]:
         add("survey", "survey", (SURVEY, DASHBOARD))
     if regions is None or regions.empty or code not in set(regions["region_code"]):
         add("regions", "regions", (COMPARISON,))
-    if not _monthly(data, code):
+    if code not in have["incidents"]:
         add("incidents", "incidents", (MONTHLY,), ("woninginbraak",))
     if comps is not None:
         for m in comps.missing_totals(code):
@@ -76,16 +96,6 @@ def missing_for(data, code: str, comps=None, targets: pd.DataFrame | None = None
     return [MissingInput(what, tuple(r["sections"]), r["src"].table, r["src"].role,
                          missing_inputs.command(r["key"], code, data_dir), r["src"].url, tuple(r["detail"]))
             for what, r in found.items()]
-
-
-def _monthly(data, code: str) -> bool:
-    """Does the folder hold a monthly burglary series for ``code`` (incidents role or monthly police rows)?"""
-    incidents = getattr(data, "incidents", None)
-    if incidents is not None and not incidents.empty and _has(incidents, code):
-        return True
-    pol = data.police
-    rows = pol[(pol["region_code"] == code) & pol["measure"].astype(str).str.startswith("woninginbraak")]
-    return bool(len(rows)) and any(getattr(p, "freqstr", "").startswith("M") for p in rows["period"].head(50))
 
 
 def as_frame(items: list[MissingInput]) -> pd.DataFrame:

@@ -71,11 +71,12 @@ def add_complete_totals(counts: pd.DataFrame, cats: pd.DataFrame | None = None) 
     return pd.concat([counts, *extra]).sort_index() if extra else counts
 
 
-def missing_totals(counts: pd.DataFrame, code: str, years, cats: pd.DataFrame | None = None) -> list[MissingTotal]:
+def missing_totals(counts: pd.DataFrame, code: str, years, cats: pd.DataFrame | None = None,
+                   parts: dict | None = None) -> list[MissingTotal]:
     """The totals ``code`` cannot show for ``years`` (after :func:`add_complete_totals`), with what is lacking.
 
     Only years in which the region has some count: a year the data do not cover at all is a gap
-    of the whole police table, not of its totals.
+    of the whole police table, not of its totals. ``parts``: :func:`total_parts`, when known.
     """
     years = [int(y) for y in years]
     try:
@@ -85,7 +86,7 @@ def missing_totals(counts: pd.DataFrame, code: str, years, cats: pd.DataFrame | 
     own = own.reindex(columns=years)
     with_data = [y for y in years if own[y].notna().any()]  # a year without any count is not a total's gap
     out = []
-    for key, parts in total_parts(cats).items():
+    for key, parts in (total_parts(cats) if parts is None else parts).items():
         row = own.loc[key] if key in own.index else pd.Series(np.nan, index=years)
         lacking = tuple(y for y in with_data if pd.isna(row.get(y)))
         if not lacking:
