@@ -165,3 +165,16 @@ def test_municipality_without_classes_or_unit_gets_no_peer_group(real):
     f = cmp.for_municipality(comps, LELYSTAD)
     assert "province_count" in f.columns and not any(c.startswith(("peer_count", "police_unit_")) for c in f.columns)
     assert LELYSTAD not in comps.rules
+
+
+def test_provisional_years_are_flagged(comps, real):
+    ds, regions = real
+    assert comps.provisional_years == ()  # 2019, 2022, 2023 are final in the file
+    assert cmp.compute(ds, regions, 2024).provisional_years == (2024,)
+
+
+def test_class_outside_cbs_lists_gives_no_peer_group(real):
+    ds, regions = real
+    reg = regions.copy()
+    reg.loc[reg.region_code == LELYSTAD, "urbanity_class"] = 9
+    assert LELYSTAD not in cmp.peer_rules(reg)

@@ -71,8 +71,11 @@ def _classes(regions: pd.DataFrame) -> pd.DataFrame:
     if missing:
         raise KeyError(f"the regions table lacks column(s) {', '.join(missing)}; expected {', '.join(_REGION_COLUMNS)}")
     out = regions.drop_duplicates("region_code").set_index("region_code")
-    return pd.DataFrame({"size": pd.to_numeric(out["size_class"], errors="coerce"),
-                         "urb": pd.to_numeric(out["urbanity_class"], errors="coerce")}, index=out.index)
+    size = pd.to_numeric(out["size_class"], errors="coerce")
+    urb = pd.to_numeric(out["urbanity_class"], errors="coerce")
+    # a class outside CBS's lists is no class: that municipality gets no peer group (never a guessed one)
+    return pd.DataFrame({"size": size.where(size.between(*SIZE_RANGE) & (size % 1 == 0)),
+                         "urb": urb.where(urb.between(*URBANITY_RANGE) & (urb % 1 == 0))}, index=out.index)
 
 
 def peer_rules(regions: pd.DataFrame, failed=frozenset(), min_peers: int = MIN_PEERS) -> dict[str, PeerRule]:
@@ -146,6 +149,7 @@ class Comparisons:
     not_in_regions: tuple[str, ...] = ()  # police region codes (GM0000 …) that belong to no unit
     counts: pd.DataFrame | None = None  # key-year counts of every region (totals added only where complete)
     categories: pd.DataFrame | None = None
+    provisional_years: tuple[int, ...] = ()  # key years with provisional (voorlopig) police figures
 
     memo: dict = field(default_factory=dict, repr=False)  # per-report look-ups built once (split frames, …)
 
@@ -199,8 +203,13 @@ def _year_frame(values: pd.Series, years: list[int]) -> pd.DataFrame:
 def _population_values(population: pd.DataFrame) -> pd.Series:
     if population.empty:
         return pd.Series(dtype=float, index=pd.MultiIndex.from_arrays([[], [], []], names=["region_code", "measure", "year"]))
+    periods = population["period"]
     df = pd.DataFrame({"region_code": population["region_code"].astype(str), "measure": population["measure"].astype(str),
-                       "year": [p.year for p in population["period"]], "value": population["value"].astype(float)})
+                       "year": [p.year for p in periods], "value": population["value"].astype(float),
+                       # a yearly row first; else the earliest sub-period of the year (population at its start)
+                       "annual": [not str(getattr(p, "freqstr", "Y")).startswith("Y") for p in periods],
+                       "start": [p.start_time for p in periods]})
+    df = df.sort_values(["annual", "start"], kind="stable")
     return df.drop_duplicates(["region_code", "measure", "year"]).set_index(["region_code", "measure", "year"])["value"]
 
 
@@ -229,7 +238,10 @@ def compute(data, regions: pd.DataFrame, year: int, reference_year: int | None =
     muni = _ranks(muni, members[members["level"] == "peer"], units["peer_code"], failed)
     known = set(regions["region_code"])
     stray = tuple(sorted(c for c in gm.index.get_level_values("region_code").unique() if c not in known))
-    return Comparisons(year, year - 1, ref, muni, aggs, rules, units, failed, stray, counts, cats)
+    status = data.police["status"] if "status" in data.police.columns else pd.Series(dtype=str)
+    provisional = {p.year for p in data.police.loc[status == "voorlopig", "period"].unique()} & set(years)
+    return Comparisons(year, year - 1, ref, muni, aggs, rules, units, failed, stray, counts, cats,
+                       tuple(sorted(provisional)))
 
 
 def _with_rates(counts: pd.DataFrame, dens: pd.DataFrame, year: int, ref: int) -> pd.DataFrame:
