@@ -126,3 +126,13 @@ def test_future_target_is_judged_so_far(real):
     row = di.relative_targets(ds2, LELYSTAD, plan.resolve(2024)).iloc[0]
     assert row["mode"] == plan.PROJECTION and row["status_year"] == 2024
     assert row["verdict"] == ("so_far_met" if row["status_value"] <= row["reference_value"] else "so_far_not_met")
+
+
+def test_reference_year_outside_the_data_is_named_not_guessed(real):
+    ds, _, _ = real
+    ind = pd.DataFrame([{"region_code": LELYSTAD, "indicator_id": "X2", "indicator": "autokraak",
+                         "series": "autokraak", "denominator": "inwoners", "reference_year": 2008,
+                         "target_year": 2022, "target_value": None, "target_direction": "no_increase"}])
+    ds2 = type(ds)(**{**ds.__dict__, "indicators": ind})
+    row = di.relative_targets(ds2, LELYSTAD, plan.resolve(2024)).iloc[0]
+    assert row["verdict"] == "no_reference" and row["missing_input"] == () and math.isnan(row["reference_value"])

@@ -170,7 +170,7 @@ def survey_chance(value, margin, ref_value, ref_margin) -> str:
 # --- plan targets relative to a reference year -----------------------------------------------------
 
 MET, NOT_MET, SO_FAR_MET, SO_FAR_NOT_MET = "met", "not_met", "so_far_met", "so_far_not_met"
-NOT_JUDGEABLE, MISSING = "not_judgeable", "missing"
+NOT_JUDGEABLE, MISSING, NO_REFERENCE = "not_judgeable", "missing", "no_reference"
 TARGET_COLUMNS = ["indicator_id", "indicator", "series", "denominator", "reference_year", "reference_value_printed",
                   "reference_value", "target_year", "target_value", "target_direction", "mode", "status_year",
                   "status_value", "verdict", "chance", "change_pct", "report_after_target", "missing_input"]
@@ -251,9 +251,11 @@ def _target_row(data, code, r, frame, counts) -> dict:
         rec["verdict"] = NOT_JUDGEABLE
         return rec
     relative = r["target_direction"] in ("decrease", "no_increase", "increase")
-    if (relative and pd.isna(ref_value)) or (not relative and pd.isna(r.get("target_value"))):
-        rec["missing_input"] = (missing_inputs.source_of_series(series),) if relative else ()
-        rec["verdict"] = MISSING if relative else NOT_JUDGEABLE
+    if relative and pd.isna(ref_value):
+        rec["verdict"] = NO_REFERENCE  # the series is there, but not for the reference year
+        return rec
+    if not relative and pd.isna(r.get("target_value")):
+        rec["verdict"] = NOT_JUDGEABLE
         return rec
     ok = met(status, r.get("target_value", math.nan), r["target_direction"], ref_value)
     final = j.mode == plan.AT_TARGET_YEAR

@@ -18,7 +18,8 @@ NO_TARGET = "geen doel vastgelegd"
 VERDICT = {"met": "doel gehaald", "not_met": "doel niet gehaald", "so_far_met": "tot nu toe op koers",
            "so_far_not_met": "tot nu toe niet op koers",
            "not_judgeable": "niet te beoordelen: geen cijfer voor het doeljaar",
-           "missing": "niet te berekenen met de data in de map"}
+           "missing": "niet te berekenen met de data in de map",
+           "no_reference": "niet te beoordelen: geen cijfer voor het referentiejaar"}
 MODE = {"at_target_year": "beoordeeld in het doeljaar", "projection": "beoordeeld op de stand tot nu toe",
         "passed_without_data": "doeljaar voorbij, maar zonder cijfer", "no_target_year": "geen doeljaar",
         "no_data": "geen cijfers"}
