@@ -1,7 +1,6 @@
 """Comparison with police unit, province, Nederland and peer group, on the real 47018NED counts."""
 import math
 
-import numpy as np
 import pandas as pd
 import pytest
 
