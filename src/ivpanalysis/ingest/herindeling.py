@@ -41,13 +41,18 @@ def current_municipalities() -> tuple[str, ...]:
     return tuple(sorted(r.loc[(r["kind"] == "municipality") & (r["current"] == "yes"), "code"]))
 
 
+@lru_cache(maxsize=1)
+def _new_of() -> dict[str, str]:
+    return dict(zip(table()["old_code"], table()["new_code"]))
+
+
 def current_code(code: str, pc4: str | None = None) -> str | None:
     """Today's code for ``code`` (itself when current); None when it was split and ``pc4`` cannot decide."""
     seen = set()
-    t = table().set_index("old_code")
-    while code in t.index and code not in seen:
+    t = _new_of()
+    while code in t and code not in seen:
         seen.add(code)
-        new = t.loc[code, "new_code"]
+        new = t[code]
         if not new:
             rule = pc4_table()
             hit = rule[(rule["old_code"] == code) & (rule["pc4"] == str(pc4 or ""))]

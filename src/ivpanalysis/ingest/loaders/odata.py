@@ -32,9 +32,23 @@ def _header(rows):
     return h[1:] if h and h[0] == "" else h  # R row-name column
 
 
+_IDENT = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
+def _is_topic(c: str) -> bool:
+    """``Topic_1`` (cbsodata), or a bare ``GeregistreerdeMisdrijven`` beside the dimensions; never a
+    ``…Raw`` label column (some scripts add the labels of each key as ``SoortMisdrijfRaw``)."""
+    return bool(_TOPIC.match(c)) or (bool(_IDENT.match(c)) and c not in _DIMS and c != "ID" and not c.endswith("Raw"))
+
+
 def sniff(tf: TextFile, rows: list[list[str]]) -> bool:
     h = _header(rows) if rows else []
-    return "Perioden" in h and any(_TOPIC.match(c) for c in h)
+    if "Perioden" not in h:
+        return False
+    if any(_TOPIC.match(c) for c in h):
+        return True
+    # bare topic names: only when every column is an identifier and another CBS dimension is there
+    return all(_IDENT.match(c) for c in h) and len(set(h) & _DIMS) >= 2 and any(_is_topic(c) for c in h)
 
 
 def sniff_codelist(tf: TextFile, rows: list[list[str]]) -> bool:
@@ -59,8 +73,8 @@ def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
     raw_header = [c.strip() for c in rows[0]]
     off = 1 if raw_header and raw_header[0] == "" else 0
     header = raw_header[off:]
-    dims = [c for c in header if c in _DIMS or (not _TOPIC.match(c) and c != "ID")]
-    topics = [c for c in header if _TOPIC.match(c)]
+    topics = [c for c in header if _TOPIC.match(c)] or [c for c in header if _is_topic(c)]
+    dims = [c for c in header if c in _DIMS or (c not in topics and c != "ID" and not c.endswith("Raw"))]
     props = _sidecar(tf.path.parent, "DataProperties.csv")
     infos = _sidecar(tf.path.parent, "TableInfos.csv")
     periods_meta = _sidecar(tf.path.parent, "Perioden.csv")
