@@ -43,7 +43,6 @@ from ivpanalysis import __version__ as _version
 from ivpanalysis.ingest import categories, schema
 from ivpanalysis.errors import DataError, FetchError
 from ivpanalysis.ingest.loaders import counts_json, read
-from ivpanalysis.ingest.loaders._common import read_text
 from ivpanalysis.ingest.validate import problems_in
 
 __all__ = ["fetch", "snapshot_from_file", "add_arguments", "run_cli", "CbsodataTransport", "Transport",
@@ -524,45 +523,16 @@ def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: 
 
 # --- from files --------------------------------------------------------------------------------
 
-def _file_facts(path: Path) -> dict:
-    st = path.stat()
-    return {"file": str(path.resolve()), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            "file_modified": dt.datetime.fromtimestamp(st.st_mtime).astimezone().isoformat(timespec="seconds")}
-
-
-def _frames_of_file(path: Path) -> list[tuple[str, str, pd.DataFrame, pd.DataFrame]]:
-    """(role, table id, tidy frame as read, frame for its role) for each table a downloaded file holds."""
-    tf = read_text(path)
-    if counts_json.sniff(tf):
-        both = counts_json.load_both(tf)
-        out = []
-        for role, table_id, tidy in (("police", counts_json.COUNTS_SOURCE, both.counts),
-                                     ("population", counts_json.POPULATION_SOURCE, both.population)):
-            frame = _by_role(role, tidy)
-            if frame is None or frame.empty:
-                raise FetchError(f"{path.name} gave no {role} figures that the report can use.")
-            out.append((role, table_id, tidy, frame))
-        return out
-    df = read(path)
-    table_id = df.attrs.get("table_id") or ""
-    if not table_id:
-        ids = [s for s in df["source"].unique() if re.match(r"^\d{5}[A-Za-z]{3}$", str(s))]
-        table_id = ids[0] if len(ids) == 1 else path.name
-    for role in ("police", "population"):
-        frame = _by_role(role, df)
-        if frame is not None and not frame.empty:
-            return [(role, table_id, df, frame)]
-    raise FetchError(f"{path.name} holds neither police counts by SoortMisdrijf code nor population figures, "
-                     f"so it cannot go into a data folder.")
-
-
-def snapshot_from_file(paths: Iterable[str | Path] | str | Path, out: str | Path) -> Path:
+def snapshot_from_file(paths: Iterable[str | Path] | str | Path, out: str | Path, add: bool = False) -> Path:
     """Build the data folder :func:`fetch` writes from files downloaded earlier (or elsewhere).
 
-    Each file is read by content (:func:`ivpanalysis.read`, or the counts JSON, which gives
-    police counts and population at once). Police counts are re-keyed to categories;
-    population becomes ``inwoners``. Where files overlap, the first file given wins.
+    Each file is sorted into a role by its content (:mod:`ivpanalysis.ingest.roles`): police
+    counts, population, survey, regions, boundaries, incidents (with a PC4 table), the plan's own
+    files; a file with no role is listed in provenance as refused, with the reason. Overlaps
+    resolve by rule (politie over 83648NED, newer over older). ``add=True`` adds to the folder
+    ``out`` already holds, keeping what is there; provenance says what was replaced.
     """
+    from ivpanalysis.ingest import snapshot
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = [Path(p) for p in paths]
@@ -572,17 +542,19 @@ def snapshot_from_file(paths: Iterable[str | Path] | str | Path, out: str | Path
         if not p.is_file():
             raise FetchError(f"{p} does not exist or is not a file.")
     out = Path(out)
+    existing = None
+    if add and out.exists():
+        if not _is_snapshot(out):
+            raise FetchError(f"{out} is not a data folder written by ivpanalysis fetch, so nothing can be added to it.")
+        existing = snapshot._existing(out)
     with _atomic_folder(out) as stage:
-        records, frames = [], []
-        for p in paths:
-            facts = _file_facts(p)
-            for role, table_id, tidy, frame in _frames_of_file(p):
-                rec = _table_record(table_id, role, tidy, title=str(tidy.attrs.get("title", "") or ""),
-                                    retrieved=None, format=tidy.attrs.get("format"), **facts,
-                                    rows={"tidy": int(len(tidy)), "role": int(len(frame))})
-                records.append(rec)
-                frames.append((role, table_id, rec, frame))
-        _write_folder(stage, records, frames, {"regions": "as in the files", "from_files": [str(p) for p in paths]})
+        if existing is not None:  # keep files no role rewrites (the plan's own, earlier boundaries)
+            for f in out.rglob("*"):
+                if f.is_file() and not (stage / f.relative_to(out)).exists():
+                    (stage / f.relative_to(out)).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(f, stage / f.relative_to(out))
+        prov = snapshot.build(stage, paths, existing)
+        (stage / PROVENANCE).write_text(json.dumps(prov, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     return out
 
 
@@ -601,6 +573,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--from-file", nargs="+", metavar="FILE", dest="from_file", default=None,
                         help="build the folder from downloaded files instead of downloading")
     parser.add_argument("--keep-raw", action="store_true", help="keep the downloaded rows as CSV under DIR/raw/")
+    parser.add_argument("--add", action="store_true", help="add to the data folder DIR instead of replacing it "
+                        "(what is there stays; the output says what an added table replaced)")
 
 
 def run_cli(args, transport: Transport | None = None) -> int:
@@ -610,7 +584,7 @@ def run_cli(args, transport: Transport | None = None) -> int:
             if args.municipalities or args.all or args.tables:
                 raise FetchError("--from-file builds the folder from the files alone; leave out municipalities, "
                                  "--all and --tables.")
-            out = snapshot_from_file(args.from_file, args.out)
+            out = snapshot_from_file(args.from_file, args.out, add=getattr(args, "add", False))
         else:
             if args.all and args.municipalities:
                 raise FetchError("Give municipalities or --all, not both.")
@@ -631,4 +605,11 @@ def run_cli(args, transport: Transport | None = None) -> int:
     print(f"written: {out}")
     for name, facts in prov["files"].items():
         print(f"  {name}: {facts['rows']} rows, {facts['regions']} regions")
+    for r in prov.get("refused", []):
+        print(f"  not taken: {r['reason']}")
+    for r in prov.get("replaced", []):
+        print(f"  replaced: {r['rows']} rows of {r['of']} ({r['role']})")
+    for c in prov.get("conflicts", []):
+        print(f"  conflict: {c.get('region_code')} {c.get('year', c.get('period'))}: "
+              f"{c.get('message') or 'values differ: ' + str(c.get('kept')) + ' vs ' + str(c.get('other'))}")
     return 0

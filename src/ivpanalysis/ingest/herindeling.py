@@ -82,3 +82,12 @@ def code_for_municipality_name(name: str, province: str | None = None) -> str | 
         if suffix:
             code = schema.code_for_name(f"{name} ({suffix})")
     return code
+
+
+def indeling_of(codes) -> str:
+    """'indeling 2023 or later' for a set of municipality codes: the latest change in the table they reflect."""
+    codes = set(codes)
+    t = table()
+    years = [y for y, g in t.groupby("year") if not (set(g["old_code"]) & codes)
+             and set(g["new_code"].replace("", None).dropna()) <= codes]
+    return f"indeling {max(years)} or later" if years else ""

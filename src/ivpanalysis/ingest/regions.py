@@ -13,6 +13,7 @@ import re
 import pandas as pd
 
 from ivpanalysis.errors import DataError
+from ivpanalysis.ingest import herindeling
 from ivpanalysis.ingest.loaders._common import TextFile, rows_of
 
 COLUMNS = ["region_code", "police_unit_code", "police_unit_name", "veiligheidsregio_code", "province_code",
@@ -74,7 +75,7 @@ def load(tf: TextFile, rows: list[list[str]] | None = None, edition: str = "") -
             missing.append(col)
     dens = next((c for c in head if c.casefold().startswith("omgevingsadressendichtheid")), None)
     out["address_density"] = pd.to_numeric(frame[dens], errors="coerce").values if dens else float("nan")
-    out["edition"] = edition
+    out["edition"] = edition or herindeling.indeling_of(out["region_code"])
     if "police_unit_name" not in out:
         out["police_unit_name"] = None
     out = out[COLUMNS]

@@ -1,0 +1,55 @@
+"""Checks for the data-folder roles that are not tidy tables (regions, PC4 map, boundaries).
+
+Tidy roles (police, population, survey, incidents) go through :func:`validate.problems_in`;
+these checks name file, row and column the same way, so :mod:`validate` can call them for a
+folder too.
+"""
+from __future__ import annotations
+
+import pandas as pd
+
+from ivpanalysis.errors import Problem
+from ivpanalysis.ingest import regions, schema
+
+
+def _bad(df: pd.DataFrame, col: str, ok: pd.Series, file: str, message: str, expected: str) -> list[Problem]:
+    return [Problem(file, message, int(i) + 2, col, expected=expected, found=str(df.at[i, col]))
+            for i in df.index[~ok.fillna(False).astype(bool)][:20]]
+
+
+def regions_problems(df: pd.DataFrame, file: str) -> list[Problem]:
+    """regions.parquet: the columns of :data:`regions.COLUMNS`, one row per GM code, codes of the right kind."""
+    missing = [c for c in regions.COLUMNS if c not in df.columns]
+    if missing:
+        return [Problem(file, f"missing columns {missing}", expected=f"the columns {regions.COLUMNS}")]
+    df = df.reset_index(drop=True)
+    out = _bad(df, "region_code", df["region_code"].astype(str).str.match(schema.GM_PATTERN.pattern), file,
+               "malformed municipality code", "GM followed by four digits")
+    for col, pat in regions.CODE_PATTERNS.items():
+        ok = df[col].isna() | df[col].astype(str).str.fullmatch(pat)
+        out += _bad(df, col, ok, file, f"not a {col.replace('_', ' ')}", pat)
+    for col, hi in (("size_class", 8), ("urbanity_class", 5)):
+        v = pd.to_numeric(df[col], errors="coerce")
+        out += _bad(df, col, df[col].isna() | v.between(1, hi), file, f"{col} out of range", f"1 to {hi}")
+    dup = df["region_code"].duplicated()
+    out += _bad(df, "region_code", ~dup, file, "municipality listed twice", "one row per municipality")
+    return out
+
+
+def pc4_problems(df: pd.DataFrame, file: str) -> list[Problem]:
+    """pc4.parquet: four-digit postcodes, each once."""
+    df = df.reset_index(drop=True)
+    out = _bad(df, "postcode", df["postcode"].astype(str).str.fullmatch(r"\d{4}"), file, "not a four-digit postcode", "e.g. 8232")
+    return out + _bad(df, "postcode", ~df["postcode"].duplicated(), file, "postcode listed twice", "one municipality per postcode")
+
+
+def boundaries_problems(collection: dict, file: str) -> list[Problem]:
+    """boundaries.geojson: every feature a Polygon/MultiPolygon with a GM code."""
+    out = []
+    for i, f in enumerate(collection.get("features", [])):
+        code = str(f.get("properties", {}).get("region_code", ""))
+        if not schema.GM_PATTERN.match(code):
+            out.append(Problem(file, "feature without a municipality code", i + 1, "region_code", expected="GM0995", found=code))
+        if (f.get("geometry") or {}).get("type") not in ("Polygon", "MultiPolygon"):
+            out.append(Problem(file, "feature without a polygon", i + 1, "geometry", expected="Polygon or MultiPolygon"))
+    return out
