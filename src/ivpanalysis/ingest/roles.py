@@ -21,7 +21,7 @@ from ivpanalysis import paths
 from ivpanalysis.errors import DataError
 from ivpanalysis.ingest import boundaries, categories, incidents, regions, schema, survey
 from ivpanalysis.ingest.loaders import counts_json, detect, read_text, rows_of, statline_meta
-from ivpanalysis.ingest.loaders import odata
+from ivpanalysis.ingest.loaders import _truncation, odata
 
 ROLES = ("police", "population", "survey", "regions", "boundaries", "incidents", "pc4", "plan")
 POLITIE_RANK, CBS_RANK = 0, 1  # a politie table wins over CBS 83648NED
@@ -61,6 +61,8 @@ class Recognition:
 
 def _summary(t: RoleTable) -> dict:
     f = t.frame
+    if t.role == "plan":
+        return {"rows": len(f)}
     if isinstance(f, dict):
         return {"municipalities": len(f.get("features", {})), "year": f.get("year")}
     if "period" in f and len(f):
@@ -226,6 +228,12 @@ def recognise(path: str | Path) -> Recognition:
         return _meta_refusal(path, ["Key", "Title"])
     tidy = load(tf, rows)
     fmt = tidy.attrs.get("format", "")
+    rec = _by_format(path, fmt, tidy)
+    rec.warnings = _truncation.signs(tf, rows, fmt)
+    return rec
+
+
+def _by_format(path: Path, fmt: str, tidy: pd.DataFrame) -> Recognition:
     if fmt == "politie_mik":
         return Recognition(path, fmt, [RoleTable("incidents", "politie.nl misdaad in kaart", tidy,
                                                  {"first_date": tidy.attrs.get("first_date"),

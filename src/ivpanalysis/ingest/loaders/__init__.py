@@ -6,11 +6,12 @@ from pathlib import Path
 import pandas as pd
 
 from ivpanalysis.errors import DataError
-from ivpanalysis.ingest.loaders import counts_json, odata, politie_mik, statline_csv, statline_meta, statline_export, statline_wide
+from ivpanalysis.ingest.loaders import counts_json, odata, politie_mik, statline_csv, statline_meta, statline_export, statline_wide, tidy_csv
+from ivpanalysis.ingest.loaders import _truncation
 from ivpanalysis.ingest.loaders._common import read_text, rows_of
 
 #: tried in this order; each ``sniff`` looks at content only, never at the file name
-FORMATS = [counts_json, statline_meta, politie_mik, statline_csv, statline_wide, odata, statline_export]
+FORMATS = [counts_json, tidy_csv, statline_meta, politie_mik, statline_csv, statline_wide, odata, statline_export]
 
 
 def detect(path: str | Path):
@@ -31,4 +32,6 @@ def detect(path: str | Path):
 def read(path: str | Path) -> pd.DataFrame:
     """Read any supported file into the tidy frame (see :mod:`ivpanalysis.schema`)."""
     load, tf, rows = detect(path)
-    return load(tf, rows)
+    df = load(tf, rows)
+    df.attrs["truncated"] = _truncation.warn(tf, rows, df.attrs.get("format", ""))
+    return df

@@ -38,7 +38,11 @@ def read_text(path: str | Path) -> TextFile:
         text = raw.decode("utf-8-sig")
         enc = "utf-8"
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="strict")
+        try:
+            text = raw.decode("cp1252", errors="strict")
+        except UnicodeDecodeError:
+            raise DataError.at(p, "a binary file, not text", expected="a CSV, TSV or JSON export "
+                               "(an Excel workbook, parquet or R data file: export it as CSV)") from None
         enc = "cp1252"
     return TextFile(p, text.replace("\r\n", "\n").replace("\r", "\n"), enc, bom)
 
