@@ -566,9 +566,9 @@ def test_population_from_begin_and_end_of_year(realdata, tmp_path):
     assert _value(pop, "GM0995", "inwoners", 2025) == lely[("BevolkingAanHetEindeVanDePeriode", "2024")] == 84713
 
 
-def test_file_without_police_or_population(realdata, tmp_path):
+def test_file_without_a_role_is_refused_in_one_sentence(realdata, tmp_path):
     f = R / "ftm_politie_83648NED_statline" / "Geregistreerde_criminaliteit__soort_misdrijf__regio_05022026_163607.csv"
-    with pytest.raises(FetchError, match="holds neither police counts by SoortMisdrijf code nor population"):
+    with pytest.raises(FetchError, match=r"^Geregistreerde_.*\.csv holds CBS 83648NED crime counts without a region column"):
         snapshot_from_file([f], tmp_path / "snap")
     assert not (tmp_path / "snap").exists()
 
