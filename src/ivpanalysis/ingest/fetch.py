@@ -50,7 +50,7 @@ __all__ = ["fetch", "snapshot_from_file", "add_arguments", "run_cli", "CbsodataT
 
 DATADERDEN = "dataderden.cbs.nl"
 OPENDATA = "opendata.cbs.nl"
-ROLES = ("police", "population", "survey", "extra")
+ROLES = ("police", "population", "survey", "regions", "extra")
 PROVENANCE = "provenance.json"
 CREATED_BY = "ivpanalysis fetch"
 
@@ -72,6 +72,9 @@ KNOWN_TABLES = {
     "47022NED": TableSpec("47022NED", "police", DATADERDEN),  # monthly per gemeente, wijk, buurt
     "37230ned": TableSpec("37230ned", "population", OPENDATA, ("BevolkingAanHetBeginVanDePeriode",)),
     "70072ned": TableSpec("70072ned", "population", OPENDATA, ("TotaleBevolking",)),
+    "85146NED": TableSpec("85146NED", "survey", OPENDATA),  # Veiligheidsmonitor: Sociale veiligheid; regio
+    "81955NED": TableSpec("81955NED", "population", OPENDATA, ("BeginstandVoorraad",)),  # dwelling stock
+    "84721NED": TableSpec("84721NED", "regions", OPENDATA),  # Gebieden in Nederland 2020
 }
 DEFAULT_TABLES = ("47013NED", "37230ned")
 
@@ -84,6 +87,14 @@ POPULATION_TOPICS = {
     # the end of year Y is 1 January of Y+1 (CBS's own definition of both)
     "bevolkingaanheteindevandeperiode": (1, "Inwoners op 1 januari (bevolking aan het einde van het jaar ervoor)"),
     "inwoners": (0, None),  # already in our vocabulary (counts JSON); keeps its own label
+    # CBS's English tables (37230eng, 03759eng, 70072eng)
+    "populationon1january": (0, "Inwoners op 1 januari"),
+    "totalpopulation": (0, "Inwoners op 1 januari"),
+    "populationatstartofperiod": (0, "Inwoners op 1 januari"),
+    "populationatthestartoftheperiod": (0, "Inwoners op 1 januari"),
+    "populationon31december": (1, "Inwoners op 1 januari (bevolking op 31 december van het jaar ervoor)"),
+    "populationatendofperiod": (1, "Inwoners op 1 januari (bevolking aan het einde van het jaar ervoor)"),
+    "populationattheendoftheperiod": (1, "Inwoners op 1 januari (bevolking aan het einde van het jaar ervoor)"),
 }
 POLICE_TOPIC = "GeregistreerdeMisdrijven"
 
@@ -224,7 +235,14 @@ def _by_role(role: str, tidy: pd.DataFrame) -> pd.DataFrame | None:
     if role == "police":
         return police_frame(tidy)
     if role == "population":
-        return population_frame(tidy)
+        from ivpanalysis.ingest import roles  # inhabitants, dwellings and exactly 12-24 year olds
+        tables = roles.population_tables(tidy, "")
+        return tables[0].frame if tables else None
+    if role == "survey":
+        from ivpanalysis.ingest import survey
+        return survey.survey_frame(tidy)
+    if role == "regions":
+        return tidy
     return tidy[[c for c in tidy.columns if c in schema.TIDY_COLUMNS]]
 
 
@@ -336,7 +354,15 @@ def _write_folder(stage: Path, records: list[dict], frames: list[tuple[str, str,
     by_role: dict[str, list] = {}
     for role, name, rec, df in frames:  # one file per role; each further (extra) table its own file
         by_role.setdefault((role, name if role == "extra" else ""), []).append((rec, df))
+    from ivpanalysis.ingest import snapshot
+    conflicts: list = []
     for (role, name), parts in by_role.items():
+        if role == "regions":
+            files["regions.parquet"] = snapshot._regions(parts, stage)
+            continue
+        if role == "survey":
+            files["survey.parquet"] = snapshot._tidy_role("survey", parts, stage, {"conflicts": conflicts})
+            continue
         df = _combine(parts)
         target = {"police": "police_figures.parquet", "population": "population.parquet",
                   "survey": "survey.parquet"}.get(role, f"extra/{name}.parquet")
@@ -347,7 +373,8 @@ def _write_folder(stage: Path, records: list[dict], frames: list[tuple[str, str,
             raise DataError(problems)
         files[target] = _write_parquet(df, stage / target)
     prov = {"created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "created_by": f"{CREATED_BY} (ivpanalysis {_version})", **meta, "tables": records, "files": files}
+            "created_by": f"{CREATED_BY} (ivpanalysis {_version})", **meta, "tables": records, "files": files,
+            "conflicts": conflicts}
     (stage / PROVENANCE).write_text(json.dumps(prov, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -408,9 +435,11 @@ def _plan(spec: TableSpec, props: list[dict], regions: list[str] | None, transpo
     topics = [k for k, p in keys.items() if p.get("Type") == "Topic"]
     groups, select = [], None
     if region_dim:
-        prefixes = ["GM"] if regions is None else list(regions)
+        prefixes = ["GM"] if regions is None or spec.role == "regions" else list(regions)
         if spec.role == "police" and not any(p.startswith("RE") for p in prefixes):
             prefixes.append("RE")  # every police unit: the code lists do not say which unit a gemeente is in
+        if spec.role == "survey" and regions is not None:
+            prefixes += ["RE", "PV", "NL", "LD"]  # the comparison levels a survey table reports on
         groups.append(_or([f"startswith({region_dim},'{p}')" for p in prefixes]))
     if spec.role == "police":
         topic = next((t for t in topics if _norm(t) == _norm(POLICE_TOPIC)), None)
@@ -425,14 +454,35 @@ def _plan(spec: TableSpec, props: list[dict], regions: list[str] | None, transpo
         groups.append(_or([f"{crime_dim} eq '{k}'" for k in exact]))
         select = [crime_dim] + ([region_dim] if region_dim else []) + ["Perioden", topic]
     elif spec.role == "population":
+        from ivpanalysis.ingest.roles import DWELLING_TOPICS
         topic = next((t for want in spec.topics for t in topics if _norm(t) == _norm(want)), None) \
-            or next((t for t in topics if _norm(t) in POPULATION_TOPICS), None)
+            or next((t for t in topics if _norm(t) in POPULATION_TOPICS or _norm(t) in DWELLING_TOPICS), None)
         if topic is None:
-            raise FetchError(f"Table {spec.table_id} has no population topic "
-                             f"({', '.join(sorted(POPULATION_TOPICS))}), so it cannot give inhabitants.")
+            raise FetchError(f"Table {spec.table_id} has no population or dwelling-stock topic "
+                             f"({', '.join(sorted(POPULATION_TOPICS))}), so it cannot give inhabitants or dwellings.")
         groups.append("(substringof('JJ',Perioden))")
+        for dim in _breakdowns(keys, region_dim):  # e.g. Gebruiksfunctie: keep its 'Woningen' (or total) key
+            key = _fixed_key(spec, dim, transport, catalog)
+            groups.append(f"({dim} eq '{key}')")
         select = ([region_dim] if region_dim else []) + ["Perioden", topic]
     return (" and ".join(groups) or None), select, region_dim
+
+
+def _breakdowns(keys: dict, region_dim: str | None) -> list[str]:
+    return [k for k, p in keys.items() if p.get("Type") == "Dimension" and k not in (region_dim, "Perioden")]
+
+
+def _fixed_key(spec: TableSpec, dim: str, transport: Transport, catalog: str) -> str:
+    """The key of a breakdown to keep for population/dwellings: 'Woningen' if listed, else the total."""
+    from ivpanalysis.ingest.loaders.odata import _is_total
+    codes = transport.meta(spec.table_id, dim, catalog)
+    by_title = {str(c.get("Title", "")).strip().casefold(): c["Key"] for c in codes}
+    key = by_title.get("woningen") or by_title.get("dwellings") or \
+        next((c["Key"] for c in codes if _is_total(str(c["Key"])) or _is_total(str(c.get("Title", "")))), None)
+    if key is None:
+        raise FetchError(f"Table {spec.table_id} splits its figures by {dim} without a total or 'Woningen' key, "
+                         f"so it cannot give one figure per municipality.")
+    return key
 
 
 def _write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) -> None:
@@ -471,11 +521,13 @@ def _download(spec: TableSpec, regions: list[str] | None, transport: Transport, 
     _write_csv(raw / "TableInfos.csv", data.get("TableInfos") or infos)
     periods = data.get("Perioden") or transport.meta(spec.table_id, "Perioden", catalog)
     _write_csv(raw / "Perioden.csv", periods)
+    info = (infos or [{}])[0]
+    if spec.role == "regions":
+        return _regions_record(spec, raw, info, catalog, today, filters, downloaded)
     try:
         tidy = read(raw / "data.csv")
     except DataError as e:
         raise FetchError(f"Table {spec.table_id} from {catalog} could not be read: {e.problems[0]}.") from None
-    info = (infos or [{}])[0]
     table_id = str(info.get("Identifier") or spec.table_id).strip()  # CBS's own spelling of the id
     tidy = tidy.assign(retrieved=today, source=table_id,
                        status=tidy["status"].map(lambda s: "voorlopig" if "voorlopig" in s else s))
@@ -483,6 +535,23 @@ def _download(spec: TableSpec, regions: list[str] | None, transport: Transport, 
                         modified=info.get("Modified"), retrieved=today, filter=filters, select=select,
                         rows={"downloaded": downloaded, "tidy": int(len(tidy))})
     return rec, tidy
+
+
+def _regions_record(spec: TableSpec, raw: Path, info: dict, catalog: str, today: str, filters, downloaded: int):
+    """Gebieden in Nederland: the classification table, not a tidy frame."""
+    from ivpanalysis.ingest import roles
+    rec = roles.recognise(raw / "data.csv")
+    t = next((t for t in rec.tables if t.role == "regions"), None)
+    table_id = str(info.get("Identifier") or spec.table_id).strip()
+    if t is None:
+        raise FetchError(f"Table {table_id} is not a Gebieden in Nederland table (no police unit, province and "
+                         f"COROP codes per municipality), so it cannot give regions.")
+    frame = t.frame.assign(edition=f"{table_id} {str(info.get('Title', '')).strip()}".strip())
+    out = {"table_id": table_id, "role": "regions", "title": str(info.get("Title", "")).strip(), "catalog": catalog,
+           "url": table_url(table_id, catalog), "modified": info.get("Modified"), "retrieved": today, "filter": filters,
+           "rows": {"downloaded": downloaded, "tidy": int(len(frame))}, "regions": int(len(frame)),
+           "periods": {"first": None, "last": None, "frequencies": {}}, "voorlopig": []}
+    return out, frame
 
 
 def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: str | Path | None = None,
@@ -513,6 +582,7 @@ def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: 
             if frame is None or frame.empty:
                 raise FetchError(f"Table {spec.table_id} gave no {spec.role} figures that the report can use.")
             rec["rows"]["role"] = int(len(frame))
+            rec["status"] = snapshot_status(frame)
             records.append(rec)
             frames.append((spec.role, rec["table_id"], rec, frame))
         _write_folder(stage, records, frames, {"regions": "all" if regions is None else regions})
@@ -556,6 +626,11 @@ def snapshot_from_file(paths: Iterable[str | Path] | str | Path, out: str | Path
         prov = snapshot.build(stage, paths, existing)
         (stage / PROVENANCE).write_text(json.dumps(prov, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     return out
+
+
+def snapshot_status(frame) -> str:
+    from ivpanalysis.ingest import snapshot
+    return snapshot._status(frame)
 
 
 # --- command line ------------------------------------------------------------------------------

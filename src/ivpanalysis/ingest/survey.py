@@ -61,7 +61,6 @@ def survey_frame(tidy: pd.DataFrame) -> pd.DataFrame:
     df["measure_label"] = [h[1] if h else l for h, l in zip(hit, df["measure_label"])]
     if "margin" not in df:
         df["margin"] = float("nan")
-    df = df[df["region_code"].astype(str) != ""]
     return schema.finish_tidy(df, **tidy.attrs)[COLUMNS]
 
 

@@ -7,7 +7,7 @@ import pandas as pd
 
 from ivpanalysis.errors import DataError
 from ivpanalysis.ingest.loaders import counts_json, odata, politie_mik, statline_csv, statline_meta, statline_export, statline_wide, tidy_csv
-from ivpanalysis.ingest.loaders import _truncation
+from ivpanalysis.ingest.loaders import _english, _truncation
 from ivpanalysis.ingest.loaders._common import read_text, rows_of
 
 #: tried in this order; each ``sniff`` looks at content only, never at the file name
@@ -17,7 +17,7 @@ FORMATS = [counts_json, tidy_csv, statline_meta, politie_mik, statline_csv, stat
 def detect(path: str | Path):
     """The loader module whose format the file's content matches."""
     tf = read_text(path)
-    rows = rows_of(tf)
+    rows = _english.to_dutch(rows_of(tf))
     for fmt in FORMATS:
         if fmt.sniff(tf, rows):
             return fmt.load, tf, rows
