@@ -15,7 +15,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 
 import pandas as pd
 import pytest
@@ -193,7 +193,63 @@ def table_70072ned() -> dict:
                              for i, (gm, v) in enumerate(sorted(jan_2025.items()))]}
 
 
-CATALOG = {("opendata.cbs.nl", "70072ned"): table_70072ned, ("dataderden.cbs.nl", "47022NED"): table_47022ned, ("opendata.cbs.nl", "83474NED"): table_83474ned, ("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
+SURVEY_WIDE = R / "gewoonmaarten_provincies" / "Veiligheidsgevoel Provincies.csv"
+GEBIEDEN = R / "leetjes_gebieden_in_nederland" / "inwonertal.csv"
+
+
+@lru_cache(maxsize=1)
+def table_85146ned() -> dict:
+    """85146NED (Veiligheidsmonitor, Sociale veiligheid; regio) as OData with its Marges dimension
+    (value, lower and upper bound of the 95 % interval): the real provincial values and margins of
+    the wide StatLine export, 'Voelt zich wel eens onveilig' only."""
+    df = iv.read(SURVEY_WIDE)
+    df = df[df["measure"] == "voelt_zich_wel_eens_onveilig"]
+    rows = []
+    for r in df.itertuples():
+        year = f"{r.period.year}JJ00"
+        for key, v in (("MW00000", r.value), ("MOG0095", r.value - r.margin), ("MBG0095", r.value + r.margin)):
+            rows.append({"ID": len(rows), "Marges": key, "RegioS": r.region_code, "Perioden": year,
+                         "VoeltZichWelEensOnveilig_1": round(v, 1)})
+    props = [{"Key": "Marges", "Type": "Dimension"}, {"Key": "RegioS", "Type": "GeoDimension"},
+             {"Key": "Perioden", "Type": "TimeDimension"},
+             {"Key": "VoeltZichWelEensOnveilig_1", "Type": "Topic", "Title": "Voelt zich wel eens onveilig", "Unit": "%"}]
+    return {"TableInfos": [{"Identifier": "85146NED", "Title": "Sociale veiligheid; regio"}], "DataProperties": props,
+            "Perioden": [{"Key": k, "Status": "Definitief"} for k in sorted({r["Perioden"] for r in rows})],
+            "TypedDataSet": rows}
+
+
+@lru_cache(maxsize=1)
+def table_81955ned() -> dict:
+    """81955NED (dwelling stock) split by Gebruiksfunctie. realdata has no dwelling counts; the one
+    figure is CBS's published stock of Flevoland on 1 January 2022 (178 000, 70072ned on cbs.nl); the
+    non-dwelling row is left empty so a wrong key choice would show."""
+    props = [{"Key": "Gebruiksfunctie", "Type": "Dimension"}, {"Key": "RegioS", "Type": "GeoDimension"},
+             {"Key": "Perioden", "Type": "TimeDimension"},
+             {"Key": "BeginstandVoorraad_1", "Type": "Topic", "Unit": "aantal"},
+             {"Key": "Nieuwbouw_2", "Type": "Topic", "Unit": "aantal"}]
+    rows = [{"ID": 0, "Gebruiksfunctie": "A045364", "RegioS": "PV24  ", "Perioden": "2022JJ00",
+             "BeginstandVoorraad_1": 178000, "Nieuwbouw_2": None},
+            {"ID": 1, "Gebruiksfunctie": "A045365", "RegioS": "PV24  ", "Perioden": "2022JJ00",
+             "BeginstandVoorraad_1": None, "Nieuwbouw_2": None}]
+    return {"TableInfos": [{"Identifier": "81955NED"}], "DataProperties": props,
+            "Gebruiksfunctie": [{"Key": "A045364", "Title": "Woningen"}, {"Key": "A045365", "Title": "Niet-woningen"}],
+            "Perioden": [{"Key": "2022JJ00", "Status": "Definitief"}], "TypedDataSet": rows}
+
+
+@lru_cache(maxsize=1)
+def table_gebieden() -> dict:
+    """Gebieden in Nederland: the real cbsodata dump (leetjes), rows as OData as they were saved."""
+    rows = list(csv.DictReader(io.StringIO(read_text(GEBIEDEN).text), delimiter=";"))
+    data = [{k: (_num(v.strip()) if re.match(r"^(Code_5[02]|Inwonertal|Omgevings|ID)", k) else v) for k, v in r.items()}
+            for r in rows]
+    props = [{"Key": "RegioS", "Type": "GeoDimension"}] + [{"Key": k, "Type": "Topic"} for k in rows[0] if k not in ("ID", "RegioS")]
+    return {"TableInfos": [{"Identifier": "84721NED", "Title": "Gebieden in Nederland"}], "DataProperties": props,
+            "TypedDataSet": data}
+
+
+CATALOG = {("opendata.cbs.nl", "85146NED"): table_85146ned, ("opendata.cbs.nl", "81955NED"): table_81955ned,
+           ("opendata.cbs.nl", "84721NED"): table_gebieden,
+           ("opendata.cbs.nl", "70072ned"): table_70072ned, ("dataderden.cbs.nl", "47022NED"): table_47022ned, ("opendata.cbs.nl", "83474NED"): table_83474ned, ("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
            ("opendata.cbs.nl", "37230ned"): table_37230ned}
 
 
@@ -624,3 +680,30 @@ def test_snapshot_refuses_invalid_data_and_writes_nothing(tmp_path):
         snapshot_from_file([Path(__file__).parent / "fixtures" / "bad" / "future_period.csv"], out)
     assert "period lies in the future" in str(e.value) and "police_figures.parquet" in str(e.value)
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name != "snap"]
+
+
+# --- survey, dwellings and regions online (issue 15) ---------------------------------------------
+
+def test_fetch_veiligheidsmonitor_with_margins(cbs, tmp_path):
+    out = fetch("GM0995", tables=["85146NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    s = datafolder.load(out).survey
+    row = s[(s.region_code == "PV24") & (s.period.astype(str) == "2015") & (s.measure == "pct_onveilig_algemeen")]
+    assert row[["value", "margin"]].values.tolist() == [[37.9, 2.9]]  # half-width of the 95 % interval
+    assert "startswith(RegioS,'PV')" in unquote_plus(" ".join(cbs.urls))  # the comparison levels come along
+    t = json.loads((out / "provenance.json").read_text())["tables"][0]
+    assert t["role"] == "survey" and t["status"] == "definitief"
+
+
+def test_fetch_dwelling_stock_keeps_the_woningen_key(cbs, tmp_path):
+    out = fetch("PV24", tables=["81955NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    pop = datafolder.load(out).population
+    assert pop[["region_code", "measure", "value"]].values.tolist() == [["PV24", "woningen", 178000]]
+    assert "Gebruiksfunctie eq 'A045364'" in unquote_plus(" ".join(cbs.urls))
+
+
+def test_fetch_gebieden_in_nederland_as_regions(cbs, tmp_path):
+    out = fetch("GM0995", tables=["84721NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    reg = pd.read_parquet(out / "regions.parquet").set_index("region_code")
+    assert len(reg) == 342  # the classification of every municipality, whichever were named
+    assert reg.loc["GM0995", ["police_unit_code", "size_class", "urbanity_class"]].tolist() == ["RE03", 5, 3]
+    assert reg.loc["GM0995", "edition"].startswith("84721NED")

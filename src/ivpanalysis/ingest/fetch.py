@@ -426,6 +426,19 @@ def _or(terms: list[str]) -> str:
     return "(" + " or ".join(terms) + ")"
 
 
+def _prefixes(spec: TableSpec, regions: list[str] | None) -> list[str]:
+    """Region code prefixes to ask for."""
+    if regions is None or spec.role == "regions":  # regions: the classification of every municipality
+        prefixes = ["GM"]
+    else:
+        prefixes = list(regions)
+    if spec.role == "police" and not any(p.startswith("RE") for p in prefixes):
+        prefixes.append("RE")  # every police unit: the code lists do not say which unit a gemeente is in
+    if spec.role == "survey" and regions is not None:
+        prefixes += ["RE", "PV", "NL", "LD"]  # the comparison levels a survey table reports on
+    return prefixes
+
+
 def _plan(spec: TableSpec, props: list[dict], regions: list[str] | None, transport: Transport,
           catalog: str) -> tuple[str | None, list[str] | None, str | None]:
     """(OData filter, select, region dimension) for one table."""
@@ -435,12 +448,7 @@ def _plan(spec: TableSpec, props: list[dict], regions: list[str] | None, transpo
     topics = [k for k, p in keys.items() if p.get("Type") == "Topic"]
     groups, select = [], None
     if region_dim:
-        prefixes = ["GM"] if regions is None or spec.role == "regions" else list(regions)
-        if spec.role == "police" and not any(p.startswith("RE") for p in prefixes):
-            prefixes.append("RE")  # every police unit: the code lists do not say which unit a gemeente is in
-        if spec.role == "survey" and regions is not None:
-            prefixes += ["RE", "PV", "NL", "LD"]  # the comparison levels a survey table reports on
-        groups.append(_or([f"startswith({region_dim},'{p}')" for p in prefixes]))
+        groups.append(_or([f"startswith({region_dim},'{p}')" for p in _prefixes(spec, regions)]))
     if spec.role == "police":
         topic = next((t for t in topics if _norm(t) == _norm(POLICE_TOPIC)), None)
         crime_dim = "SoortMisdrijf" if "SoortMisdrijf" in keys else None
@@ -505,21 +513,25 @@ def _download(spec: TableSpec, regions: list[str] | None, transport: Transport, 
         raise FetchError(f"{catalog} sent no data set for table {spec.table_id}.")
     downloaded = len(rows)
     if regions is not None and region_dim:  # in case a server ignores the filter
-        rows = [r for r in rows if str(r.get(region_dim, "")).strip().startswith(tuple(regions) + (("RE",) if spec.role == "police" else ()))]
+        rows = [r for r in rows if str(r.get(region_dim, "")).strip().startswith(tuple(_prefixes(spec, regions)))]
     if not rows:
         which = "all municipalities" if regions is None else ", ".join(regions)
         raise FetchError(f"Table {spec.table_id} has no rows for {which}.")
-    if regions is not None and region_dim:
+    missing = []
+    if regions is not None and region_dim and spec.role != "regions":
         have = {str(r.get(region_dim, "")).strip() for r in rows}
         missing = [c for c in regions if c not in have]
-        if missing:
+        if missing and spec.role != "survey":  # the Veiligheidsmonitor reports on some municipalities only
             raise FetchError(f"Table {spec.table_id} has no rows for {', '.join(missing)}.")
     raw.mkdir(parents=True, exist_ok=True)
     columns = [c for c in (select or []) if any(c in r for r in rows[:1])] or None
     _write_csv(raw / "data.csv", rows, columns)
     _write_csv(raw / "DataProperties.csv", data.get("DataProperties") or props)
     _write_csv(raw / "TableInfos.csv", data.get("TableInfos") or infos)
-    periods = data.get("Perioden") or transport.meta(spec.table_id, "Perioden", catalog)
+    try:
+        periods = data.get("Perioden") or transport.meta(spec.table_id, "Perioden", catalog)
+    except TableNotFound:  # a table without periods (Gebieden in Nederland)
+        periods = []
     _write_csv(raw / "Perioden.csv", periods)
     info = (infos or [{}])[0]
     if spec.role == "regions":
@@ -533,7 +545,8 @@ def _download(spec: TableSpec, regions: list[str] | None, transport: Transport, 
                        status=tidy["status"].map(lambda s: "voorlopig" if "voorlopig" in s else s))
     rec = _table_record(table_id, spec.role, tidy, title=str(info.get("Title", "")).strip(), catalog=catalog,
                         modified=info.get("Modified"), retrieved=today, filter=filters, select=select,
-                        rows={"downloaded": downloaded, "tidy": int(len(tidy))})
+                        rows={"downloaded": downloaded, "tidy": int(len(tidy))},
+                        **({"not_in_table": missing} if missing else {}))
     return rec, tidy
 
 
