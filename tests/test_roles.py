@@ -259,3 +259,31 @@ def test_add_keeps_what_is_there_and_says_what_it_replaced(tmp_path, capsys):
     assert (v["2019"], v["2020"], v["2018"]) == (4240, 3900, 4001)
     assert len(ds.survey) == 2  # untouched role kept
     assert "replaced: 1 rows of police_figures.parquet (already in the folder) (police)" in printed
+
+
+# --- metadata exports enrich statuses ----------------------------------------------------------
+
+META = ('\ufeffTableInfos;;\n"ID";"Title";"Identifier";"Modified"\n"1";"Geregistreerde misdrijven; gemeente 2026";"47013NED";"2026-02-01"\n'
+        ';;\nPerioden;;\n"Key";"Title";"Status"\n"2023JJ00";"2023";"Definitief"\n"2024JJ00";"2024";"Voorlopig"\n')
+CSV = ('"Geregistreerde misdrijven; gemeente 2026"\n"Soort misdrijf: Totaal misdrijven"\n""\n"Onderwerp";"Geregistreerde misdrijven";"Geregistreerde misdrijven"\n'
+       '"Perioden";"2023";"2024"\n"Regio\'s";"aantal";"aantal"\n"Lelystad";"4000";"3949"\n"Bron: Politie"\n')
+
+
+def test_metadata_export_sets_statuses_of_its_own_table(tmp_path):
+    meta, data = _write(tmp_path / "meta.csv", META), _write(tmp_path / "data.csv", CSV)
+    assert roles.recognise(meta).tables[0].role == "metadata"
+    out = snapshot_from_file([data, meta], tmp_path / "snap")
+    pol = datafolder.load(out).police.set_index("period")["status"]
+    assert (pol[pd.Period("2023", "Y")], pol[pd.Period("2024", "Y")]) == ("definitief", "voorlopig")
+    prov = json.loads((out / "provenance.json").read_text())
+    t = next(r for r in prov["tables"] if r["role"] == "police")
+    assert t["status"] == "voorlopig: 2024" and t["status_from"].endswith("meta.csv")
+
+
+def test_metadata_export_of_another_edition_is_refused(tmp_path):
+    meta = _write(tmp_path / "meta.csv", META.replace("gemeente 2026", "gemeente 2025"))
+    out = snapshot_from_file([_write(tmp_path / "data.csv", CSV), meta], tmp_path / "snap")
+    prov = json.loads((out / "provenance.json").read_text())
+    assert prov["refused"][0]["reason"].startswith("meta.csv is the StatLine metadata export of table 47013NED")
+    with pytest.raises(FetchError, match="^meta.csv is the StatLine metadata export"):
+        snapshot_from_file([meta], tmp_path / "only_meta")

@@ -23,7 +23,7 @@ from ivpanalysis.ingest import boundaries, categories, incidents, regions, schem
 from ivpanalysis.ingest.loaders import counts_json, detect, read_text, rows_of, statline_meta
 from ivpanalysis.ingest.loaders import _truncation, odata
 
-ROLES = ("police", "population", "survey", "regions", "boundaries", "incidents", "pc4", "plan")
+ROLES = ("police", "population", "survey", "regions", "boundaries", "incidents", "pc4", "plan", "metadata")
 POLITIE_RANK, CBS_RANK = 0, 1  # a politie table wins over CBS 83648NED
 _POLITIE_CODE = re.compile(r"^\d+\.\d+\.\d+$")
 _CBS_CODE = re.compile(r"^(CRI\d{4}|T\d{6})$")
@@ -63,6 +63,8 @@ def _summary(t: RoleTable) -> dict:
     f = t.frame
     if t.role == "plan":
         return {"rows": len(f)}
+    if t.role == "metadata":
+        return {"title": t.facts.get("title"), "code lists": ", ".join(sorted(set(f["dimension"])))}
     if isinstance(f, dict):
         return {"municipalities": len(f.get("features", {})), "year": f.get("year")}
     if "period" in f and len(f):
@@ -214,9 +216,10 @@ def recognise(path: str | Path) -> Recognition:
     if rec is not None:
         return rec
     if statline_meta.sniff(tf, rows):
-        return Recognition(path, "statline_meta", refusal=(
-            f"{path.name} is a StatLine metadata export (table description, code lists, periods with their "
-            f"status); it holds no figures — add the table's data download beside it."))
+        meta = statline_meta.load(tf, rows)
+        tid = str(meta.attrs.get("table_id") or "").strip()
+        return Recognition(path, "statline_meta", [RoleTable("metadata", tid or path.name, meta, {
+            "title": str(meta.attrs.get("title", "")).strip(), "modified": meta.attrs.get("modified")})])
     try:
         load, tf, rows = detect(path)
     except DataError as e:

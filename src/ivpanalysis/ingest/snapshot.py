@@ -34,7 +34,7 @@ def _facts(path: Path) -> dict:
 
 
 def _status(df) -> str:
-    if not isinstance(df, pd.DataFrame) or "status" not in df or df.empty:
+    if not isinstance(df, pd.DataFrame) or not {"status", "period"} <= set(df.columns) or df.empty:
         return "not applicable"
     vs = sorted({schema.format_period(p) for p in df.loc[df["status"] == "voorlopig", "period"].drop_duplicates()})
     if vs:
@@ -208,7 +208,10 @@ def build(stage: Path, paths: list[Path], existing: tuple[dict, dict] | None) ->
     parts = {k: list(v) for k, v in parts.items()}
     records, refused = [], []
     _recognise_all(paths, parts, records, refused)
-    if not records:
+    for rec, codes in parts.pop("metadata", []):
+        _enrich(rec, codes, parts, refused)
+    records = [r for r in records if r["role"] != "metadata" or r.get("describes")]
+    if not [r for r in records if r["role"] != "metadata"]:
         raise FetchError(" ".join(r["reason"] for r in refused) or "No file gave a table for a data folder.")
     meta = {"conflicts": []}
     files = {}
@@ -245,6 +248,33 @@ def build(stage: Path, paths: list[Path], existing: tuple[dict, dict] | None) ->
             "tables": tables, "files": {**old_files, **files}, "refused": prov_old.get("refused", []) + refused,
             "conflicts": meta["conflicts"], "boundaries": meta.get("boundaries", prov_old.get("boundaries")),
             "replaced": replaced}
+
+
+def _enrich(meta_rec: dict, codes: pd.DataFrame, parts: dict, refused: list) -> None:
+    """A metadata export gives the statuses (voorlopig/definitief) of the periods of the table it describes.
+
+    It describes a table of this call when the table id matches, or the title does exactly (the
+    title carries the edition, and statuses change between editions). Otherwise it is refused.
+    """
+    tid, title = meta_rec["table_id"], meta_rec.get("title", "")
+    status = {}
+    for code, st in zip(codes.loc[codes["dimension"] == "Perioden", "code"], codes.loc[codes["dimension"] == "Perioden", "status"]):
+        try:
+            status[str(schema.parse_period(code)[0])] = st if st in ("definitief", "voorlopig") else None
+        except ValueError:
+            continue
+    hits = [(r, df) for role in ("police", "population", "survey") for r, df in parts.get(role, [])
+            if isinstance(df, pd.DataFrame) and (r["table_id"] == tid or (title and r.get("title") == title))]
+    if not hits:
+        refused.append({"file": meta_rec["file"], "format": meta_rec["format"], "reason": (
+            f"{Path(meta_rec['file']).name} is the StatLine metadata export of table {tid} ('{title}'); no table of "
+            f"this edition is in the same call, so its statuses describe nothing here — add it with the table's data download.")})
+        return
+    for r, df in hits:
+        new = schema.map_unique(df["period"], lambda p: status.get(str(p)))
+        df.loc[new.notna(), "status"] = new[new.notna()]
+        r["status"], r["status_from"] = _status(df), meta_rec["file"]
+    meta_rec["describes"] = [r["table_id"] for r, _ in hits]
 
 
 def _monthly_parts(new, pc4) -> list:
