@@ -287,3 +287,23 @@ def test_metadata_export_of_another_edition_is_refused(tmp_path):
     assert prov["refused"][0]["reason"].startswith("meta.csv is the StatLine metadata export of table 47013NED")
     with pytest.raises(FetchError, match="^meta.csv is the StatLine metadata export"):
         snapshot_from_file([meta], tmp_path / "only_meta")
+
+
+def test_read_takes_a_folder_parquet_and_names_a_truncated_one(tmp_path):
+    out = snapshot_from_file([_write(tmp_path / "old.csv", OLD_EXPORT)], tmp_path / "snap")
+    df = read(out / "survey.parquet")
+    assert df.attrs["format"] == "tidy_parquet" and set(df.measure) == {"pct_onveilig_algemeen"}
+    cut = tmp_path / "cut.parquet"
+    cut.write_bytes((out / "survey.parquet").read_bytes()[:-20])
+    with pytest.raises(DataError, match="cut.parquet.*truncated parquet file"):
+        read(cut)
+
+
+def test_dataset_carries_incidents_regions_and_boundaries(tmp_path):
+    files = [_write(tmp_path / "mik.csv", MIK), _write(tmp_path / "pc4.csv", PC4), _gebieden(tmp_path)]
+    ds = datafolder.load(snapshot_from_file(files, tmp_path / "snap"))
+    assert set(ds.incidents.measure) == {"woninginbraak_geslaagd", "woninginbraak_poging"} and "partial" in ds.incidents
+    assert isinstance(ds.incidents.period.iloc[0], pd.Period)
+    assert ds.regions.set_index("region_code").loc["GM0995", "police_unit_code"] == "RE03"
+    assert ds.boundaries is None  # no boundary file given
+    assert datafolder.load().incidents.empty and datafolder.load().regions.empty  # the embedded dataset has none

@@ -277,6 +277,9 @@ def _tidy_roles(path: Path, fmt: str, tidy: pd.DataFrame) -> Recognition:
 
 def _police_tables(tidy: pd.DataFrame, tid: str) -> list[RoleTable]:
     from ivpanalysis.ingest import fetch  # police_frame lives with fetch (its online twin uses it)
+    sub = tidy["region_code"].astype(str).str.startswith(("WK", "BU"))
+    if sub.any():  # 47022NED/47018NED: the gemeente rows; wijken and buurten are not a report's regions
+        tidy = tidy[~sub]
     m = tidy["measure"].astype(str)
     out = []
     if m.str.match(_POLITIE_CODE).any():
