@@ -167,7 +167,6 @@ def total_conflicts(police: pd.DataFrame) -> list[dict]:
 
 def _existing(out: Path) -> tuple[dict, dict[str, list]]:
     """Provenance and role parts of a folder written earlier (``add=True``)."""
-    from ivpanalysis.ingest import datafolder
     prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
     parts: dict[str, list] = {}
     created = prov.get("created", "")
