@@ -707,3 +707,19 @@ def test_fetch_gebieden_in_nederland_as_regions(cbs, tmp_path):
     assert len(reg) == 342  # the classification of every municipality, whichever were named
     assert reg.loc["GM0995", ["police_unit_code", "size_class", "urbanity_class"]].tolist() == ["RE03", 5, 3]
     assert reg.loc["GM0995", "edition"].startswith("84721NED")
+
+
+def test_fetch_online_with_add_keeps_the_folder(cbs, tmp_path, capsys):
+    survey_file = tmp_path / "old.csv"
+    survey_file.write_text('"Marges";"Perioden";"Regio\'s";"Voelt zich wel eens onveilig (%)"\n'
+                           '"Waarde";"2015";"Flevoland (PV)";37,9\n', encoding="utf-8")
+    out = snapshot_from_file([survey_file], tmp_path / "snap")
+    rc = run_cli(_parse(["Lelystad", "--tables", "47013NED", "--out", str(out), "--add"]), transport=transport_for(cbs))
+    assert rc == 0, capsys.readouterr().err
+    ds = datafolder.load(out)
+    assert _value(ds.police, "GM0995", "criminaliteit_totaal", 2024) == 3949
+    assert _value(ds.survey, "PV24", "pct_onveilig_algemeen", 2015) == 37.9  # what was there stays
+    prov = json.loads((out / "provenance.json").read_text())
+    t47 = next(t for t in prov["tables"] if t["table_id"] == "47013NED")
+    assert t47["catalog"] == "dataderden.cbs.nl" and t47["retrieved"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".snap")]  # no temporary folder left

@@ -307,3 +307,14 @@ def test_dataset_carries_incidents_regions_and_boundaries(tmp_path):
     assert ds.regions.set_index("region_code").loc["GM0995", "police_unit_code"] == "RE03"
     assert ds.boundaries is None  # no boundary file given
     assert datafolder.load().incidents.empty and datafolder.load().regions.empty  # the embedded dataset has none
+
+
+def test_plan_files_enter_checked(tmp_path):
+    data = FIXTURES.parent.parent / "data"
+    out = snapshot_from_file([data / "indicators.csv", data / "registers" / "GM0995_activities.csv",
+                              _write(tmp_path / "old.csv", OLD_EXPORT)], tmp_path / "snap")
+    assert (out / "indicators.csv").exists() and (out / "registers" / "GM0995_activities.csv").exists()
+    assert len(datafolder.load(out).indicators) == len(pd.read_csv(data / "indicators.csv"))
+    bad = _write(tmp_path / "ind.csv", "region_code,indicator_id,series,target_value\nGM0995,I1,x,zeven\n")
+    with pytest.raises(DataError, match=r"ind.csv, line 2, column 'target_value': not a number"):
+        snapshot_from_file([bad], tmp_path / "snap2")

@@ -645,6 +645,27 @@ def snapshot_status(frame) -> str:
     return snapshot._status(frame)
 
 
+def fetch_and_add(code_or_all, tables, out: str | Path, transport: Transport | None = None,
+                  today: str | None = None) -> Path:
+    """:func:`fetch` into a fresh folder, then add its tables to ``out`` by the rules of ``--add``.
+
+    The downloaded tables' own provenance records (catalog, filter, retrieved) replace the
+    records of the intermediate files.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.fetch-", dir=out.parent) as tmp:
+        new = fetch(code_or_all, tables=tables, out=Path(tmp) / "new", transport=transport, today=today)
+        files = sorted(p for p in new.iterdir() if p.suffix == ".parquet")
+        snapshot_from_file(files, out, add=True)
+        got = json.loads((new / PROVENANCE).read_text(encoding="utf-8"))
+        prov = json.loads((out / PROVENANCE).read_text(encoding="utf-8"))
+        prov["tables"] = [r for r in prov["tables"] if not str(r.get("file", "")).startswith(str(new.resolve()))] + got["tables"]
+        prov["from_files"] = [f for f in prov.get("from_files", []) if not f.startswith(str(new))]
+        (out / PROVENANCE).write_text(json.dumps(prov, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    return out
+
+
 # --- command line ------------------------------------------------------------------------------
 
 def add_arguments(parser) -> None:
@@ -676,8 +697,11 @@ def run_cli(args, transport: Transport | None = None) -> int:
             if args.all and args.municipalities:
                 raise FetchError("Give municipalities or --all, not both.")
             who = "all" if args.all else args.municipalities
-            out = fetch(who, tables=args.tables or DEFAULT_TABLES, out=args.out, transport=transport,
-                        keep_raw=args.keep_raw)
+            tables = args.tables or DEFAULT_TABLES
+            if getattr(args, "add", False) and Path(args.out).exists():
+                out = fetch_and_add(who, tables, args.out, transport)
+            else:
+                out = fetch(who, tables=tables, out=args.out, transport=transport, keep_raw=args.keep_raw)
     except FetchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1

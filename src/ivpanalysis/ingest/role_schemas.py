@@ -53,3 +53,23 @@ def boundaries_problems(collection: dict, file: str) -> list[Problem]:
         if (f.get("geometry") or {}).get("type") not in ("Polygon", "MultiPolygon"):
             out.append(Problem(file, "feature without a polygon", i + 1, "geometry", expected="Polygon or MultiPolygon"))
     return out
+
+
+_NUMERIC_PLAN = ("reference_year", "reference_value", "target_year", "target_value", "status_year", "status_value", "value")
+
+
+def plan_problems(df: pd.DataFrame, file: str) -> list[Problem]:
+    """The plan's own files: municipality codes where a region is named, numbers where numbers belong."""
+    df = df.reset_index(drop=True)
+    out = []
+    if "region_code" in df:
+        code = df["region_code"].fillna("").astype(str)
+        out += _bad(df, "region_code", code.eq("") | code.str.match(r"^(GM\d{4}|RE\d{2}|PV\d{2}|NL01|BT-?\w+)$"), file,
+                    "not a region code", "GM0995 (or RE03, PV24, NL01)")
+    for col in [c for c in _NUMERIC_PLAN if c in df]:
+        v = df[col].fillna("").astype(str).str.strip()
+        out += _bad(df, col, v.eq("") | pd.to_numeric(v, errors="coerce").notna(), file, "not a number",
+                    "a number with a decimal point, or empty")
+    if "indicator_id" in df:
+        out += _bad(df, "indicator_id", ~df["indicator_id"].duplicated(), file, "indicator listed twice", "one row per indicator_id")
+    return out

@@ -297,7 +297,7 @@ def _police_tables(tidy: pd.DataFrame, tid: str) -> list[RoleTable]:
 
 
 #: dwelling stock topics (compared without case or punctuation): years to add so the value is 1 January
-DWELLING_TOPICS = {"beginstandvoorraad": 0, "beginstandwoningvoorraad": 0, "woningvoorraad": 0,
+DWELLING_TOPICS = {"beginstandvoorraad": 0, "beginstandwoningvoorraad": 0, "woningvoorraad": 0, "woningen": 0,
                    "eindstandvoorraad": 1, "eindstandwoningvoorraad": 1}
 #: exactly the ages 12 to 24 ('12 tot 25 jaar' is CBS's way of writing 12–24); never 15–24 or 15–25
 _AGES_12_24 = re.compile(r"\b12\s*(tot|t/m|-|–)\s*(25|24)\s*jaar|\b12\s*tot\s*25\b|12-24|12_tot_25|12totmet24|12tot25", re.I)

@@ -126,6 +126,7 @@ def _pc4(parts, stage: Path) -> tuple[dict, pd.DataFrame]:
 def _plan(parts, stage: Path) -> dict:
     files = {}
     for rec, df in parts:
+        _check(role_schemas.plan_problems(df, Path(rec["file"]).name), rec["target"])
         target = stage / rec["target"]
         target.parent.mkdir(parents=True, exist_ok=True)
         df.to_csv(target, index=False)
