@@ -80,7 +80,7 @@ def monthly(counts: pd.DataFrame, pc4: pd.DataFrame, municipalities=None) -> pd.
     src = counts.attrs.get("source_file", "")
     out = out.assign(region_name=schema.map_unique(out["region_code"], lambda c: schema.municipality_name(c) or ""),
                      measure_label=out["measure"].map(labels), unit="aantal",
-                     source=re.sub(r".*/", "", str(src)), status="definitief", kind="computed",
+                     source=re.sub(r".*/", "", str(src)), status="onbekend", kind="computed",
                      partial=out["period"].isin(partial))
     return schema.finish_tidy(out, format="incidents", unmapped=unmapped, first_date=first, last_date=last,
                               partial_months=sorted(str(p) for p in partial))[COLUMNS]
