@@ -318,3 +318,15 @@ def test_plan_files_enter_checked(tmp_path):
     bad = _write(tmp_path / "ind.csv", "region_code,indicator_id,series,target_value\nGM0995,I1,x,zeven\n")
     with pytest.raises(DataError, match=r"ind.csv, line 2, column 'target_value': not a number"):
         snapshot_from_file([bad], tmp_path / "snap2")
+
+
+def test_pc6_table_with_municipality_codes(tmp_path):
+    """CBS's PC6–huisnummer–gemeente layout: PC6 with codes of a year's indeling; a PC4 on a border
+    goes to the municipality most of its rows name."""
+    f = _write(tmp_path / "pc6.csv", "PC6;Huisnummer;Buurt2021;Wijk2021;Gemeente2021\n"
+                                     "8232AB;1;09950101;099501;995\n8232AB;3;09950101;099501;995\n"
+                                     "8232AC;2;03030101;030301;303\n1381AA;1;04570101;045701;457\n")
+    rec = roles.recognise(f)
+    m = rec.tables[0].frame.set_index("postcode")
+    assert rec.tables[0].role == "pc4" and m.loc["8232", "region_code"] == "GM0995"
+    assert (m.loc["1381", "old_code"], m.loc["1381", "region_code"]) == ("GM0457", "GM0363")  # Weesp → Amsterdam

@@ -24,29 +24,57 @@ MEASURES = {"woninginbraak": ("woninginbraak_geslaagd", "Woninginbraak: geslaagd
 COLUMNS = schema.TIDY_COLUMNS + ["partial"]
 
 
-def is_pc4_table(df: pd.DataFrame) -> bool:
-    """A table with a four-digit postcode column and a municipality name column."""
-    cols = {c.strip().casefold() for c in df.columns}
-    return "postcode" in cols and "gemeente" in cols and "datum" not in cols
+_PC_COL = re.compile(r"^(postcode|pc4|pc6|postcode4|postcode_4|postcode6)$", re.I)
+_GM_COL = re.compile(r"^(gemeente|gemeentenaam|gemeentecode|gm_?code)(_?\d{4})?$", re.I)
+
+
+def columns(header) -> tuple[str | None, str | None]:
+    """(postcode column, gemeente column) of a PC4/PC6 table, recognised by name: ``postcode``/``PC4``/
+    ``PC6`` and ``gemeente``/``Gemeente2021``/``gemeentecode`` (names or codes)."""
+    pc = next((c for c in header if _PC_COL.match(str(c).strip())), None)
+    gm = next((c for c in header if _GM_COL.match(str(c).strip())), None)
+    return pc, gm
+
+
+def is_pc4_table(header) -> bool:
+    """A postcode → gemeente table (not an incident list, which has a date)."""
+    pc, gm = columns(header)
+    return pc is not None and gm is not None and not any(str(c).strip().casefold() == "datum" for c in header)
+
+
+def _code(value: str, province: str) -> str:
+    """A municipality code from a name ('Hengelo' + province), a code ('GM0363') or CBS's number ('0363', '363')."""
+    v = value.strip()
+    if re.fullmatch(r"GM\d{4}", v):
+        return v
+    if re.fullmatch(r"\d{1,4}", v):
+        return f"GM{int(v):04d}"
+    return herindeling.code_for_municipality_name(v, province) or ""
 
 
 def pc4_map(df: pd.DataFrame, file: str) -> pd.DataFrame:
-    """postcode (PC4), gemeente (name as given), region_code (today's code, '' when unknown) per row."""
-    d = df.rename(columns={c: c.strip().casefold() for c in df.columns})
-    pc = d["postcode"].astype(str).str.strip().str.replace(r"\.0$", "", regex=True)
+    """postcode (PC4), gemeente (as given), old_code, region_code (today's code, '' when unknown) per PC4.
+
+    Six-character postcodes are cut to four; where the rows of one PC4 name several municipalities
+    (a PC4 crossing a border) the one most rows name is kept, as the 83503NED table does.
+    """
+    pc_col, gm_col = columns(df.columns)
+    pc = df[pc_col].astype(str).str.strip().str.replace(r"\.0$", "", regex=True).str.replace(" ", "").str[:4]
     keep = pc.str.fullmatch(r"\d{4}") & (pd.to_numeric(pc, errors="coerce") > 999)  # PC2/PC3 roll-ups out
-    d = d[keep].assign(postcode=pc[keep])
+    d = df[keep].assign(_pc=pc[keep])
     if d.empty:
-        raise DataError.at(file, "no four-digit postcodes in the postcode column", line=2, column="postcode",
-                           expected="postcodes such as 8232")
-    prov = d["provincie"] if "provincie" in d else pd.Series("", index=d.index)
-    names = d["gemeente"].fillna("").astype(str).str.strip()
-    code_of = {(n, p): herindeling.code_for_municipality_name(n, p) or "" for n, p in
-               set(zip(names, prov.fillna("").astype(str))) if n}
-    old = [code_of.get((n, p), "") for n, p in zip(names, prov.fillna("").astype(str))]
-    new = [(herindeling.current_code(c, pc) or "") if c else "" for c, pc in zip(old, d["postcode"])]
-    return pd.DataFrame({"postcode": d["postcode"].values, "gemeente": names.values, "old_code": old,
-                         "region_code": new})
+        raise DataError.at(file, "no four-digit postcodes in the postcode column", line=2, column=pc_col,
+                           expected="postcodes such as 8232 or 8232AB")
+    prov_col = next((c for c in df.columns if str(c).strip().casefold() == "provincie"), None)
+    d = d.assign(_gm=d[gm_col].fillna("").astype(str).str.strip(),
+                 _prov=d[prov_col].fillna("").astype(str) if prov_col else "")
+    d = (d.groupby(["_pc", "_gm", "_prov"], sort=False).size().rename("n").reset_index()
+         .sort_values("n", ascending=False, kind="stable").drop_duplicates("_pc"))
+    code_of = {(g, p): _code(g, p) for g, p in set(zip(d["_gm"], d["_prov"])) if g}
+    old = [code_of.get((g, p), "") for g, p in zip(d["_gm"], d["_prov"])]
+    new = [(herindeling.current_code(c, p) or "") if c else "" for c, p in zip(old, d["_pc"])]
+    out = pd.DataFrame({"postcode": d["_pc"].values, "gemeente": d["_gm"].values, "old_code": old, "region_code": new})
+    return out.sort_values("postcode", kind="stable").reset_index(drop=True)
 
 
 def _coverage(first: str, last: str) -> tuple[pd.PeriodIndex, set]:

@@ -181,8 +181,8 @@ def _csv_by_columns(path: Path, tf, rows) -> Recognition | None:
     low = {c.casefold() for c in head}
     if regions.sniff(tf, rows):
         return Recognition(path, "gebieden_in_nederland", [RoleTable("regions", "Gebieden in Nederland", regions.load(tf, rows))])
-    if {"postcode", "gemeente"} <= low and "datum" not in low:
-        frame = pd.read_csv(path, dtype=str, keep_default_na=False)
+    if incidents.is_pc4_table(head):
+        frame = pd.read_csv(path, dtype=str, keep_default_na=False, sep=None, engine="python")
         return Recognition(path, "pc4_table", [RoleTable("pc4", "PC4 → gemeente", incidents.pc4_map(frame, path.name))])
     if {"indicator_id", "series", "target_value"} <= low:
         return Recognition(path, "plan_indicators", [RoleTable("plan", "indicators.csv", pd.read_csv(path, dtype=str),
