@@ -330,3 +330,10 @@ def test_pc6_table_with_municipality_codes(tmp_path):
     m = rec.tables[0].frame.set_index("postcode")
     assert rec.tables[0].role == "pc4" and m.loc["8232", "region_code"] == "GM0995"
     assert (m.loc["1381", "old_code"], m.loc["1381", "region_code"]) == ("GM0457", "GM0363")  # Weesp → Amsterdam
+
+
+def test_boundaries_with_other_property_names(tmp_path):
+    feats = [{"type": "Feature", "properties": {"gemeentecode": "GM0995", "gemeentenaam": "Lelystad"}, "geometry": _square(0, 0)}]
+    f = _write(tmp_path / "b.json", json.dumps({"type": "FeatureCollection", "name": "gemeenten_2024", "features": feats}))
+    t = roles.recognise(f).tables[0]
+    assert t.role == "boundaries" and t.frame["year"] == 2024 and list(t.frame["features"]) == ["GM0995"]

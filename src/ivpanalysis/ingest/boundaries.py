@@ -18,8 +18,17 @@ FORMAT = "geojson_boundaries"
 
 
 def sniff(tf: TextFile) -> bool:
-    head = tf.text[:4000]
-    return head.lstrip().startswith("{") and '"FeatureCollection"' in head and '"statcode"' in head
+    """A GeoJSON FeatureCollection whose features carry a municipality code (``statcode`` or any property)."""
+    head = tf.text[:20000]
+    return head.lstrip().startswith("{") and '"FeatureCollection"' in head and re.search(r'"GM\d{4}"', head) is not None
+
+
+def _code_of(props: dict) -> str:
+    for key in ("statcode", "gemeentecode", "GM_CODE", "code"):
+        v = str(props.get(key, "")).strip()
+        if re.fullmatch(r"GM\d{4}", v):
+            return v
+    return next((str(v).strip() for v in props.values() if re.fullmatch(r"GM\d{4}", str(v).strip())), "")
 
 
 def _year(doc: dict, features: list[dict]) -> int | None:
@@ -41,9 +50,9 @@ def load(tf: TextFile) -> dict:
     geoms, names = {}, {}
     for f in feats:
         p = f.get("properties") or {}
-        code = str(p.get("statcode", "")).strip()
-        if re.fullmatch(r"GM\d{4}", code) and f.get("geometry"):
-            geoms[code], names[code] = f["geometry"], p.get("statnaam", "")
+        code = _code_of(p)
+        if code and f.get("geometry"):
+            geoms[code], names[code] = f["geometry"], p.get("statnaam") or p.get("gemeentenaam", "")
     if not geoms:
         raise DataError.at(tf.path.name, "no features with a municipality code", line=1, column="statcode",
                            expected="features whose properties have statcode GM0995")
@@ -74,8 +83,8 @@ def for_current(boundary: dict, municipalities=None) -> tuple[dict, dict]:
         else:
             olds = [c for c in herindeling.predecessors(code) if c in src]
             if not olds:
-                reasons[code] = (f"the {year} boundary file has neither {code} nor a predecessor of it "
-                                 f"in data/codes/herindeling.csv")
+                which = f"the {year} boundary file" if year else "the boundary file (its year is not stated)"
+                reasons[code] = f"{which} has neither {code} nor a predecessor of it in data/codes/herindeling.csv"
                 continue
             geom = {"type": "MultiPolygon", "coordinates": sum((_polygons(src[c]) for c in olds), [])}
             props["built_from"] = "+".join(olds)
