@@ -337,3 +337,12 @@ def test_boundaries_with_other_property_names(tmp_path):
     f = _write(tmp_path / "b.json", json.dumps({"type": "FeatureCollection", "name": "gemeenten_2024", "features": feats}))
     t = roles.recognise(f).tables[0]
     assert t.role == "boundaries" and t.frame["year"] == 2024 and list(t.frame["features"]) == ["GM0995"]
+
+
+def test_regions_with_plain_column_names(tmp_path):
+    f = _write(tmp_path / "indeling.csv", "gemeentecode,gemeentenaam,politie,politienaam,provincie,veiligheidsregio,corop,"
+                                          "grootteklasse,grootte,stedelijkheid,stedelijkheidsklasse\n"
+                                          "GM0995,Lelystad,RE03,Midden-Nederland,PV24,VR25,CR40,5,50 000 tot 100 000 inwoners,3,Matig stedelijk\n")
+    df = roles.recognise(f).tables[0].frame.set_index("region_code")
+    assert df.loc["GM0995", ["police_unit_code", "police_unit_name", "province_code", "size_class", "urbanity_class"]].tolist() == \
+        ["RE03", "Midden-Nederland", "PV24", 5, 3]

@@ -25,10 +25,19 @@ _SIZE = re.compile(r"\binwoners\b", re.I)
 _URBAN = re.compile(r"stedelijk$", re.I)
 
 
+def _frame(rows: list[list[str]], limit: int | None = None) -> pd.DataFrame:
+    head = [c.strip() for c in rows[0]]
+    body = rows[1:] if limit is None else rows[1:limit]
+    return pd.DataFrame([[c.strip() for c in r] for r in body if len(r) == len(head)], columns=head)
+
+
 def sniff(tf: TextFile, rows: list[list[str]]) -> bool:
-    """A header with ``RegioS`` and several ``Code_N`` columns (cbsodata's Gebieden in Nederland)."""
-    head = [c.strip() for c in rows[0]] if rows else []
-    return "RegioS" in head and sum(bool(re.fullmatch(r"Code_\d+", c)) for c in head) >= 3
+    """One row per municipality with columns of police unit and province codes (Gebieden in Nederland),
+    whatever the columns are called (cbsodata: ``RegioS``, ``Code_N``/``Naam_N``)."""
+    if len(rows) < 2 or len(rows[0]) < 4:
+        return False
+    f = _frame(rows, 60).replace("", None)
+    return bool(len(f)) and all(_column_of(f, p) is not None for p in (r"GM\d{4}", r"RE\d{2}", r"PV\d{2}"))
 
 
 def _column_of(frame: pd.DataFrame, pattern: str) -> str | None:
@@ -53,12 +62,13 @@ def load(tf: TextFile, rows: list[list[str]] | None = None, edition: str = "") -
     """The regions table of a Gebieden in Nederland file (only GM rows)."""
     rows = rows if rows is not None else rows_of(tf)
     head = [c.strip() for c in rows[0]]
-    frame = pd.DataFrame([[c.strip() for c in r] for r in rows[1:] if len(r) == len(head)], columns=head)
-    frame = frame[frame["RegioS"].str.match(r"^GM\d{4}$")].replace("", None)
+    frame = _frame(rows)
     f = tf.path.name
+    gm = "RegioS" if "RegioS" in frame else _column_of(frame.replace("", None).head(60), r"GM\d{4}")
+    frame = frame[frame[gm].str.match(r"^GM\d{4}$")].replace("", None)
     if frame.empty:
-        raise DataError.at(f, "no municipality rows", line=2, column="RegioS", expected="codes such as GM0995")
-    out = pd.DataFrame({"region_code": frame["RegioS"].values})
+        raise DataError.at(f, "no municipality rows", line=2, column=gm, expected="codes such as GM0995")
+    out = pd.DataFrame({"region_code": frame[gm].values})
     missing = []
     for col, pat in CODE_PATTERNS.items():
         src = _column_of(frame, pat)
@@ -88,4 +98,5 @@ def _inhabitants(frame: pd.DataFrame, head: list[str]) -> dict:
     col = next((c for c in head if c.casefold().startswith("inwonertal")), None)
     if not col:
         return {}
-    return dict(zip(frame["RegioS"], pd.to_numeric(frame[col], errors="coerce")))
+    gm = "RegioS" if "RegioS" in frame else _column_of(frame, r"GM\d{4}")
+    return dict(zip(frame[gm], pd.to_numeric(frame[col], errors="coerce")))
