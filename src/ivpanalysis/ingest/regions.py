@@ -27,6 +27,7 @@ _URBAN = re.compile(r"stedelijk$", re.I)
 
 def _frame(rows: list[list[str]], limit: int | None = None) -> pd.DataFrame:
     head = [c.strip() for c in rows[0]]
+    head = [c if head.index(c) == i else f"{c}#{i}" for i, c in enumerate(head)]  # empty/duplicate names apart
     body = rows[1:] if limit is None else rows[1:limit]
     return pd.DataFrame([[c.strip() for c in r] for r in body if len(r) == len(head)], columns=head)
 
@@ -61,8 +62,8 @@ def _class_of(frame: pd.DataFrame, label_re: re.Pattern) -> tuple[str | None, st
 def load(tf: TextFile, rows: list[list[str]] | None = None, edition: str = "") -> pd.DataFrame:
     """The regions table of a Gebieden in Nederland file (only GM rows)."""
     rows = rows if rows is not None else rows_of(tf)
-    head = [c.strip() for c in rows[0]]
     frame = _frame(rows)
+    head = list(frame.columns)
     f = tf.path.name
     gm = "RegioS" if "RegioS" in frame else _column_of(frame.replace("", None).head(60), r"GM\d{4}")
     frame = frame[frame[gm].str.match(r"^GM\d{4}$")].replace("", None)
