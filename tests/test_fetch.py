@@ -723,3 +723,41 @@ def test_fetch_online_with_add_keeps_the_folder(cbs, tmp_path, capsys):
     t47 = next(t for t in prov["tables"] if t["table_id"] == "47013NED")
     assert t47["catalog"] == "dataderden.cbs.nl" and t47["retrieved"]
     assert not [p for p in tmp_path.iterdir() if p.name.startswith(".snap")]  # no temporary folder left
+
+
+BOUNDARIES_2022 = R / "nlstat_gemeentegrenzen_2022" / "gemeenten.geojson"
+
+
+class FakePDOK:
+    """Answers the PDOK WFS request with the real 2022 gemeente_gegeneraliseerd GeoJSON."""
+
+    def __init__(self):
+        self.urls = []
+
+    def session(self):
+        server = self
+
+        class Session:
+            def get(self, url, timeout=None):
+                server.urls.append(url)
+                resp = requests.Response()
+                resp.url = url
+                ok = "/gebiedsindelingen/2022/" in url
+                resp.status_code = 200 if ok else 404
+                resp._content = BOUNDARIES_2022.read_bytes() if ok else b"not found"
+                return resp
+
+        return Session()
+
+
+def test_boundaries_downloaded_from_pdok_into_a_folder(realdata, tmp_path, capsys):
+    pdok = FakePDOK()
+    transport = CbsodataTransport(session=pdok.session)
+    assert run_cli(_parse(["--boundaries", "2022", "--out", str(tmp_path / "snap")]), transport=transport) == 0
+    fc = json.loads((tmp_path / "snap" / "boundaries.geojson").read_text())
+    assert len(fc["features"]) == 342 and {f["properties"]["year"] for f in fc["features"]} == {2022}
+    t = json.loads((tmp_path / "snap" / "provenance.json").read_text())["tables"][0]
+    assert t["role"] == "boundaries" and t["url"].startswith("https://service.pdok.nl/cbs/gebiedsindelingen/2022/")
+    capsys.readouterr()
+    assert run_cli(_parse(["--boundaries", "2031", "--out", str(tmp_path / "snap")]), transport=transport) == 1
+    assert capsys.readouterr().err.startswith("error: The 2031 municipal boundaries could not be downloaded")

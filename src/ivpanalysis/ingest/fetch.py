@@ -666,6 +666,42 @@ def fetch_and_add(code_or_all, tables, out: str | Path, transport: Transport | N
     return out
 
 
+#: CBS's municipal boundaries (generalised) as WFS on PDOK, one service per year of the indeling
+PDOK_BOUNDARIES = ("https://service.pdok.nl/cbs/gebiedsindelingen/{year}/wfs/v1_0?request=GetFeature&service=WFS"
+                   "&version=1.1.0&outputFormat=application%2Fjson&typeName=gebiedsindelingen:gemeente_gegeneraliseerd")
+
+
+def fetch_boundaries(year: int, out: str | Path, session=None) -> Path:
+    """Download the ``gemeente_gegeneraliseerd`` boundaries of ``year`` from PDOK and add them to ``out``.
+
+    ``session`` (optional) is a factory for the ``requests.Session`` to use (tests pass a fake).
+    A municipality of today that the year predates gets its predecessors' shapes (see
+    :mod:`ivpanalysis.ingest.boundaries`).
+    """
+    import requests
+    url = PDOK_BOUNDARIES.format(year=int(year))
+    try:
+        resp = (session() if session else requests.Session()).get(url, timeout=120)
+        resp.raise_for_status()
+    except requests.RequestException as e:
+        code = getattr(getattr(e, "response", None), "status_code", None)
+        why = f"HTTP {code}" if code else "no connection"
+        raise FetchError(f"The {year} municipal boundaries could not be downloaded from service.pdok.nl ({why}); "
+                         f"download gemeente_gegeneraliseerd as GeoJSON elsewhere and add it with --from-file.") from None
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.boundaries-", dir=out.parent) as tmp:
+        f = Path(tmp) / f"gemeente_gegeneraliseerd_{int(year)}.geojson"
+        f.write_bytes(resp.content)
+        snapshot_from_file([f], out, add=out.exists())
+        prov = json.loads((out / PROVENANCE).read_text(encoding="utf-8"))
+        for t in prov["tables"]:
+            if t.get("file") == str(f.resolve()):
+                t.update(url=url, retrieved=dt.date.today().isoformat(), file=None)
+        (out / PROVENANCE).write_text(json.dumps(prov, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    return out
+
+
 # --- command line ------------------------------------------------------------------------------
 
 def add_arguments(parser) -> None:
@@ -681,6 +717,8 @@ def add_arguments(parser) -> None:
     parser.add_argument("--from-file", nargs="+", metavar="FILE", dest="from_file", default=None,
                         help="build the folder from downloaded files instead of downloading")
     parser.add_argument("--keep-raw", action="store_true", help="keep the downloaded rows as CSV under DIR/raw/")
+    parser.add_argument("--boundaries", type=int, metavar="YEAR", default=None,
+                        help="also download the municipal boundaries of YEAR from PDOK (CBS gebiedsindelingen)")
     parser.add_argument("--add", action="store_true", help="add to the data folder DIR instead of replacing it "
                         "(what is there stays; the output says what an added table replaced)")
 
@@ -698,10 +736,14 @@ def run_cli(args, transport: Transport | None = None) -> int:
                 raise FetchError("Give municipalities or --all, not both.")
             who = "all" if args.all else args.municipalities
             tables = args.tables or DEFAULT_TABLES
-            if getattr(args, "add", False) and Path(args.out).exists():
+            if getattr(args, "boundaries", None) and not (args.municipalities or args.all or args.tables):
+                out = fetch_boundaries(args.boundaries, args.out, session=getattr(transport, "session", None))
+            elif getattr(args, "add", False) and Path(args.out).exists():
                 out = fetch_and_add(who, tables, args.out, transport)
             else:
                 out = fetch(who, tables=tables, out=args.out, transport=transport, keep_raw=args.keep_raw)
+            if getattr(args, "boundaries", None) and (args.municipalities or args.all or args.tables):
+                out = fetch_boundaries(args.boundaries, args.out, session=getattr(transport, "session", None))
     except FetchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
