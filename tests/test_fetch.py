@@ -15,7 +15,7 @@ import json
 import re
 from functools import lru_cache
 from pathlib import Path
-from urllib.parse import parse_qs, urlencode, urlsplit
+from urllib.parse import parse_qs, unquote_plus, urlencode, urlsplit
 
 import pandas as pd
 import pytest
@@ -193,7 +193,63 @@ def table_70072ned() -> dict:
                              for i, (gm, v) in enumerate(sorted(jan_2025.items()))]}
 
 
-CATALOG = {("opendata.cbs.nl", "70072ned"): table_70072ned, ("dataderden.cbs.nl", "47022NED"): table_47022ned, ("opendata.cbs.nl", "83474NED"): table_83474ned, ("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
+SURVEY_WIDE = R / "gewoonmaarten_provincies" / "Veiligheidsgevoel Provincies.csv"
+GEBIEDEN = R / "leetjes_gebieden_in_nederland" / "inwonertal.csv"
+
+
+@lru_cache(maxsize=1)
+def table_85146ned() -> dict:
+    """85146NED (Veiligheidsmonitor, Sociale veiligheid; regio) as OData with its Marges dimension
+    (value, lower and upper bound of the 95 % interval): the real provincial values and margins of
+    the wide StatLine export, 'Voelt zich wel eens onveilig' only."""
+    df = iv.read(SURVEY_WIDE)
+    df = df[df["measure"] == "voelt_zich_wel_eens_onveilig"]
+    rows = []
+    for r in df.itertuples():
+        year = f"{r.period.year}JJ00"
+        for key, v in (("MW00000", r.value), ("MOG0095", r.value - r.margin), ("MBG0095", r.value + r.margin)):
+            rows.append({"ID": len(rows), "Marges": key, "RegioS": r.region_code, "Perioden": year,
+                         "VoeltZichWelEensOnveilig_1": round(v, 1)})
+    props = [{"Key": "Marges", "Type": "Dimension"}, {"Key": "RegioS", "Type": "GeoDimension"},
+             {"Key": "Perioden", "Type": "TimeDimension"},
+             {"Key": "VoeltZichWelEensOnveilig_1", "Type": "Topic", "Title": "Voelt zich wel eens onveilig", "Unit": "%"}]
+    return {"TableInfos": [{"Identifier": "85146NED", "Title": "Sociale veiligheid; regio"}], "DataProperties": props,
+            "Perioden": [{"Key": k, "Status": "Definitief"} for k in sorted({r["Perioden"] for r in rows})],
+            "TypedDataSet": rows}
+
+
+@lru_cache(maxsize=1)
+def table_81955ned() -> dict:
+    """81955NED (dwelling stock) split by Gebruiksfunctie. realdata has no dwelling counts; the one
+    figure is CBS's published stock of Flevoland on 1 January 2022 (178 000, 70072ned on cbs.nl); the
+    non-dwelling row is left empty so a wrong key choice would show."""
+    props = [{"Key": "Gebruiksfunctie", "Type": "Dimension"}, {"Key": "RegioS", "Type": "GeoDimension"},
+             {"Key": "Perioden", "Type": "TimeDimension"},
+             {"Key": "BeginstandVoorraad_1", "Type": "Topic", "Unit": "aantal"},
+             {"Key": "Nieuwbouw_2", "Type": "Topic", "Unit": "aantal"}]
+    rows = [{"ID": 0, "Gebruiksfunctie": "A045364", "RegioS": "PV24  ", "Perioden": "2022JJ00",
+             "BeginstandVoorraad_1": 178000, "Nieuwbouw_2": None},
+            {"ID": 1, "Gebruiksfunctie": "A045365", "RegioS": "PV24  ", "Perioden": "2022JJ00",
+             "BeginstandVoorraad_1": None, "Nieuwbouw_2": None}]
+    return {"TableInfos": [{"Identifier": "81955NED"}], "DataProperties": props,
+            "Gebruiksfunctie": [{"Key": "A045364", "Title": "Woningen"}, {"Key": "A045365", "Title": "Niet-woningen"}],
+            "Perioden": [{"Key": "2022JJ00", "Status": "Definitief"}], "TypedDataSet": rows}
+
+
+@lru_cache(maxsize=1)
+def table_gebieden() -> dict:
+    """Gebieden in Nederland: the real cbsodata dump (leetjes), rows as OData as they were saved."""
+    rows = list(csv.DictReader(io.StringIO(read_text(GEBIEDEN).text), delimiter=";"))
+    data = [{k: (_num(v.strip()) if re.match(r"^(Code_5[02]|Inwonertal|Omgevings|ID)", k) else v) for k, v in r.items()}
+            for r in rows]
+    props = [{"Key": "RegioS", "Type": "GeoDimension"}] + [{"Key": k, "Type": "Topic"} for k in rows[0] if k not in ("ID", "RegioS")]
+    return {"TableInfos": [{"Identifier": "84721NED", "Title": "Gebieden in Nederland"}], "DataProperties": props,
+            "TypedDataSet": data}
+
+
+CATALOG = {("opendata.cbs.nl", "85146NED"): table_85146ned, ("opendata.cbs.nl", "81955NED"): table_81955ned,
+           ("opendata.cbs.nl", "84721NED"): table_gebieden,
+           ("opendata.cbs.nl", "70072ned"): table_70072ned, ("dataderden.cbs.nl", "47022NED"): table_47022ned, ("opendata.cbs.nl", "83474NED"): table_83474ned, ("dataderden.cbs.nl", "47013NED"): table_47013ned, ("dataderden.cbs.nl", "47018NED"): table_47018ned,
            ("opendata.cbs.nl", "37230ned"): table_37230ned}
 
 
@@ -566,9 +622,9 @@ def test_population_from_begin_and_end_of_year(realdata, tmp_path):
     assert _value(pop, "GM0995", "inwoners", 2025) == lely[("BevolkingAanHetEindeVanDePeriode", "2024")] == 84713
 
 
-def test_file_without_police_or_population(realdata, tmp_path):
+def test_file_without_a_role_is_refused_in_one_sentence(realdata, tmp_path):
     f = R / "ftm_politie_83648NED_statline" / "Geregistreerde_criminaliteit__soort_misdrijf__regio_05022026_163607.csv"
-    with pytest.raises(FetchError, match="holds neither police counts by SoortMisdrijf code nor population"):
+    with pytest.raises(FetchError, match=r"^Geregistreerde_.*\.csv holds CBS 83648NED crime counts without a region column"):
         snapshot_from_file([f], tmp_path / "snap")
     assert not (tmp_path / "snap").exists()
 
@@ -624,3 +680,84 @@ def test_snapshot_refuses_invalid_data_and_writes_nothing(tmp_path):
         snapshot_from_file([Path(__file__).parent / "fixtures" / "bad" / "future_period.csv"], out)
     assert "period lies in the future" in str(e.value) and "police_figures.parquet" in str(e.value)
     assert not out.exists() and not [p for p in tmp_path.iterdir() if p.name != "snap"]
+
+
+# --- survey, dwellings and regions online (issue 15) ---------------------------------------------
+
+def test_fetch_veiligheidsmonitor_with_margins(cbs, tmp_path):
+    out = fetch("GM0995", tables=["85146NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    s = datafolder.load(out).survey
+    row = s[(s.region_code == "PV24") & (s.period.astype(str) == "2015") & (s.measure == "pct_onveilig_algemeen")]
+    assert row[["value", "margin"]].values.tolist() == [[37.9, 2.9]]  # half-width of the 95 % interval
+    assert "startswith(RegioS,'PV')" in unquote_plus(" ".join(cbs.urls))  # the comparison levels come along
+    t = json.loads((out / "provenance.json").read_text())["tables"][0]
+    assert t["role"] == "survey" and t["status"] == "definitief"
+
+
+def test_fetch_dwelling_stock_keeps_the_woningen_key(cbs, tmp_path):
+    out = fetch("PV24", tables=["81955NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    pop = datafolder.load(out).population
+    assert pop[["region_code", "measure", "value"]].values.tolist() == [["PV24", "woningen", 178000]]
+    assert "Gebruiksfunctie eq 'A045364'" in unquote_plus(" ".join(cbs.urls))
+
+
+def test_fetch_gebieden_in_nederland_as_regions(cbs, tmp_path):
+    out = fetch("GM0995", tables=["84721NED"], out=tmp_path / "snap", transport=transport_for(cbs), today=TODAY)
+    reg = pd.read_parquet(out / "regions.parquet").set_index("region_code")
+    assert len(reg) == 342  # the classification of every municipality, whichever were named
+    assert reg.loc["GM0995", ["police_unit_code", "size_class", "urbanity_class"]].tolist() == ["RE03", 5, 3]
+    assert reg.loc["GM0995", "edition"].startswith("84721NED")
+
+
+def test_fetch_online_with_add_keeps_the_folder(cbs, tmp_path, capsys):
+    survey_file = tmp_path / "old.csv"
+    survey_file.write_text('"Marges";"Perioden";"Regio\'s";"Voelt zich wel eens onveilig (%)"\n'
+                           '"Waarde";"2015";"Flevoland (PV)";37,9\n', encoding="utf-8")
+    out = snapshot_from_file([survey_file], tmp_path / "snap")
+    rc = run_cli(_parse(["Lelystad", "--tables", "47013NED", "--out", str(out), "--add"]), transport=transport_for(cbs))
+    assert rc == 0, capsys.readouterr().err
+    ds = datafolder.load(out)
+    assert _value(ds.police, "GM0995", "criminaliteit_totaal", 2024) == 3949
+    assert _value(ds.survey, "PV24", "pct_onveilig_algemeen", 2015) == 37.9  # what was there stays
+    prov = json.loads((out / "provenance.json").read_text())
+    t47 = next(t for t in prov["tables"] if t["table_id"] == "47013NED")
+    assert t47["catalog"] == "dataderden.cbs.nl" and t47["retrieved"]
+    assert not [p for p in tmp_path.iterdir() if p.name.startswith(".snap")]  # no temporary folder left
+
+
+BOUNDARIES_2022 = R / "nlstat_gemeentegrenzen_2022" / "gemeenten.geojson"
+
+
+class FakePDOK:
+    """Answers the PDOK WFS request with the real 2022 gemeente_gegeneraliseerd GeoJSON."""
+
+    def __init__(self):
+        self.urls = []
+
+    def session(self):
+        server = self
+
+        class Session:
+            def get(self, url, timeout=None):
+                server.urls.append(url)
+                resp = requests.Response()
+                resp.url = url
+                ok = "/gebiedsindelingen/2022/" in url
+                resp.status_code = 200 if ok else 404
+                resp._content = BOUNDARIES_2022.read_bytes() if ok else b"not found"
+                return resp
+
+        return Session()
+
+
+def test_boundaries_downloaded_from_pdok_into_a_folder(realdata, tmp_path, capsys):
+    pdok = FakePDOK()
+    transport = CbsodataTransport(session=pdok.session)
+    assert run_cli(_parse(["--boundaries", "2022", "--out", str(tmp_path / "snap")]), transport=transport) == 0
+    fc = json.loads((tmp_path / "snap" / "boundaries.geojson").read_text())
+    assert len(fc["features"]) == 342 and {f["properties"]["year"] for f in fc["features"]} == {2022}
+    t = json.loads((tmp_path / "snap" / "provenance.json").read_text())["tables"][0]
+    assert t["role"] == "boundaries" and t["url"].startswith("https://service.pdok.nl/cbs/gebiedsindelingen/2022/")
+    capsys.readouterr()
+    assert run_cli(_parse(["--boundaries", "2031", "--out", str(tmp_path / "snap")]), transport=transport) == 1
+    assert capsys.readouterr().err.startswith("error: The 2031 municipal boundaries could not be downloaded")

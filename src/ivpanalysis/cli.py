@@ -40,6 +40,21 @@ def cmd_validate(args) -> int:
     return 0
 
 
+def cmd_read(args) -> int:
+    """``ivpanalysis read FILE``: what the file is recognised as (format, role, regions, periods) or why not."""
+    from ivpanalysis.ingest import roles
+    try:
+        rec = roles.recognise(args.path)
+    except DataError as e:
+        print(e, file=sys.stderr)
+        return 1
+    except OSError as e:
+        print(f"error: {e.strerror or e} ({args.path})", file=sys.stderr)
+        return 1
+    print(rec.describe())
+    return 0 if rec.tables else 1
+
+
 #: ``ivpanalysis table NAME GM``: name → (module, function); each builds a DataFrame from
 #: ``(dataset, code, year)``. Imported when called, so one table's dependencies never slow the others.
 TABLES = {
@@ -102,6 +117,9 @@ def main(argv: list[str] | None = None) -> int:
     v = sub.add_parser("validate", help="read a data file or data folder and list its problems (exit 1 when invalid)")
     v.add_argument("path")
     v.set_defaults(func=cmd_validate)
+    r = sub.add_parser("read", help="say what a file is recognised as: format, role in a data folder, regions, periods")
+    r.add_argument("path")
+    r.set_defaults(func=cmd_read)
     from ivpanalysis.ingest import fetch as fetch_mod  # cbsodata is imported only when downloading
     f = sub.add_parser("fetch", help="download CBS/politie tables (or read downloaded files) into a data folder for --data")
     fetch_mod.add_arguments(f)

@@ -28,6 +28,14 @@ class Dataset:
     population: pd.DataFrame = field(default_factory=schema.empty_tidy)  # denominators (inhabitants, dwellings, …)
     data_dir: Path = paths.DATA_DIR
     provenance: dict = field(default_factory=dict)
+    incidents: pd.DataFrame = field(default_factory=schema.empty_tidy)  # monthly burglaries per municipality (+ partial)
+    regions: pd.DataFrame = field(default_factory=pd.DataFrame)  # one row per municipality: police unit, classes, …
+
+    @property
+    def boundaries(self) -> dict | None:
+        """The folder's ``boundaries.geojson`` (FeatureCollection), read when asked for; None if absent."""
+        p = Path(self.data_dir) / "boundaries.geojson"
+        return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
 
 
 def _tidy_csv(path: Path) -> pd.DataFrame:
@@ -74,6 +82,8 @@ def load(data_dir: str | Path | None = None) -> Dataset:
                              pd.DataFrame),
         survey=_tidy_role(folder, "survey"),
         population=_tidy_role(folder, "population"),
+        incidents=_tidy_role(folder, "incidents"),
+        regions=_optional(folder, "regions.parquet", pd.read_parquet, pd.DataFrame),
         data_dir=folder,
         provenance=_optional(folder, "provenance.json", lambda p: json.loads(p.read_text(encoding="utf-8")), dict),
     )

@@ -25,7 +25,6 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
-import hashlib
 import json
 import re
 import shutil
@@ -43,7 +42,6 @@ from ivpanalysis import __version__ as _version
 from ivpanalysis.ingest import categories, schema
 from ivpanalysis.errors import DataError, FetchError
 from ivpanalysis.ingest.loaders import counts_json, read
-from ivpanalysis.ingest.loaders._common import read_text
 from ivpanalysis.ingest.validate import problems_in
 
 __all__ = ["fetch", "snapshot_from_file", "add_arguments", "run_cli", "CbsodataTransport", "Transport",
@@ -51,7 +49,7 @@ __all__ = ["fetch", "snapshot_from_file", "add_arguments", "run_cli", "CbsodataT
 
 DATADERDEN = "dataderden.cbs.nl"
 OPENDATA = "opendata.cbs.nl"
-ROLES = ("police", "population", "survey", "extra")
+ROLES = ("police", "population", "survey", "regions", "extra")
 PROVENANCE = "provenance.json"
 CREATED_BY = "ivpanalysis fetch"
 
@@ -73,6 +71,9 @@ KNOWN_TABLES = {
     "47022NED": TableSpec("47022NED", "police", DATADERDEN),  # monthly per gemeente, wijk, buurt
     "37230ned": TableSpec("37230ned", "population", OPENDATA, ("BevolkingAanHetBeginVanDePeriode",)),
     "70072ned": TableSpec("70072ned", "population", OPENDATA, ("TotaleBevolking",)),
+    "85146NED": TableSpec("85146NED", "survey", OPENDATA),  # Veiligheidsmonitor: Sociale veiligheid; regio
+    "81955NED": TableSpec("81955NED", "population", OPENDATA, ("BeginstandVoorraad",)),  # dwelling stock
+    "84721NED": TableSpec("84721NED", "regions", OPENDATA),  # Gebieden in Nederland 2020
 }
 DEFAULT_TABLES = ("47013NED", "37230ned")
 
@@ -85,6 +86,14 @@ POPULATION_TOPICS = {
     # the end of year Y is 1 January of Y+1 (CBS's own definition of both)
     "bevolkingaanheteindevandeperiode": (1, "Inwoners op 1 januari (bevolking aan het einde van het jaar ervoor)"),
     "inwoners": (0, None),  # already in our vocabulary (counts JSON); keeps its own label
+    # CBS's English tables (37230eng, 03759eng, 70072eng)
+    "populationon1january": (0, "Inwoners op 1 januari"),
+    "totalpopulation": (0, "Inwoners op 1 januari"),
+    "populationatstartofperiod": (0, "Inwoners op 1 januari"),
+    "populationatthestartoftheperiod": (0, "Inwoners op 1 januari"),
+    "populationon31december": (1, "Inwoners op 1 januari (bevolking op 31 december van het jaar ervoor)"),
+    "populationatendofperiod": (1, "Inwoners op 1 januari (bevolking aan het einde van het jaar ervoor)"),
+    "populationattheendoftheperiod": (1, "Inwoners op 1 januari (bevolking aan het einde van het jaar ervoor)"),
 }
 POLICE_TOPIC = "GeregistreerdeMisdrijven"
 
@@ -225,7 +234,14 @@ def _by_role(role: str, tidy: pd.DataFrame) -> pd.DataFrame | None:
     if role == "police":
         return police_frame(tidy)
     if role == "population":
-        return population_frame(tidy)
+        from ivpanalysis.ingest import roles  # inhabitants, dwellings and exactly 12-24 year olds
+        tables = roles.population_tables(tidy, "")
+        return tables[0].frame if tables else None
+    if role == "survey":
+        from ivpanalysis.ingest import survey
+        return survey.survey_frame(tidy)
+    if role == "regions":
+        return tidy
     return tidy[[c for c in tidy.columns if c in schema.TIDY_COLUMNS]]
 
 
@@ -337,7 +353,15 @@ def _write_folder(stage: Path, records: list[dict], frames: list[tuple[str, str,
     by_role: dict[str, list] = {}
     for role, name, rec, df in frames:  # one file per role; each further (extra) table its own file
         by_role.setdefault((role, name if role == "extra" else ""), []).append((rec, df))
+    from ivpanalysis.ingest import snapshot
+    conflicts: list = []
     for (role, name), parts in by_role.items():
+        if role == "regions":
+            files["regions.parquet"] = snapshot._regions(parts, stage)
+            continue
+        if role == "survey":
+            files["survey.parquet"] = snapshot._tidy_role("survey", parts, stage, {"conflicts": conflicts})
+            continue
         df = _combine(parts)
         target = {"police": "police_figures.parquet", "population": "population.parquet",
                   "survey": "survey.parquet"}.get(role, f"extra/{name}.parquet")
@@ -348,7 +372,8 @@ def _write_folder(stage: Path, records: list[dict], frames: list[tuple[str, str,
             raise DataError(problems)
         files[target] = _write_parquet(df, stage / target)
     prov = {"created": dt.datetime.now().astimezone().isoformat(timespec="seconds"),
-            "created_by": f"{CREATED_BY} (ivpanalysis {_version})", **meta, "tables": records, "files": files}
+            "created_by": f"{CREATED_BY} (ivpanalysis {_version})", **meta, "tables": records, "files": files,
+            "conflicts": conflicts}
     (stage / PROVENANCE).write_text(json.dumps(prov, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
 
 
@@ -400,6 +425,19 @@ def _or(terms: list[str]) -> str:
     return "(" + " or ".join(terms) + ")"
 
 
+def _prefixes(spec: TableSpec, regions: list[str] | None) -> list[str]:
+    """Region code prefixes to ask for."""
+    if regions is None or spec.role == "regions":  # regions: the classification of every municipality
+        prefixes = ["GM"]
+    else:
+        prefixes = list(regions)
+    if spec.role == "police" and not any(p.startswith("RE") for p in prefixes):
+        prefixes.append("RE")  # every police unit: the code lists do not say which unit a gemeente is in
+    if spec.role == "survey" and regions is not None:
+        prefixes += ["RE", "PV", "NL", "LD"]  # the comparison levels a survey table reports on
+    return prefixes
+
+
 def _plan(spec: TableSpec, props: list[dict], regions: list[str] | None, transport: Transport,
           catalog: str) -> tuple[str | None, list[str] | None, str | None]:
     """(OData filter, select, region dimension) for one table."""
@@ -409,10 +447,7 @@ def _plan(spec: TableSpec, props: list[dict], regions: list[str] | None, transpo
     topics = [k for k, p in keys.items() if p.get("Type") == "Topic"]
     groups, select = [], None
     if region_dim:
-        prefixes = ["GM"] if regions is None else list(regions)
-        if spec.role == "police" and not any(p.startswith("RE") for p in prefixes):
-            prefixes.append("RE")  # every police unit: the code lists do not say which unit a gemeente is in
-        groups.append(_or([f"startswith({region_dim},'{p}')" for p in prefixes]))
+        groups.append(_or([f"startswith({region_dim},'{p}')" for p in _prefixes(spec, regions)]))
     if spec.role == "police":
         topic = next((t for t in topics if _norm(t) == _norm(POLICE_TOPIC)), None)
         crime_dim = "SoortMisdrijf" if "SoortMisdrijf" in keys else None
@@ -426,14 +461,35 @@ def _plan(spec: TableSpec, props: list[dict], regions: list[str] | None, transpo
         groups.append(_or([f"{crime_dim} eq '{k}'" for k in exact]))
         select = [crime_dim] + ([region_dim] if region_dim else []) + ["Perioden", topic]
     elif spec.role == "population":
+        from ivpanalysis.ingest.roles import DWELLING_TOPICS
         topic = next((t for want in spec.topics for t in topics if _norm(t) == _norm(want)), None) \
-            or next((t for t in topics if _norm(t) in POPULATION_TOPICS), None)
+            or next((t for t in topics if _norm(t) in POPULATION_TOPICS or _norm(t) in DWELLING_TOPICS), None)
         if topic is None:
-            raise FetchError(f"Table {spec.table_id} has no population topic "
-                             f"({', '.join(sorted(POPULATION_TOPICS))}), so it cannot give inhabitants.")
+            raise FetchError(f"Table {spec.table_id} has no population or dwelling-stock topic "
+                             f"({', '.join(sorted(POPULATION_TOPICS))}), so it cannot give inhabitants or dwellings.")
         groups.append("(substringof('JJ',Perioden))")
+        for dim in _breakdowns(keys, region_dim):  # e.g. Gebruiksfunctie: keep its 'Woningen' (or total) key
+            key = _fixed_key(spec, dim, transport, catalog)
+            groups.append(f"({dim} eq '{key}')")
         select = ([region_dim] if region_dim else []) + ["Perioden", topic]
     return (" and ".join(groups) or None), select, region_dim
+
+
+def _breakdowns(keys: dict, region_dim: str | None) -> list[str]:
+    return [k for k, p in keys.items() if p.get("Type") == "Dimension" and k not in (region_dim, "Perioden")]
+
+
+def _fixed_key(spec: TableSpec, dim: str, transport: Transport, catalog: str) -> str:
+    """The key of a breakdown to keep for population/dwellings: 'Woningen' if listed, else the total."""
+    from ivpanalysis.ingest.loaders.odata import _is_total
+    codes = transport.meta(spec.table_id, dim, catalog)
+    by_title = {str(c.get("Title", "")).strip().casefold(): c["Key"] for c in codes}
+    key = by_title.get("woningen") or by_title.get("dwellings") or \
+        next((c["Key"] for c in codes if _is_total(str(c["Key"])) or _is_total(str(c.get("Title", "")))), None)
+    if key is None:
+        raise FetchError(f"Table {spec.table_id} splits its figures by {dim} without a total or 'Woningen' key, "
+                         f"so it cannot give one figure per municipality.")
+    return key
 
 
 def _write_csv(path: Path, rows: list[dict], columns: list[str] | None = None) -> None:
@@ -456,34 +512,58 @@ def _download(spec: TableSpec, regions: list[str] | None, transport: Transport, 
         raise FetchError(f"{catalog} sent no data set for table {spec.table_id}.")
     downloaded = len(rows)
     if regions is not None and region_dim:  # in case a server ignores the filter
-        rows = [r for r in rows if str(r.get(region_dim, "")).strip().startswith(tuple(regions) + (("RE",) if spec.role == "police" else ()))]
+        rows = [r for r in rows if str(r.get(region_dim, "")).strip().startswith(tuple(_prefixes(spec, regions)))]
     if not rows:
         which = "all municipalities" if regions is None else ", ".join(regions)
         raise FetchError(f"Table {spec.table_id} has no rows for {which}.")
-    if regions is not None and region_dim:
+    missing = []
+    if regions is not None and region_dim and spec.role != "regions":
         have = {str(r.get(region_dim, "")).strip() for r in rows}
         missing = [c for c in regions if c not in have]
-        if missing:
+        if missing and spec.role != "survey":  # the Veiligheidsmonitor reports on some municipalities only
             raise FetchError(f"Table {spec.table_id} has no rows for {', '.join(missing)}.")
     raw.mkdir(parents=True, exist_ok=True)
     columns = [c for c in (select or []) if any(c in r for r in rows[:1])] or None
     _write_csv(raw / "data.csv", rows, columns)
     _write_csv(raw / "DataProperties.csv", data.get("DataProperties") or props)
     _write_csv(raw / "TableInfos.csv", data.get("TableInfos") or infos)
-    periods = data.get("Perioden") or transport.meta(spec.table_id, "Perioden", catalog)
+    try:
+        periods = data.get("Perioden") or transport.meta(spec.table_id, "Perioden", catalog)
+    except TableNotFound:  # a table without periods (Gebieden in Nederland)
+        periods = []
     _write_csv(raw / "Perioden.csv", periods)
+    info = (infos or [{}])[0]
+    if spec.role == "regions":
+        return _regions_record(spec, raw, info, catalog, today, filters, downloaded)
     try:
         tidy = read(raw / "data.csv")
     except DataError as e:
         raise FetchError(f"Table {spec.table_id} from {catalog} could not be read: {e.problems[0]}.") from None
-    info = (infos or [{}])[0]
     table_id = str(info.get("Identifier") or spec.table_id).strip()  # CBS's own spelling of the id
     tidy = tidy.assign(retrieved=today, source=table_id,
                        status=tidy["status"].map(lambda s: "voorlopig" if "voorlopig" in s else s))
     rec = _table_record(table_id, spec.role, tidy, title=str(info.get("Title", "")).strip(), catalog=catalog,
                         modified=info.get("Modified"), retrieved=today, filter=filters, select=select,
-                        rows={"downloaded": downloaded, "tidy": int(len(tidy))})
+                        rows={"downloaded": downloaded, "tidy": int(len(tidy))},
+                        **({"not_in_table": missing} if missing else {}))
     return rec, tidy
+
+
+def _regions_record(spec: TableSpec, raw: Path, info: dict, catalog: str, today: str, filters, downloaded: int):
+    """Gebieden in Nederland: the classification table, not a tidy frame."""
+    from ivpanalysis.ingest import roles
+    rec = roles.recognise(raw / "data.csv")
+    t = next((t for t in rec.tables if t.role == "regions"), None)
+    table_id = str(info.get("Identifier") or spec.table_id).strip()
+    if t is None:
+        raise FetchError(f"Table {table_id} is not a Gebieden in Nederland table (no police unit, province and "
+                         f"COROP codes per municipality), so it cannot give regions.")
+    frame = t.frame.assign(edition=f"{table_id} {str(info.get('Title', '')).strip()}".strip())
+    out = {"table_id": table_id, "role": "regions", "title": str(info.get("Title", "")).strip(), "catalog": catalog,
+           "url": table_url(table_id, catalog), "modified": info.get("Modified"), "retrieved": today, "filter": filters,
+           "rows": {"downloaded": downloaded, "tidy": int(len(frame))}, "regions": int(len(frame)),
+           "periods": {"first": None, "last": None, "frequencies": {}}, "voorlopig": []}
+    return out, frame
 
 
 def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: str | Path | None = None,
@@ -514,6 +594,7 @@ def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: 
             if frame is None or frame.empty:
                 raise FetchError(f"Table {spec.table_id} gave no {spec.role} figures that the report can use.")
             rec["rows"]["role"] = int(len(frame))
+            rec["status"] = snapshot_status(frame)
             records.append(rec)
             frames.append((spec.role, rec["table_id"], rec, frame))
         _write_folder(stage, records, frames, {"regions": "all" if regions is None else regions})
@@ -524,45 +605,16 @@ def fetch(code_or_all, tables: Iterable[str | TableSpec] = DEFAULT_TABLES, out: 
 
 # --- from files --------------------------------------------------------------------------------
 
-def _file_facts(path: Path) -> dict:
-    st = path.stat()
-    return {"file": str(path.resolve()), "sha256": hashlib.sha256(path.read_bytes()).hexdigest(),
-            "file_modified": dt.datetime.fromtimestamp(st.st_mtime).astimezone().isoformat(timespec="seconds")}
-
-
-def _frames_of_file(path: Path) -> list[tuple[str, str, pd.DataFrame, pd.DataFrame]]:
-    """(role, table id, tidy frame as read, frame for its role) for each table a downloaded file holds."""
-    tf = read_text(path)
-    if counts_json.sniff(tf):
-        both = counts_json.load_both(tf)
-        out = []
-        for role, table_id, tidy in (("police", counts_json.COUNTS_SOURCE, both.counts),
-                                     ("population", counts_json.POPULATION_SOURCE, both.population)):
-            frame = _by_role(role, tidy)
-            if frame is None or frame.empty:
-                raise FetchError(f"{path.name} gave no {role} figures that the report can use.")
-            out.append((role, table_id, tidy, frame))
-        return out
-    df = read(path)
-    table_id = df.attrs.get("table_id") or ""
-    if not table_id:
-        ids = [s for s in df["source"].unique() if re.match(r"^\d{5}[A-Za-z]{3}$", str(s))]
-        table_id = ids[0] if len(ids) == 1 else path.name
-    for role in ("police", "population"):
-        frame = _by_role(role, df)
-        if frame is not None and not frame.empty:
-            return [(role, table_id, df, frame)]
-    raise FetchError(f"{path.name} holds neither police counts by SoortMisdrijf code nor population figures, "
-                     f"so it cannot go into a data folder.")
-
-
-def snapshot_from_file(paths: Iterable[str | Path] | str | Path, out: str | Path) -> Path:
+def snapshot_from_file(paths: Iterable[str | Path] | str | Path, out: str | Path, add: bool = False) -> Path:
     """Build the data folder :func:`fetch` writes from files downloaded earlier (or elsewhere).
 
-    Each file is read by content (:func:`ivpanalysis.read`, or the counts JSON, which gives
-    police counts and population at once). Police counts are re-keyed to categories;
-    population becomes ``inwoners``. Where files overlap, the first file given wins.
+    Each file is sorted into a role by its content (:mod:`ivpanalysis.ingest.roles`): police
+    counts, population, survey, regions, boundaries, incidents (with a PC4 table), the plan's own
+    files; a file with no role is listed in provenance as refused, with the reason. Overlaps
+    resolve by rule (politie over 83648NED, newer over older). ``add=True`` adds to the folder
+    ``out`` already holds, keeping what is there; provenance says what was replaced.
     """
+    from ivpanalysis.ingest import snapshot
     if isinstance(paths, (str, Path)):
         paths = [paths]
     paths = [Path(p) for p in paths]
@@ -572,17 +624,81 @@ def snapshot_from_file(paths: Iterable[str | Path] | str | Path, out: str | Path
         if not p.is_file():
             raise FetchError(f"{p} does not exist or is not a file.")
     out = Path(out)
+    existing = None
+    if add and out.exists():
+        if not _is_snapshot(out):
+            raise FetchError(f"{out} is not a data folder written by ivpanalysis fetch, so nothing can be added to it.")
+        existing = snapshot._existing(out)
     with _atomic_folder(out) as stage:
-        records, frames = [], []
-        for p in paths:
-            facts = _file_facts(p)
-            for role, table_id, tidy, frame in _frames_of_file(p):
-                rec = _table_record(table_id, role, tidy, title=str(tidy.attrs.get("title", "") or ""),
-                                    retrieved=None, format=tidy.attrs.get("format"), **facts,
-                                    rows={"tidy": int(len(tidy)), "role": int(len(frame))})
-                records.append(rec)
-                frames.append((role, table_id, rec, frame))
-        _write_folder(stage, records, frames, {"regions": "as in the files", "from_files": [str(p) for p in paths]})
+        if existing is not None:  # keep files no role rewrites (the plan's own, earlier boundaries)
+            for f in out.rglob("*"):
+                if f.is_file() and not (stage / f.relative_to(out)).exists():
+                    (stage / f.relative_to(out)).parent.mkdir(parents=True, exist_ok=True)
+                    shutil.copy2(f, stage / f.relative_to(out))
+        prov = snapshot.build(stage, paths, existing)
+        (stage / PROVENANCE).write_text(json.dumps(prov, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    return out
+
+
+def snapshot_status(frame) -> str:
+    from ivpanalysis.ingest import snapshot
+    return snapshot._status(frame)
+
+
+def fetch_and_add(code_or_all, tables, out: str | Path, transport: Transport | None = None,
+                  today: str | None = None) -> Path:
+    """:func:`fetch` into a fresh folder, then add its tables to ``out`` by the rules of ``--add``.
+
+    The downloaded tables' own provenance records (catalog, filter, retrieved) replace the
+    records of the intermediate files.
+    """
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.fetch-", dir=out.parent) as tmp:
+        new = fetch(code_or_all, tables=tables, out=Path(tmp) / "new", transport=transport, today=today)
+        files = sorted(p for p in new.iterdir() if p.suffix == ".parquet")
+        snapshot_from_file(files, out, add=True)
+        got = json.loads((new / PROVENANCE).read_text(encoding="utf-8"))
+        prov = json.loads((out / PROVENANCE).read_text(encoding="utf-8"))
+        prov["tables"] = [r for r in prov["tables"] if not str(r.get("file", "")).startswith(str(new.resolve()))] + got["tables"]
+        prov["from_files"] = [f for f in prov.get("from_files", []) if not f.startswith(str(new))]
+        (out / PROVENANCE).write_text(json.dumps(prov, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
+    return out
+
+
+#: CBS's municipal boundaries (generalised) as WFS on PDOK, one service per year of the indeling
+PDOK_BOUNDARIES = ("https://service.pdok.nl/cbs/gebiedsindelingen/{year}/wfs/v1_0?request=GetFeature&service=WFS"
+                   "&version=1.1.0&outputFormat=application%2Fjson&typeName=gebiedsindelingen:gemeente_gegeneraliseerd")
+
+
+def fetch_boundaries(year: int, out: str | Path, session=None) -> Path:
+    """Download the ``gemeente_gegeneraliseerd`` boundaries of ``year`` from PDOK and add them to ``out``.
+
+    ``session`` (optional) is a factory for the ``requests.Session`` to use (tests pass a fake).
+    A municipality of today that the year predates gets its predecessors' shapes (see
+    :mod:`ivpanalysis.ingest.boundaries`).
+    """
+    import requests
+    url = PDOK_BOUNDARIES.format(year=int(year))
+    try:
+        resp = (session() if session else requests.Session()).get(url, timeout=120)
+        resp.raise_for_status()
+    except requests.RequestException as e:
+        code = getattr(getattr(e, "response", None), "status_code", None)
+        why = f"HTTP {code}" if code else "no connection"
+        raise FetchError(f"The {year} municipal boundaries could not be downloaded from service.pdok.nl ({why}); "
+                         f"download gemeente_gegeneraliseerd as GeoJSON elsewhere and add it with --from-file.") from None
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory(prefix=f".{out.name}.boundaries-", dir=out.parent) as tmp:
+        f = Path(tmp) / f"gemeente_gegeneraliseerd_{int(year)}.geojson"
+        f.write_bytes(resp.content)
+        snapshot_from_file([f], out, add=out.exists())
+        prov = json.loads((out / PROVENANCE).read_text(encoding="utf-8"))
+        for t in prov["tables"]:
+            if t.get("file") == str(f.resolve()):
+                t.update(url=url, retrieved=dt.date.today().isoformat(), file=None)
+        (out / PROVENANCE).write_text(json.dumps(prov, ensure_ascii=False, indent=2, default=str) + "\n", encoding="utf-8")
     return out
 
 
@@ -601,6 +717,10 @@ def add_arguments(parser) -> None:
     parser.add_argument("--from-file", nargs="+", metavar="FILE", dest="from_file", default=None,
                         help="build the folder from downloaded files instead of downloading")
     parser.add_argument("--keep-raw", action="store_true", help="keep the downloaded rows as CSV under DIR/raw/")
+    parser.add_argument("--boundaries", type=int, metavar="YEAR", default=None,
+                        help="also download the municipal boundaries of YEAR from PDOK (CBS gebiedsindelingen)")
+    parser.add_argument("--add", action="store_true", help="add to the data folder DIR instead of replacing it "
+                        "(what is there stays; the output says what an added table replaced)")
 
 
 def run_cli(args, transport: Transport | None = None) -> int:
@@ -610,13 +730,20 @@ def run_cli(args, transport: Transport | None = None) -> int:
             if args.municipalities or args.all or args.tables:
                 raise FetchError("--from-file builds the folder from the files alone; leave out municipalities, "
                                  "--all and --tables.")
-            out = snapshot_from_file(args.from_file, args.out)
+            out = snapshot_from_file(args.from_file, args.out, add=getattr(args, "add", False))
         else:
             if args.all and args.municipalities:
                 raise FetchError("Give municipalities or --all, not both.")
             who = "all" if args.all else args.municipalities
-            out = fetch(who, tables=args.tables or DEFAULT_TABLES, out=args.out, transport=transport,
-                        keep_raw=args.keep_raw)
+            tables = args.tables or DEFAULT_TABLES
+            if getattr(args, "boundaries", None) and not (args.municipalities or args.all or args.tables):
+                out = fetch_boundaries(args.boundaries, args.out, session=getattr(transport, "session", None))
+            elif getattr(args, "add", False) and Path(args.out).exists():
+                out = fetch_and_add(who, tables, args.out, transport)
+            else:
+                out = fetch(who, tables=tables, out=args.out, transport=transport, keep_raw=args.keep_raw)
+            if getattr(args, "boundaries", None) and (args.municipalities or args.all or args.tables):
+                out = fetch_boundaries(args.boundaries, args.out, session=getattr(transport, "session", None))
     except FetchError as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
@@ -631,4 +758,11 @@ def run_cli(args, transport: Transport | None = None) -> int:
     print(f"written: {out}")
     for name, facts in prov["files"].items():
         print(f"  {name}: {facts['rows']} rows, {facts['regions']} regions")
+    for r in prov.get("refused", []):
+        print(f"  not taken: {r['reason']}")
+    for r in prov.get("replaced", []):
+        print(f"  replaced: {r['rows']} rows of {r['of']} ({r['role']})")
+    for c in prov.get("conflicts", []):
+        print(f"  conflict: {c.get('region_code')} {c.get('year', c.get('period'))}: "
+              f"{c.get('message') or 'values differ: ' + str(c.get('kept')) + ' vs ' + str(c.get('other'))}")
     return 0

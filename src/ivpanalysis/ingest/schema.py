@@ -49,9 +49,14 @@ MONTHS_NL = {
     "augustus": 8, "september": 9, "oktober": 10, "november": 11, "december": 12,
 }
 
+#: English StatLine labels ('2019 January') for CBS's English tables
+MONTHS_EN = {"january": 1, "february": 2, "march": 3, "april": 4, "may": 5, "june": 6, "july": 7,
+             "august": 8, "september": 9, "october": 10, "november": 11, "december": 12}
+
 _CBS_CODE = re.compile(r"^(\d{4})(JJ|KW|MM|HJ|X\d)(\d{2})$")
 _LABEL = re.compile(
-    r"^(?P<year>\d{4})(?:\s*(?:(?P<month>[a-z]+)|(?P<q>\d)e kwartaal|(?P<h>\d)e halfjaar))?$"
+    r"^(?P<year>\d{4})(?:\s*(?:(?P<month>[a-z]+)|(?P<q>\d)(?:e|st|nd|rd|th) (?:kwartaal|quarter)"
+    r"|(?P<h>\d)(?:e|st|nd) (?:halfjaar|half year|half-year)))?$"
 )
 _ISO = re.compile(r"^(?P<year>\d{4})(?:-(?P<month>\d{2})(?:-(?P<day>\d{2}))?|(?P<hq>[HQ])(?P<n>\d))?$")
 
@@ -88,7 +93,7 @@ def parse_period(text: str) -> tuple[pd.Period, bool]:
     if m:
         year = int(m.group("year"))
         if m.group("month"):
-            month = MONTHS_NL.get(m.group("month"))
+            month = MONTHS_NL.get(m.group("month")) or MONTHS_EN.get(m.group("month"))
             if month is None:
                 raise ValueError(f"unknown month name in period {raw!r}")
             return pd.Period(year=year, month=month, freq="M"), provisional
@@ -189,7 +194,7 @@ def code_for_name(name: str) -> str | None:
     n = _norm_name(name)
     # fixed spellings first: 'Nederland' is NL01 (NL00 is the wijk/buurt tables' key for it), and
     # older editions spell a few regions differently (Friesland was renamed Fryslân in 2019)
-    aliases = {"nederland": "NL01", "gemeente onbekend": "GM0000", "niet in te delen (re)": "RE99",
+    aliases = {"nederland": "NL01", "netherlands": "NL01", "the netherlands": "NL01", "the hague": "GM0518", "gemeente onbekend": "GM0000", "niet in te delen (re)": "RE99",
                "friesland (pv)": "PV21", "friesland": "PV21", "den haag": "GM0518", "'s-gravenhage": "GM0518"}
     return aliases.get(n) or _name_index().get(n)
 

@@ -38,7 +38,11 @@ def read_text(path: str | Path) -> TextFile:
         text = raw.decode("utf-8-sig")
         enc = "utf-8"
     except UnicodeDecodeError:
-        text = raw.decode("cp1252", errors="strict")
+        try:
+            text = raw.decode("cp1252", errors="strict")
+        except UnicodeDecodeError:
+            raise DataError.at(p, "a binary file, not text", expected="a CSV, TSV or JSON export "
+                               "(an Excel workbook, parquet or R data file: export it as CSV)") from None
         enc = "cp1252"
     return TextFile(p, text.replace("\r\n", "\n").replace("\r", "\n"), enc, bom)
 
@@ -107,7 +111,8 @@ def settle_margins(df):
     ``Bovengrens``); the tidy frame keeps one ``margin`` column in the value's own unit.
     """
     if {"ondergrens", "bovengrens"} <= set(df.columns):
-        df["margin"] = df["margin"].fillna((df["bovengrens"] - df["ondergrens"]) / 2)
+        # rounded to 10 decimals: (40.8 - 35.0) / 2 is 2.9, not 2.8999999999999986 (no display rounding here)
+        df["margin"] = df["margin"].fillna(((df["bovengrens"] - df["ondergrens"]) / 2).round(10))
     df = df.drop(columns=["ondergrens", "bovengrens"], errors="ignore")
     if "margin" in df and df["margin"].isna().all():
         df = df.drop(columns=["margin"])

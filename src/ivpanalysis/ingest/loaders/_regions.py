@@ -18,6 +18,8 @@ def resolve(label: str, *, file, line: int, column: str, problems: list[Problem]
     if _CODE.match(raw):
         return raw, schema.municipality_name(raw) or ""
     code = schema.code_for_name(raw)
+    if code is None and raw.endswith("(municipality)"):  # CBS's English tables: 'Groningen (municipality)'
+        code = schema.code_for_name(raw.replace("(municipality)", "(gemeente)")) or schema.code_for_name(raw[:-15])
     if code is None:
         if any(q.line == line and q.found == raw for q in problems[-3:]):
             return "", raw

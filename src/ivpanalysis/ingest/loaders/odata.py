@@ -18,13 +18,14 @@ import pandas as pd
 from ivpanalysis.ingest import schema
 from ivpanalysis.errors import DataError, Problem
 from ivpanalysis.ingest.loaders import _regions
-from ivpanalysis.ingest.loaders._common import TextFile, detect_decimal, parse_value, read_text, rows_of
+from ivpanalysis.ingest.loaders._common import TextFile, detect_decimal, parse_value, read_text, rows_of, settle_margins
 
 FORMAT = "odata"
 FORMAT_CODELIST = "odata_codelist"
 
 _TOPIC = re.compile(r"^[A-Z][A-Za-z0-9]*_\d+$")
-_DIMS = {"RegioS", "WijkenEnBuurten", "Perioden", "SoortMisdrijf", "SoortOverlast", "Overlast", "Gemeenten"}
+_DIMS = {"RegioS", "WijkenEnBuurten", "Perioden", "SoortMisdrijf", "SoortOverlast", "Overlast", "Gemeenten",
+         "Marges", "BetrouwbaarheidsMarges", "Geslacht", "Leeftijd"}
 
 
 def _header(rows):
@@ -32,9 +33,23 @@ def _header(rows):
     return h[1:] if h and h[0] == "" else h  # R row-name column
 
 
+_IDENT = re.compile(r"^[A-Z][A-Za-z0-9]*$")
+
+
+def _is_topic(c: str) -> bool:
+    """``Topic_1`` (cbsodata), or a bare ``GeregistreerdeMisdrijven`` beside the dimensions; never a
+    ``…Raw`` label column (some scripts add the labels of each key as ``SoortMisdrijfRaw``)."""
+    return bool(_TOPIC.match(c)) or (bool(_IDENT.match(c)) and c not in _DIMS and c != "ID" and not c.endswith("Raw"))
+
+
 def sniff(tf: TextFile, rows: list[list[str]]) -> bool:
     h = _header(rows) if rows else []
-    return "Perioden" in h and any(_TOPIC.match(c) for c in h)
+    if "Perioden" not in h:
+        return False
+    if any(_TOPIC.match(c) for c in h):
+        return True
+    # bare topic names: only when every column is an identifier and another CBS dimension is there
+    return all(_IDENT.match(c) for c in h) and len(set(h) & _DIMS) >= 2 and any(_is_topic(c) for c in h)
 
 
 def sniff_codelist(tf: TextFile, rows: list[list[str]]) -> bool:
@@ -53,14 +68,55 @@ def _sidecar(folder: Path, name: str) -> pd.DataFrame | None:
     return pd.DataFrame([r[off:] for r in rows[1:]], columns=h[off:])
 
 
+_CRIME_DIMS = {"SoortMisdrijf", "SoortOverlast", "Overlast"}
+#: breakdowns whose total key is the figure itself and whose other keys are measures of their own
+_BREAKDOWNS = {"Geslacht", "Leeftijd", "Persoonskenmerken", "BurgerlijkeStaat", "Herkomst", "Migratieachtergrond"}
+
+
+def _is_total(key: str) -> bool:
+    """CBS's total keys: 'T001038' (men and women), '10000' (all ages), 'T009002', labels 'Totaal …'."""
+    k = key.strip()
+    return k.upper().startswith("T00") or k == "10000" or k.casefold().startswith(("totaal", "total"))
+
+
+def _margin_kind(key: str) -> str:
+    """A ``Marges`` key or label: the value, the 95 % margin, or a bound of the interval."""
+    k = key.strip().casefold()
+    if k.startswith(("mw", "waarde", "value")):
+        return "value"
+    if k.startswith(("mog", "ondergrens", "lower")):
+        return "ondergrens"
+    if k.startswith(("mbg", "bovengrens", "upper")):
+        return "bovengrens"
+    return "margin"
+
+
+def _with_margins(df: pd.DataFrame) -> pd.DataFrame:
+    """Rows of a ``Marges`` dimension folded into one row per cell with ``margin`` (half the interval)."""
+    if df.empty or (df["_kind"] == "value").all():
+        return df.drop(columns="_kind", errors="ignore")
+    keys = ["region_code", "period", "measure"]
+    base = df[df["_kind"] == "value"].drop(columns="_kind").copy()
+    k = base[keys].astype(str).agg("|".join, axis=1)
+    for kind in ("margin", "ondergrens", "bovengrens"):
+        sub = df[df["_kind"] == kind]
+        if len(sub):
+            base[kind] = k.map(dict(zip(sub[keys].astype(str).agg("|".join, axis=1), sub["value"])))
+    if "margin" not in base:
+        base["margin"] = float("nan")
+    return settle_margins(base)
+
+
 def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
+    """cbsodata rows → tidy. One pass over the rows, kept in one function (longer than most) because
+    dimensions, sidecar metadata and every cell's status meet here."""
     rows = rows if rows is not None else rows_of(tf)
     f = tf.path.name
     raw_header = [c.strip() for c in rows[0]]
     off = 1 if raw_header and raw_header[0] == "" else 0
     header = raw_header[off:]
-    dims = [c for c in header if c in _DIMS or (not _TOPIC.match(c) and c != "ID")]
-    topics = [c for c in header if _TOPIC.match(c)]
+    topics = [c for c in header if _TOPIC.match(c)] or [c for c in header if _is_topic(c)]
+    dims = [c for c in header if c in _DIMS or (c not in topics and c != "ID" and not c.endswith("Raw"))]
     props = _sidecar(tf.path.parent, "DataProperties.csv")
     infos = _sidecar(tf.path.parent, "TableInfos.csv")
     periods_meta = _sidecar(tf.path.parent, "Perioden.csv")
@@ -83,7 +139,11 @@ def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
     problems: list[Problem] = []
     recs = []
     region_dim = next((d for d in ("RegioS", "WijkenEnBuurten", "Gemeenten") if d in col), None)
-    crime_dim = next((d for d in dims if d not in ("Perioden", region_dim)), None)
+    crime_dim = next((d for d in dims if d in _CRIME_DIMS), None)
+    margin_dim = next((d for d in ("Marges", "BetrouwbaarheidsMarges", "Margins") if d in col), None)
+    other_dims = [d for d in dims if d not in ("Perioden", region_dim, crime_dim, margin_dim)]
+    if crime_dim is None and other_dims and other_dims[0] not in _BREAKDOWNS:
+        crime_dim = other_dims.pop(0)  # an unknown first dimension keys the measure, as before
     for ln, r in data:
         if len(r) != len(header):
             problems.append(Problem(f, f"row has {len(r)} fields, the header has {len(header)}", ln,
@@ -117,12 +177,15 @@ def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
                 label = key
             else:
                 measure, label = topic, titles.get(t, topic)
-            recs.append({"region_code": code, "region_name": name, "period": period, "measure": measure,
+            parts = [r[col[d]].strip() for d in other_dims if not _is_total(r[col[d]].strip())]
+            if parts:  # a breakdown other than its total (men, an age group) is its own measure
+                measure, label = f"{measure}|{'|'.join(parts)}", f"{label} ({', '.join(parts)})"
+            recs.append({"_kind": _margin_kind(r[col[margin_dim]]) if margin_dim else "value","region_code": code, "region_name": name, "period": period, "measure": measure,
                          "measure_label": label, "topic": titles.get(t, topic) if crime_dim else "", "value": v,
                          "unit": units.get(t, ""), "source": table_id or f, "status": status, "kind": "source", "line": ln})
     if problems:
         raise DataError(problems)
-    df = pd.DataFrame(recs)
+    df = _with_margins(pd.DataFrame(recs))
     return schema.finish_tidy(df, format=FORMAT, table_id=table_id, source_file=str(tf.path), encoding=tf.encoding,
                               empty_means_zero=sorted(zero))
 

@@ -41,12 +41,17 @@ def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
         if not m or not 1 <= int(m.group(2)) <= 12:
             problems.append(Problem(f, "unreadable date", i, "Datum", expected="DD-MM-YYYY", found=date))
             continue
-        recs.append((pc, int(m.group(3)), int(m.group(2)), kind, i))
+        recs.append((pc, int(m.group(3)), int(m.group(2)), int(m.group(1)), kind, i))
         if len(problems) > 200:
             break
     if problems:
         raise DataError(problems)
-    inc = pd.DataFrame(recs, columns=["pc4", "year", "month", "soort", "line"])
+    inc = pd.DataFrame(recs, columns=["pc4", "year", "month", "day", "soort", "line"])
+    dates = pd.to_datetime(dict(year=inc["year"], month=inc["month"], day=inc["day"]), errors="coerce")
+    if dates.isna().any():
+        bad = inc[dates.isna()].iloc[0]
+        raise DataError.at(f, "no such date", line=int(bad["line"]), column="Datum", expected="DD-MM-YYYY, a real day",
+                           found=f"{bad['day']:02d}-{bad['month']:02d}-{bad['year']}")
     counts = inc.groupby(["pc4", "year", "month", "soort"], as_index=False).agg(value=("line", "size"), line=("line", "min"))
     df = pd.DataFrame({
         "region_code": "PC" + counts["pc4"], "region_name": counts["pc4"],
@@ -55,7 +60,9 @@ def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
         "measure_label": counts["soort"], "value": counts["value"].astype(float), "unit": "aantal",
         "source": f, "status": "onbekend", "kind": "source", "line": counts["line"],
     })
-    return schema.finish_tidy(df, format=FORMAT, source_file=str(tf.path), encoding=tf.encoding, incidents=len(inc))
+    return schema.finish_tidy(df, format=FORMAT, source_file=str(tf.path), encoding=tf.encoding, incidents=len(inc),
+                              first_date=str(dates.min().date()) if len(inc) else None,
+                              last_date=str(dates.max().date()) if len(inc) else None)
 
 
 def to_municipalities(counts: pd.DataFrame, pc4_map: pd.DataFrame) -> pd.DataFrame:
