@@ -1,14 +1,113 @@
-"""Gap charts: the plotted data equals the analysis result (not pixels)."""
+"""charts: the house style and each chart's content (lines, band, shading, markers, labels), not its pixels."""
+import matplotlib
 import numpy as np
+import pandas as pd
 import pytest
 from matplotlib.backends.backend_agg import FigureCanvasAgg
+from matplotlib.collections import PolyCollection
+from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 import ivpanalysis as iv
-from ivpanalysis.analysis import gap
-from ivpanalysis.present import gap_plot
+from ivpanalysis.analysis import gap, simulate, trend
 from ivpanalysis.errors import DataError
+from ivpanalysis.present import charts
 
+matplotlib.use("Agg")
+
+
+def _date(v):
+    """A plotted x value as a Timestamp (matplotlib keeps dates or converts them to day numbers)."""
+    if isinstance(v, (int, float, np.floating)):
+        return pd.Timestamp(matplotlib.dates.num2date(v)).tz_localize(None)
+    return pd.Timestamp(v)
+
+
+def _by_gid(ax, gid):
+    return [a for a in ax.get_children() if a.get_gid() == gid]
+
+
+@pytest.fixture(scope="module")
+def sim_series():
+    return simulate.simulate_series(simulate.Design(n_months=120, mean=120, alpha=0.05, covid_effect=-0.25), seed=7)
+
+
+@pytest.fixture(scope="module")
+def real_like(sim_series):
+    s = sim_series.copy()
+    s.attrs = {}  # as if it came from a loader: not labelled simulated
+    return s
+
+
+def test_chart_has_counts_trend_band_stl_average_covid_and_break(real_like):
+    r = trend.fit_trend(real_like, region_name="Lelystad")
+    fig = charts.plot_trend(r)
+    assert isinstance(fig, Figure)
+    ax = fig.axes[0]
+    assert fig._suptitle.get_text() == "Aantal misdrijven per maand in Lelystad"
+    assert ax.get_xlabel() == "Maand" and ax.get_ylabel() == "Aantal misdrijven"
+    (obs,) = _by_gid(ax, "observed")
+    assert np.allclose(obs.get_ydata(), real_like.to_numpy())
+    (line,) = _by_gid(ax, "trend")
+    assert np.allclose(line.get_ydata(), r.fitted["fitted"].to_numpy())
+    (band,) = _by_gid(ax, "band")
+    assert isinstance(band, PolyCollection)
+    (stl,) = _by_gid(ax, "stl")
+    assert np.allclose(stl.get_ydata(), trend.stl_trend(real_like).to_numpy())
+    (avg,) = _by_gid(ax, "average")
+    assert avg.get_ydata()[0] == pytest.approx(real_like.mean())
+    (covid,) = _by_gid(ax, "covid")
+    x0, x1 = covid.get_x(), covid.get_x() + covid.get_width()  # axvspan: a Rectangle in data x
+    assert _date(x0).strftime("%Y-%m-%d") == "2020-03-01"
+    assert _date(x1).strftime("%Y-%m") == "2021-06"
+    (brk,) = _by_gid(ax, "break")
+    assert _date(brk.get_xdata()[0]).strftime("%Y-%m-%d") == "2018-07-01"
+    labels = [t.get_text() for t in fig.legends[0].get_texts()]
+    assert "COVID-periode" in labels and "Registratiewijziging juli 2018" in labels
+    assert any(t.startswith("Trendlijn: gemiddeld") and "per jaar" in t for t in labels)
+    assert not _by_gid(ax, "simulated") and "Gesimuleerd" not in fig._suptitle.get_text()
+
+
+def test_simulated_series_is_labelled(sim_series):
+    fig = charts.plot_trend(trend.fit_trend(sim_series), "Lelystad")
+    assert fig._suptitle.get_text().startswith("Gesimuleerd: Aantal misdrijven per maand in Lelystad")
+    assert _by_gid(fig.axes[0], "simulated")
+
+
+def test_no_data_draws_no_line():
+    s = pd.Series(0.0, index=pd.period_range("2016-01", periods=48, freq="M"))
+    fig = charts.plot_trend(trend.fit_trend(s), "Lelystad")
+    ax = fig.axes[0]
+    assert not _by_gid(ax, "trend") and not _by_gid(ax, "band") and not _by_gid(ax, "stl")
+    (msg,) = _by_gid(ax, "no_trend")
+    assert "geen gegevens" in msg.get_text()
+    assert not _by_gid(ax, "covid") and _by_gid(ax, "break")  # 2016-2019: July 2018 in range, COVID not
+
+
+def test_quarterly_model_drawn_per_month():
+    s = simulate.simulate_series(simulate.Design(mean=4, alpha=0.05), seed=13)
+    r = trend.fit_trend(s)
+    assert r.aggregated_to == "Q"
+    (line,) = _by_gid(charts.plot_trend(r, "Urk").axes[0], "trend")
+    assert np.allclose(line.get_ydata(), r.fitted["fitted"].to_numpy() / 3)
+    assert len(line.get_ydata()) == 40
+
+
+def test_annual_series_title_and_no_stl():
+    a = pd.Series([4549.0, 4176.0, 4041.0, 4240.0], index=pd.period_range("2016", periods=4, freq="Y"))
+    fig = charts.plot_trend(trend.fit_trend(a), "Lelystad")
+    assert fig._suptitle.get_text() == "Aantal misdrijven per jaar in Lelystad"
+    assert _by_gid(fig.axes[0], "trend") and not _by_gid(fig.axes[0], "stl")
+
+
+def test_figure_renders_with_agg(real_like, tmp_path):
+    fig = charts.plot_trend(trend.fit_trend(real_like), "Lelystad")
+    out = tmp_path / "trend.png"
+    fig.savefig(out, dpi=50)
+    assert out.stat().st_size > 1000
+
+
+# --- gap charts (was tests/test_gap_plot.py) ---
 
 @pytest.fixture(scope="module")
 def res():
@@ -30,7 +129,7 @@ def _xy(frame):
 
 def test_quadrant_chart_plots_the_z_scores(res):
     peers = ["E001", "E002", "E003"]
-    fig = gap_plot.quadrant_chart(res, focal="E000", peers=peers)
+    fig = charts.quadrant_chart(res, focal="E000", peers=peers)
     assert isinstance(fig, Figure) and isinstance(fig.canvas, FigureCanvasAgg)
     ax = fig.axes[0]
     fitted = res[res["crime_z"].notna()]
@@ -52,7 +151,7 @@ def test_quadrant_chart_plots_the_z_scores(res):
 
 
 def test_quadrant_chart_peer_groups_get_their_own_colour(res):
-    fig = gap_plot.quadrant_chart(res, peers={"E001": "Groeikernen", "E002": "Groeikernen", "E004": "Plattelandsgemeenten"})
+    fig = charts.quadrant_chart(res, peers={"E001": "Groeikernen", "E002": "Groeikernen", "E004": "Plattelandsgemeenten"})
     ax = fig.axes[0]
     a, b = _collection(ax, "Groeikernen"), _collection(ax, "Plattelandsgemeenten")
     assert len(a.get_offsets()) == 2 and len(b.get_offsets()) == 1
@@ -60,7 +159,7 @@ def test_quadrant_chart_peer_groups_get_their_own_colour(res):
 
 
 def test_caterpillar_draws_each_gap_with_its_interval(res):
-    fig = gap_plot.caterpillar_chart(res, focal="E000")
+    fig = charts.caterpillar_chart(res, focal="E000")
     ax = fig.axes[0]
     lines = {ln.get_gid(): ln for ln in ax.lines if ln.get_gid()}
     fitted = res[res["expected"].notna()].sort_values("residual").reset_index(drop=True)
@@ -75,18 +174,18 @@ def test_caterpillar_draws_each_gap_with_its_interval(res):
         covers = r["pct_unsafe"] - r["upper"] <= 0 <= r["pct_unsafe"] - r["lower"]
         assert covers != bool(r["flag"])
     assert [t.get_text() for t in ax.get_yticklabels()] == list(fitted["unit_name"])
-    assert lines["interval:E000"].get_color() == gap_plot.FOCAL
+    assert lines["interval:E000"].get_color() == charts.FOCAL
     assert "procentpunt" in ax.get_xlabel() and "95%" in ax.get_title()
 
 
 def test_unknown_focal_is_an_error(res):
     with pytest.raises(DataError, match="focal unit 'GM9999'"):
-        gap_plot.caterpillar_chart(res, focal="GM9999")
+        charts.caterpillar_chart(res, focal="GM9999")
 
 
 def test_over_time_chart_lelystad():
     out = gap.gap_over_time(gap.over_time_input(iv.load_default()))
-    fig = gap_plot.over_time_chart(out)
+    fig = charts.over_time_chart(out)
     ax = fig.axes[0]
     lines = {ln.get_gid(): ln for ln in ax.lines if ln.get_gid()}
     crime = out[out["crime_index"].notna()]
@@ -111,8 +210,8 @@ def test_charts_on_real_provinces(realdata):
     crime = iv.read(realdata / "gewoonmaarten_provincies" / "Criminaliteit Provincies.csv")
     pop = iv.read(realdata / "chelsj_47013NED_meta_37230ned" / "bevolkingeindeperiod_21122025.csv")
     res = gap.gap_across(gap.across_input(survey, crime, pop, 2017))
-    fig = gap_plot.caterpillar_chart(res, focal="PV24", peers=["PV26", "PV27"])
+    fig = charts.caterpillar_chart(res, focal="PV24", peers=["PV26", "PV27"])
     ticks = [t.get_text() for t in fig.axes[0].get_yticklabels()]
     assert "Flevoland" in ticks and len(ticks) == 12
-    q = gap_plot.quadrant_chart(res, focal="PV24")
+    q = charts.quadrant_chart(res, focal="PV24")
     assert _collection(q.axes[0], "Flevoland").get_offsets().shape == (1, 2)
