@@ -71,7 +71,7 @@ def title(ctx: Context) -> HTML:
             ("Rapportdatum", fmt.date_words(datetime.date.today())), ("Cijfers", period or "geen"),
             ("Stand van de gegevens", sources.data_status(ctx))]
     block = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
-    return HTML(f'{STYLE}<div class="ivp-report ivp-title"><h1>Evaluatie integraal veiligheidsplan {esc(ctx.name)}</h1>'
+    return HTML(f'{STYLE}<div class="ivp-report ivp-title" data-municipality="{esc(ctx.name)}"><h1>Evaluatie integraal veiligheidsplan {esc(ctx.name)}</h1>'
                 f'<dl class="ivp-titleblock">{block}</dl></div>')
 
 
