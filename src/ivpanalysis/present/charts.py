@@ -385,7 +385,22 @@ def over_time_chart(res: pd.DataFrame, name: str | None = None) -> Figure:
     dutch_axis(ax, "y")
     heading(ax, f"Criminaliteit en onveiligheidsgevoel{' in ' + name if name else ''}")
     ax.legend(loc="lower left", fontsize=SIZES["legend"])
-    return fig
+    return describe(fig, _over_time_description(res, u, name, base))
+
+
+def _over_time_description(res: pd.DataFrame, unsafe: pd.DataFrame, name: str, base) -> str:
+    """'Lelystad: in 2019 voelde 31% zich wel eens onveilig (index 94; 2016 = 100)'."""
+    text = f"{name}: " if name else ""
+    if not len(unsafe):
+        return text + f"index {base} = 100"
+    last = unsafe.iloc[-1]
+    text += (f"in {int(last['year'])} voelde {fmt.share(last['pct_unsafe'])} zich wel eens onveilig "
+             f"(index {fmt.number(last['unsafe_index'])}; {base} = 100)")
+    crime = res[res["crime_index"].notna()]
+    if len(crime):
+        c = crime.iloc[-1]
+        text += f"; criminaliteit in {int(c['year'])}: index {fmt.number(c['crime_index'])}"
+    return text
 
 
 # --- explorer -------------------------------------------------------------------------------------------

@@ -101,8 +101,8 @@ def figure_alt(fig: Figure, alt: str) -> str:
     """
     extra = getattr(fig, "ivp_description", "") or ""
     if not extra and not re.search(r"\d", alt):
-        extra = " ".join(t for ax in fig.axes for t in (ax.get_title("left"), ax.get_title()) if t)
-        extra = " ".join(extra.split())
+        lines = [ln for ax in fig.axes for t in (ax.get_title("left"), ax.get_title()) for ln in t.split("\n")]
+        extra = " ".join(sentence(" ".join(ln.split())) for ln in lines if ln.strip())
     return sentence(alt) + (" " + sentence(extra) if extra and extra not in alt else "")
 
 

@@ -14,8 +14,10 @@ from bs4 import BeautifulSoup, NavigableString
 from ivpanalysis.present import glossary
 from ivpanalysis.report.sources import SEED_KEY, source_label
 
-#: tables with at most this many body rows are kept on one printed page
+#: tables with at most this many body rows and characters are kept on one printed page (a longer
+#: one breaks between rows and repeats its header row on every page)
 SHORT_TABLE = 30
+SHORT_TEXT = 2500
 #: default captions of tables without one, by the heading of their section ({name}: the municipality)
 TABLE_CAPTIONS = {
     "Politiecijfers": "Geregistreerde misdrijven in {name} per categorie en jaar, met de verandering ten opzichte "
@@ -25,6 +27,7 @@ TABLE_CAPTIONS = {
     "Uitvoering van de activiteiten": "Activiteiten uit het uitvoeringsplan van {name}.",
     "Verantwoording": "Bronnen van de cijfers over {name}, met hun status en de datum waarop ze zijn opgehaald.",
 }
+_LINK_IN = ["p", "li", "figcaption", "td", "dd"]
 _SKIP_LINKS = {"a", "h1", "h2", "h3", "h4", "caption", "th", "button", "script", "style", "title", "dt"}
 
 
@@ -85,7 +88,7 @@ def _number_tables(soup, name: str) -> int:
             table.insert(0, cap)
         _prefix(soup, cap, f"Tabel {n}.")
         body_rows = len(table.select("tbody tr")) or len(table.find_all("tr"))
-        if body_rows <= SHORT_TABLE:
+        if body_rows <= SHORT_TABLE and len(table.get_text(" ", strip=True)) <= SHORT_TEXT:
             table["class"] = [*table.get("class", []), "ivp-short"]
         _header_scope(table)
     return n
@@ -112,17 +115,18 @@ def _prefix(soup, caption, label: str) -> None:
 
 
 def _link_terms(soup) -> list[glossary.Term]:
-    """Link the first use of every glossary term in running text (paragraphs, lists, captions) to its
-    entry; returns the terms used anywhere in the visible text, in glossary order."""
+    """Link the first use of each spelling of every glossary term to its entry (in paragraphs, lists,
+    figure captions and table cells); returns the terms used anywhere in the text, in glossary order."""
     main = soup.find("main") or soup.body
     used = glossary.used_terms(main.get_text(" "))
     for term in used:
-        pat = glossary.pattern(term)
-        for node in main.find_all(string=pat):
-            if any(p.name in _SKIP_LINKS for p in node.parents) or not node.find_parent(["p", "li", "figcaption", "dd"]):
-                continue
-            _wrap_first(soup, node, pat, term)
-            break
+        for spelling in term.spellings:  # each way of writing the term links once, at its first use
+            pat = glossary.pattern(glossary.Term(term.term, "", (spelling,)))
+            for node in main.find_all(string=pat):
+                if any(p.name in _SKIP_LINKS for p in node.parents) or not node.find_parent(_LINK_IN):
+                    continue
+                _wrap_first(soup, node, pat, term)
+                break
     return used
 
 
