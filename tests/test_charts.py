@@ -215,3 +215,46 @@ def test_charts_on_real_provinces(realdata):
     assert "Flevoland" in ticks and len(ticks) == 12
     q = charts.quadrant_chart(res, focal="PV24")
     assert _collection(q.axes[0], "Flevoland").get_offsets().shape == (1, 2)
+
+
+# --- house style -------------------------------------------------------------------------------------
+
+
+def _luminance(hex_colour: str) -> float:
+    """WCAG relative luminance."""
+    lin = [c / 12.92 if c <= 0.03928 else ((c + 0.055) / 1.055) ** 2.4 for c in to_rgb(hex_colour)]
+    return 0.2126 * lin[0] + 0.7152 * lin[1] + 0.0722 * lin[2]
+
+
+def test_stoplight_colours_carry_black_text_and_differ_in_lightness():
+    """Black labels read on every stoplight fill (WCAG AA), and the fills differ in lightness, not only hue."""
+    lum = {c: _luminance(charts.STOPLIGHT[c]) for c in ("groen", "oranje", "rood")}
+    assert len({round(v, 2) for v in lum.values()}) == 3
+    for c, v in lum.items():
+        assert (v + 0.05) / 0.05 >= 4.5, c
+    from ivpanalysis.present.activities_plot import PALETTE
+    assert all(PALETTE[c] == charts.STOPLIGHT[c] for c in charts.STOPLIGHT)  # one house style
+
+
+def test_every_report_chart_uses_the_house_palette(sim_series):
+    palette = {to_rgb(c) for c in (*charts.SERIES, *charts.COLORS.values(), *charts.STOPLIGHT.values(),
+                                   charts.GREY, charts.FLAG_EDGE, charts.FOCAL)}
+    fig = charts.plot_trend(trend.fit_trend(sim_series), "Lelystad")
+    used = {to_rgb(line.get_color()) for line in fig.axes[0].get_lines()}
+    assert used <= palette
+    bars, _ = charts.yearly_bars(pd.Series({2018: 4041.0, 2019: 4240.0}), "Lelystad")
+    assert {to_rgb(p.get_facecolor()[:3]) for p in bars.axes[0].patches} == {to_rgb(charts.COLORS["bars"])}
+
+
+def test_charts_describe_their_key_figures_in_dutch(sim_series):
+    fig = charts.plot_trend(trend.fit_trend(sim_series), "Lelystad")
+    assert fig.ivp_description.startswith("Lelystad: ") and "per jaar" in fig.ivp_description
+    assert "," in fig.ivp_description or "%" in fig.ivp_description
+
+
+def test_dutch_axis_uses_decimal_comma_and_thousands_dot():
+    fig = charts.figure(4, 3)
+    ax = charts.axes(fig)
+    charts.dutch_axis(ax, "y")
+    assert ax.yaxis.get_major_formatter()(4240.0) == "4.240"
+    assert ax.yaxis.get_major_formatter()(2.5) == "2,5"

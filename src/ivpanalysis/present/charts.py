@@ -40,7 +40,9 @@ PURPLE = "#CC79A7"
 YELLOW = "#F0E442"
 #: one colour per series, in this order, wherever several lines or groups share a chart
 SERIES = (INK, BLUE, GREEN, PURPLE, ORANGE, SKY, MUTED)
-#: stoplight colours (Dutch keys as the registers and dashboards write them); always shown with a label
+#: stoplight colours (Dutch keys as the registers and dashboards write them): Okabe–Ito bluish green, orange
+#: and vermillion, distinct in lightness too, black text readable on each (WCAG contrast ≥ 4,5); always
+#: shown together with the colour's word, never colour alone
 STOPLIGHT = {"groen": GREEN, "oranje": ORANGE, "rood": VERMILLION, "onbekend": "#BBBBBB"}
 #: the roles a colour plays in the charts below
 COLORS = {"observed": INK, "trend": VERMILLION, "stl": BLUE, "average": MUTED, "covid": YELLOW,
@@ -68,8 +70,6 @@ def axes(fig: Figure, grid: bool = True):
         ax.set_axisbelow(True)
     ax.spines[["top", "right"]].set_visible(False)
     ax.tick_params(labelsize=SIZES["tick"], colors=INK)
-    for t in ax.get_xticklabels() + ax.get_yticklabels():
-        t.set_fontfamily(FONT)
     return ax
 
 
