@@ -24,7 +24,8 @@ from ivpanalysis.report.context import TOTAL, load_data
 COLUMNS = (("name", "Gemeente", False), ("police_unit", "Politie-eenheid", False), ("province", "Provincie", False),
            ("year", "Jaar", True), ("total", "Misdrijven", True), ("per_1000", "Per 1.000 inwoners", True),
            ("change", "Verandering t.o.v. jaar ervoor", True), ("significant", "Meer dan toeval?", False),
-           ("green", "Groen", True), ("orange", "Oranje", True), ("red", "Rood", True))
+           ("green", "Groen", True), ("orange", "Oranje", True), ("red", "Rood", True),
+           ("no_verdict", "Zonder oordeel", True))
 _VERDICT = {"yes": "ja", "no": "nee", "too_small": "te klein"}
 
 
@@ -32,7 +33,7 @@ def municipality_figures(data, code: str) -> dict:
     """The overview's figures of one municipality (NaN or '' where the data do not have them)."""
     row = {"police_unit": "", "province": _province(data, code), "year": math.nan, "total": math.nan,
            "per_1000": math.nan, "change": math.nan, "significant": "", "green": math.nan, "orange": math.nan,
-           "red": math.nan}
+           "red": math.nan, "no_verdict": math.nan}
     unit = police.default_region(data, code)
     row["police_unit"] = (schema.municipality_name(unit) or unit).replace(" (RE)", "") if unit else ""
     try:
@@ -56,7 +57,9 @@ def _dashboard_counts(data, code: str) -> dict:
     if ind is None or ind.empty or "region_code" not in ind.columns or not (ind["region_code"] == code).any():
         return {}
     counts = indicators.dashboard(data, code)["verdict"].value_counts()
-    return {v: int(counts.get(v, 0)) for v in ("green", "orange", "red")}
+    out = {v: int(counts.get(v, 0)) for v in ("green", "orange", "red")}
+    out["no_verdict"] = int(counts.get("", 0))
+    return out
 
 
 def _province(data, code: str) -> str:
@@ -77,7 +80,7 @@ def _cell(key: str, value) -> tuple[str, str]:
         return fmt.number(value, 1), "" if missing else repr(float(value))
     if key == "year":
         return ("–" if missing else str(int(value))), "" if missing else str(int(value))
-    if key in ("total", "green", "orange", "red"):
+    if key in ("total", "green", "orange", "red", "no_verdict"):
         return ("–" if missing else fmt.number(value)), "" if missing else repr(float(value))
     return esc(value) if value else "–", esc(value)
 
