@@ -123,7 +123,8 @@ def _link_terms(soup) -> list[glossary.Term]:
         for spelling in term.spellings:  # each way of writing the term links once, at its first use
             pat = glossary.pattern(glossary.Term(term.term, "", (spelling,)))
             for node in main.find_all(string=pat):
-                if any(p.name in _SKIP_LINKS for p in node.parents) or not node.find_parent(_LINK_IN):
+                if (any(p.name in _SKIP_LINKS or "ivp-title" in (p.get("class") or []) for p in node.parents)
+                        or not node.find_parent(_LINK_IN)):
                     continue
                 _wrap_first(soup, node, pat, term)
                 break
