@@ -3,6 +3,7 @@ writes, code validation, the CLI hooks. One kernel serves the module (as in a ba
 from __future__ import annotations
 
 import argparse
+import html
 import re
 import shutil
 
@@ -39,6 +40,13 @@ def _text(page: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
 
+def _reads(sentence: str, page: str) -> bool:
+    """Whether the page shows ``sentence`` as text (glossary links and emphasis inside it allowed)."""
+    inline = re.sub(r"</?(a|span|strong|em)\b[^>]*>", "", re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", inline))
+    return " ".join(sentence.split()) in " ".join(text.split())
+
+
 def test_report_written_where_the_issue_says(lelystad):
     out, entry, _ = lelystad
     assert entry["outputs"] == [f"GM0995-lelystad/{HTML_NAME}", f"GM0995-lelystad/{NOTEBOOK_NAME}"]
@@ -69,9 +77,9 @@ def test_html_title_sections_and_order(lelystad):
     _, _, page = lelystad
     assert "<title>Evaluatie integraal veiligheidsplan Lelystad (GM0995)</title>" in page
     headings = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h2\b[^>]*>(.*?)</h2>", page)]
-    assert headings == ["Samenvatting", "Politiecijfers", "Misdrijven per maand en de trend",
+    assert headings == ["Inhoud", "Samenvatting", "Politiecijfers", "Misdrijven per maand en de trend",
                         "Indicatoren van het veiligheidsplan", "Veiligheidsgevoel en de kloof met de criminaliteit",
-                        "Uitvoering van de activiteiten", "Verantwoording"]
+                        "Uitvoering van de activiteiten", "Verantwoording", "Begrippen"]
 
 
 def test_html_tables_carry_the_data_in_dutch_format(lelystad):
@@ -131,7 +139,7 @@ def test_missing_police_data_says_so_in_one_sentence(session, tmp_path):
     ctx = content.context(code)
     sentence = content.missing("police", ctx)
     assert sentence.count(".") == 1 and sentence.endswith(".") and "47018NED" in sentence
-    assert content.esc(sentence) in page
+    assert _reads(sentence, page)
     assert "<img" not in page
     summary = content.summary_sentences(ctx)  # the plan's indicators are still summarised
     assert summary[0] == sentence and summary[1] == content.dashboard_sentence(content.dashboard_table(ctx))
@@ -156,7 +164,7 @@ def test_sections_without_data_say_so_for_dronten(session, tmp_path):
     for section in ("monthly", "dashboard", "survey", "activities"):
         sentence = content.missing(section, ctx)
         assert sentence.count(". ") == 0 and sentence.endswith(".")
-        assert content.esc(sentence) in page, section
+        assert _reads(sentence, page), section
     assert len(re.findall(r"<img\b", page)) == 2  # the yearly chart and the trend of the yearly totals
 
 
@@ -169,7 +177,7 @@ def test_dashboard_and_activities_for_lelystad(lelystad):
     table = dashboard(ds, "GM0995", year=2019)
     assert content.dashboard_sentence(table) in text
     for indicator in table["indicator"]:
-        assert content.esc(indicator) in page
+        assert _reads(indicator, page)
     reg = activities.load_register(ds, "GM0995")
     assert f"Het register telt {fmt.number(len(reg))} activiteiten" in text
 
@@ -364,7 +372,7 @@ def test_trend_chart_and_summary_for_the_default_municipality(lelystad):
     s = ctx.counts.loc[content.TOTAL].dropna()
     res = trend.fit_trend(pd.Series(s.to_numpy(float), index=pd.PeriodIndex([pd.Period(str(int(y)), "Y") for y in s.index])),
                           region_name=ctx.name, measure_label="misdrijven")
-    assert res.ok and content.esc(res.summary_nl) in page
+    assert res.ok and _reads(res.summary_nl, page)
     assert "vier jaarcijfers laten weinig zien" in text
     assert 'alt="Geregistreerde misdrijven per jaar in Lelystad met trendlijn' in page
 
@@ -399,13 +407,13 @@ def test_gap_across_municipalities_with_charts_when_the_data_allow(realdata, tmp
     page = content.gap_section(ctx).data
     assert page.count("<img") == 2  # quadrant and caterpillar
     assert "Gemeenten naar geregistreerde criminaliteit en onveiligheidsgevoel in 2024" in page
-    assert content.esc(content.missing("survey_once", ctx)) in page  # one survey year: no view over time
+    assert _reads(content.missing("survey_once", ctx), page)  # one survey year: no view over time
     assert content.missing("across", ctx) not in page
 
 
 def test_gap_across_missing_says_so(lelystad):
     _, _, page = lelystad
-    assert content.esc(content.missing("across", content.context("GM0995"))) in page
+    assert _reads(content.missing("across", content.context("GM0995")), page)
 
 
 def test_cli_report_for_an_earlier_year(tmp_path, capsys):

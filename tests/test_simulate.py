@@ -107,8 +107,8 @@ def test_demonstration_series_is_labelled_and_follows_the_yearly_totals():
     r = trend.fit_trend(demo)
     assert r.region_name == "Lelystad" and r.summary_nl.startswith("Gesimuleerde maandcijfers rond de echte jaartotalen")
     assert "niet de echte ontwikkeling" in r.summary_nl
-    from ivpanalysis.present import trend_plot
-    assert trend_plot.plot_trend(r)._suptitle.get_text().startswith("Gesimuleerd: ")
+    from ivpanalysis.present import charts
+    assert charts.plot_trend(r)._suptitle.get_text().startswith("Gesimuleerd: ")
     with pytest.raises(DataError, match="not annual periods"):
         simulate.demonstration_series(pd.Series([1.0], index=pd.period_range("2016-01", periods=1, freq="M")))
 

@@ -87,17 +87,17 @@ def cmd_table(args) -> int:
     columns = getattr(mod, "CSV_COLUMNS", None)  # a module may fix its exported columns (a contract)
     if columns:
         table = table[columns]
+    from ivpanalysis.present import table_export
     if args.csv:
-        target = sys.stdout if args.csv == "-" else args.csv
         try:
-            table.to_csv(target, index=False, lineterminator="\n")
+            table_export.write_csv(table, args.csv, args.dialect)
         except BrokenPipeError:  # `… --csv - | head`: the reader has seen enough
             sys.stderr.close()
             return 0
     if args.xlsx:
         table.to_excel(args.xlsx, index=False)
     if not args.csv and not args.xlsx:
-        print(table.to_string(index=False, na_rep=""))
+        print(table_export.terminal_view(table))
     return 0
 
 
@@ -112,6 +112,8 @@ def main(argv: list[str] | None = None) -> int:
     t.add_argument("--year", type=int, default=None, help="report year (default: the last year in the data)")
     t.add_argument("--data", default=None, help="data folder (default: the embedded dataset)")
     t.add_argument("--csv", default=None, metavar="PATH", help="write CSV to PATH ('-' for standard output)")
+    t.add_argument("--dialect", choices=("machine", "nl"), default="machine",
+                   help="CSV form: machine (',' and decimal point) or nl (';', decimal comma, BOM, the report's headers)")
     t.add_argument("--xlsx", default=None, metavar="PATH", help="write an Excel workbook")
     t.set_defaults(func=cmd_table)
     v = sub.add_parser("validate", help="read a data file or data folder and list its problems (exit 1 when invalid)")

@@ -28,7 +28,6 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ivpanalysis.ingest import datafolder, schema
 from ivpanalysis.present import fmt
@@ -36,14 +35,13 @@ from ivpanalysis import paths
 from ivpanalysis.analysis import rates
 from ivpanalysis.analysis import trend as _trend
 from ivpanalysis.analysis.police import annual_counts
-from ivpanalysis.present.trend_plot import COLORS
+from ivpanalysis.present import charts
 
 #: measure key → Dutch label (the options of the count/rate control)
 MEASURES = {"count": "Aantal", "rate": "Per 1.000 inwoners"}
 RATE_KIND = "inwoners"  # the denominator of the explorer's rate (rates.DENOMINATORS)
 #: where the export button writes unless told otherwise (reports/ is not under version control)
 DEFAULT_EXPORT = paths.REPORTS_DIR / "verkenner"
-_LINE_COLORS = ("#4a4a4a", "#2471a3", "#27ae60", "#8e44ad", "#d35400", "#16a085", "#7f8c8d")
 
 
 @dataclass(frozen=True)
@@ -327,38 +325,8 @@ def compute(data: datafolder.Dataset, sel: Selection) -> View:
 # --- drawing and export -----------------------------------------------------------------------------
 
 def figure(chart: dict, figsize=(8.5, 4.4)) -> Figure:
-    """The explorer's chart: one line per municipality, the trend line with its band for the first."""
-    fig = Figure(figsize=figsize, layout="constrained")
-    ax = fig.subplots()
-    ax.grid(True, color="#dddddd", lw=0.6)
-    ax.set_axisbelow(True)
-    fig.suptitle(chart["title"], fontsize=12)
-    ax.set_xlabel("Jaar")
-    ax.set_ylabel(chart["ylabel"])
-    dec = 1 if chart["measure"] == "rate" else 0
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v, dec if abs(v) < 100 else 0)))
-    ax.xaxis.set_major_locator(MaxNLocator(integer=True))
-    ax.xaxis.set_major_formatter(FuncFormatter(lambda v, _: str(int(v))))
-    for i, (name, s) in enumerate(chart["lines"].items()):
-        main = name == chart["main"]
-        ax.plot(s.index, s.to_numpy(float), marker="o", ms=4 if main else 3, lw=2 if main else 1.3,
-                color=_LINE_COLORS[i % len(_LINE_COLORS)], label=name, gid=f"line:{name}")
-    t = chart["trend"]
-    if t is not None:
-        ax.fill_between(t.index, t["lower"], t["upper"], color=COLORS["trend"], alpha=0.15, lw=0,
-                        label=f"{fmt.number(100 * chart['level'])}%-betrouwbaarheidsband trend {chart['main']}",
-                        gid="band")
-        ax.plot(t.index, t["fitted"], color=COLORS["trend"], lw=2, ls="--", label=f"Trendlijn {chart['main']}",
-                gid="trend")
-    if not any(s.notna().any() for s in chart["lines"].values()):
-        ax.text(0.5, 0.5, "Geen gegevens", transform=ax.transAxes, ha="center", va="center", gid="no_data")
-    ax.set_ylim(bottom=0)
-    if len(chart["years"]) == 1:
-        ax.set_xlim(chart["years"][0] - 1, chart["years"][0] + 1)
-    handles, labels = ax.get_legend_handles_labels()
-    if handles:
-        fig.legend(handles, labels, loc="outside lower center", ncols=min(4, len(handles)), fontsize=8, frameon=False)
-    return fig
+    """The explorer's chart (:func:`ivpanalysis.present.charts.explorer_chart`, the house style)."""
+    return charts.explorer_chart(chart, figsize)
 
 
 def png_bytes(fig: Figure, dpi: int = 100) -> bytes:

@@ -14,14 +14,14 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
-from ivpanalysis.present import fmt
+from ivpanalysis.present import charts, fmt
 from ivpanalysis.analysis.activities import COLOURS, UNKNOWN, ActivitiesSummary
 from ivpanalysis.present.activities_text import COLOUR_MEANING, dutch_date
 
 #: fill per stoplight colour, colour-blind safe (Okabe–Ito bluish green, orange, vermillion; they
 #: differ in lightness too), grey for no colour and for what a published total leaves unassigned.
 #: Black text reads on all of them; every chart also names each colour in text.
-PALETTE = {"groen": "#009E73", "oranje": "#E69F00", "rood": "#D55E00", UNKNOWN: "#BBBBBB", "rest": "#DDDDDD"}
+PALETTE = {**{c: charts.STOPLIGHT[c] for c in ("groen", "oranje", "rood", UNKNOWN)}, "rest": "#DDDDDD"}  # house style
 
 
 def legend_label(status: str) -> str:

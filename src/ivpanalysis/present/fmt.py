@@ -61,3 +61,9 @@ def pct(x, decimals: int = 0, sign: bool = True, na: str = NA, space: bool = Fal
 def share(x, decimals: int = 0, na: str = NA) -> str:
     """A share or level in percent without sign: ``21`` → ``21%``."""
     return _format(x, decimals, "%", False, na)
+
+
+def date_words(d) -> str:
+    """A date in Dutch words: ``2026-12-01`` → ``1 december 2026``."""
+    from babel.dates import format_date
+    return format_date(pd.Timestamp(d).date(), format="d MMMM y", locale=LOCALE)

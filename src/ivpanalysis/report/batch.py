@@ -204,27 +204,9 @@ def run_batch(codes: list[str], out_dir: str | Path = paths.REPORTS_DIR, data_di
 
 
 def index_html(manifest: dict) -> str:
-    """The batch's index page: links to every report, failures with their reason (all text escaped)."""
-    ok = [r for r in manifest["reports"] if r["status"] == "ok"]
-    failed = [r for r in manifest["reports"] if r["status"] != "ok"]
-    rows = []
-    for r in ok:
-        href = r["outputs"][0]
-        rows.append(f'<li><a href="{esc(href)}">{esc(r["name"])} ({esc(r["code"])})</a></li>')
-    frows = "".join(f"<tr><td>{esc(r['code'])}</td><td>{esc(r.get('name') or '')}</td>"
-                    f"<td>{esc(r.get('error') or '')}</td></tr>" for r in failed)
-    failures = (f"<h2>Mislukt ({len(failed)})</h2><table><thead><tr><th>Code</th><th>Gemeente</th><th>Reden</th>"
-                f"</tr></thead><tbody>{frows}</tbody></table>" if failed else "<p>Geen mislukte rapporten.</p>")
-    return f"""<!DOCTYPE html>
-<html lang="nl"><head><meta charset="utf-8"><title>Evaluatierapporten integraal veiligheidsplan</title>
-<style>body{{font-family:sans-serif;max-width:60em;margin:2em auto}}td,th{{padding:.2em .6em;text-align:left;
-border-bottom:1px solid #ccc}}table{{border-collapse:collapse}}</style></head><body>
-<h1>Evaluatierapporten integraal veiligheidsplan</h1>
-<p>Gemaakt op {esc(manifest['started'])}: {len(ok)} gelukt, {len(failed)} mislukt.</p>
-<h2>Rapporten ({len(ok)})</h2><ul>{''.join(rows)}</ul>
-{failures}
-</body></html>
-"""
+    """The batch's index page: the municipalities side by side, failures with their reason (:mod:`.overview`)."""
+    from ivpanalysis.report.overview import overview_html
+    return overview_html(manifest)
 
 
 def write_manifest(manifest: dict, out_dir: str | Path) -> None:

@@ -1,188 +1,40 @@
 """What the evaluation notebook shows: one function per section, each returning the section's
 :class:`IPython.display.HTML` (tables, text, figures as embedded PNGs).
 
-The notebook (``notebooks/evaluatie.ipynb``) only calls these functions; every decision lives
-here so it can be tested without a kernel. Text from data (names, labels, sources) is
-HTML-escaped; numbers are formatted with :mod:`ivpanalysis.fmt`. A section whose data is missing
-returns one Dutch sentence saying what is missing and how to get it (:func:`missing`), never an
-empty chart.
+The notebook (``notebooks/evaluatie.ipynb``) only calls these functions; what they build on lives
+beside this module: :mod:`.context` (the municipality, its data loaded once per folder, shared
+tables), :mod:`.notices` (the sentence for missing data), :mod:`.comparison` (the gap section's
+data), :mod:`.sources` (sources in words), :mod:`ivpanalysis.present.html` (escaped HTML, tables,
+figures) and :mod:`ivpanalysis.present.charts` (every chart, one house style). A section whose data
+is missing returns one Dutch sentence saying what is missing and how to get it, never an empty chart.
 """
 from __future__ import annotations
 
-import base64
-import dataclasses
-import html
-import io
-import math
-import re
-from dataclasses import dataclass, field
-from functools import lru_cache
+import datetime
 from pathlib import Path
 
 import pandas as pd
 from IPython.display import HTML
-from matplotlib.figure import Figure
-from matplotlib.ticker import FuncFormatter
 
-from ivpanalysis.analysis import activities, gap, noise, police
-from ivpanalysis.present import activities_plot, activities_text, dashboard_text, fmt, gap_plot, police_text
-from ivpanalysis.ingest import datafolder, registers, schema
-from ivpanalysis import paths
-from ivpanalysis.analysis import trend
-from ivpanalysis.present import trend_plot
-from ivpanalysis.errors import DataError
-from ivpanalysis.ingest.validate import DUPLICATE_KEYS
+from ivpanalysis.analysis import activities, gap, noise, police, trend
+from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, police_text
+from ivpanalysis.present.html import STYLE, esc, figure_html, html_table, markdown_html
+from ivpanalysis.present.html import wrap as _wrap
+from ivpanalysis.report import sources
+from ivpanalysis.report.comparison import gap_across_result
+from ivpanalysis.report.comparison import gap_missing as _gap_missing
+from ivpanalysis.report.context import (TOTAL, Context, _folder_key, _load, activities_summary, check_rows,
+                                        dashboard_table, municipality_name, municipality_view, police_figures,
+                                        validate_code)
+from ivpanalysis.report.context import load_data, report_title, slug  # noqa: F401 - batch.py imports them from here
+from ivpanalysis.report.context import count as _count
+from ivpanalysis.report.context import has_register as _has_register
+from ivpanalysis.report.context import monthly_total as _monthly_total
+from ivpanalysis.report.notices import missing, notice
+from ivpanalysis.report.sources import (KNOWN_BREAKS, provenance_table, simulated_sentence, sources_table,
+                                        status_sentence)
 
-#: what to say when a section's data is missing: (what is missing, how to get it)
-MISSING = {
-    "police": ("Voor {name} staan geen politiecijfers in de gegevensmap",
-               "download CBS-tabel 47018NED (geregistreerde misdrijven per gemeente, per jaar) van "
-               "StatLine of haal hem op met ivpanalysis fetch, en zet het bestand in de gegevensmap"),
-    "monthly": ("Voor {name} staan geen maandcijfers van de politie in de gegevensmap, dus er is geen maandgrafiek "
-                "met trend",
-                "haal CBS-tabel 47013NED (geregistreerde misdrijven per maand, per gemeente) op met "
-                "ivpanalysis fetch of download hem van StatLine en zet hem in de gegevensmap"),
-    "dashboard": ("Voor {name} staan geen indicatoren van het veiligheidsplan in de gegevensmap",
-                  "leg per indicator het referentiejaar, de referentiewaarde, het doel en de bron vast in "
-                  "indicators.csv in de gegevensmap"),
-    "activities": ("Voor {name} staat geen activiteitenregister in de gegevensmap",
-                   "zet het register van het uitvoeringsplan (thema, activiteit, oordeel, stoplichtkleur) als "
-                   "registers/{code}_activities.csv of .xlsx in de gegevensmap"),
-    "total": ("Voor {name} ontbreekt het totaal van de geregistreerde misdrijven in de gegevensmap",
-              "haal CBS-tabel 47018NED op met ivpanalysis fetch inclusief soort misdrijf 0.0.0 (totaal misdrijven), "
-              "of download die rij van StatLine en zet hem in de gegevensmap"),
-    "across": ("Een vergelijking met andere gemeenten is niet mogelijk, want de gegevensmap bevat niet voor minstens "
-               "{min_units} gemeenten (met {name}) uit hetzelfde meetjaar het onveiligheidsgevoel, het totaal van de "
-               "geregistreerde misdrijven en het aantal inwoners",
-               "zet de Veiligheidsmonitor-uitkomsten van die gemeenten in survey.csv en haal hun politiecijfers en "
-               "inwonertallen op met ivpanalysis fetch (47018NED en 37230ned)"),
-    "survey_once": ("Voor {name} staat het onveiligheidsgevoel van maar één meetjaar in de gegevensmap, dus een "
-                    "ontwikkeling in de tijd is niet te laten zien",
-                    "zet ook de uitkomsten van eerdere metingen van de Veiligheidsmonitor in survey.csv"),
-    "survey": ("Voor {name} staan geen cijfers over het onveiligheidsgevoel in de gegevensmap, dus de kloof "
-               "tussen criminaliteit en gevoel is niet te bepalen",
-               "zet de uitkomsten van de Veiligheidsmonitor voor {name} (aandeel inwoners dat zich wel eens "
-               "onveilig voelt in de eigen buurt, per meetjaar) in survey.csv in de gegevensmap"),
-}
-
-STYLE = """<style>
-.ivp-report table {border-collapse: collapse; margin: 0.5em 0 1em 0; font-size: 0.9em;}
-.ivp-report th, .ivp-report td, .jp-RenderedHTMLCommon .ivp-report th, .jp-RenderedHTMLCommon .ivp-report td
-  {border-bottom: 1px solid #ccc; padding: 0.2em 0.6em; text-align: left; vertical-align: top;}
-.ivp-report td.num, .ivp-report th.num, .jp-RenderedHTMLCommon .ivp-report td.num,
-  .jp-RenderedHTMLCommon .ivp-report th.num {text-align: right; font-variant-numeric: tabular-nums;}
-.ivp-report tr.group td {font-weight: bold; background: #f2f2f2;}
-.ivp-report p.missing {font-style: italic;}
-.ivp-report img {max-width: 100%; height: auto;}
-</style>"""
-
-#: breaks in the series a reader must know (docs/data.md, "Known breaks in the series")
-KNOWN_BREAKS = (
-    "Juli 2018: samenhangende delicten binnen één incident worden sindsdien apart geregistreerd "
-    "(volgens de metadata van CBS-tabel 47013NED); dat telt vooral door bij wapens, drugs en huisvredebreuk.",
-    "2019: aangifte doen via internet werd eenvoudiger.",
-    "2020 en 2021: de coronamaatregelen veranderden het patroon van criminaliteit.",
-    "Veiligheidsmonitor: sinds 2017 eens per twee jaar, en in 2021 met een andere methode.",
-)
-
-
-@dataclass
-class Context:
-    """Everything a section needs: the municipality, its data and the years compared."""
-
-    code: str
-    name: str
-    data: datafolder.Dataset
-    year: int | None
-    reference_year: int | None
-    region: str | None = None
-    counts: pd.DataFrame = field(default_factory=pd.DataFrame)  # category x year, this municipality
-    folder: tuple = field(default=(), repr=False)  # cache key of the data folder (all municipalities: comparisons)
-    cache: dict = field(default_factory=dict, repr=False)  # tables computed once per report
-
-    def once(self, key: str, compute):
-        """``compute()`` the first time ``key`` is asked for in this report, the stored result after."""
-        if key not in self.cache:
-            self.cache[key] = compute()
-        return self.cache[key]
-
-
-validate_code = schema.check_municipality_code  # the report's name for it
-
-
-def municipality_name(code: str, data: datafolder.Dataset | None = None) -> str | None:
-    """The municipality's name from the CBS code list, else from the data; None when neither knows it."""
-    name = schema.municipality_name(code)
-    if name:
-        return name
-    if data is not None:
-        for frame in (data.police, data.survey):
-            names = frame.loc[frame["region_code"] == code, "region_name"]
-            if len(names):
-                return str(names.iloc[0])
-    return None
-
-
-def slug(code: str, name: str) -> str:
-    """Folder name of a report: ``GM0995-lelystad`` (ASCII, lower case, hyphens)."""
-    import unicodedata
-    ascii_name = unicodedata.normalize("NFKD", name).encode("ascii", "ignore").decode()
-    part = re.sub(r"[^a-z0-9]+", "-", ascii_name.lower()).strip("-")
-    return f"{validate_code(code)}-{part}" if part else code
-
-
-def _data_stamp(folder: Path) -> tuple:
-    stats = sorted((str(p), p.stat()) for p in folder.rglob("*") if p.is_file())
-    return tuple((name, st.st_mtime_ns, st.st_size) for name, st in stats)
-
-
-@lru_cache(maxsize=4)
-def _load(folder: str, stamp: tuple) -> datafolder.Dataset:
-    return datafolder.load(folder)
-
-
-def load_data(data_dir: str | Path | None = None) -> datafolder.Dataset:
-    """The data folder as a Dataset, cached per folder while its files are unchanged.
-
-    A batch renders many municipalities in one kernel; reading the folder once is the point of the
-    cache. The key includes every file's mtime and size, so an edited folder is read again.
-    Sections never modify the frames they are given.
-    """
-    return _load(*_folder_key(data_dir))
-
-
-def _folder_key(data_dir: str | Path | None) -> tuple[str, tuple]:
-    """The cache key of a data folder: its path and every file's mtime and size."""
-    folder = Path(data_dir) if data_dir else paths.DATA_DIR
-    if not folder.is_dir():  # named here: the stamp would otherwise find no files
-        raise FileNotFoundError(f"data folder {folder} does not exist")
-    return str(folder.resolve()), _data_stamp(folder)
-
-
-def check_rows(data: datafolder.Dataset, code: str) -> None:
-    """ValueError when the police figures hold a category and period twice for ``code``.
-
-    Which of two rows is right cannot be decided here; the report refuses rather than pick one.
-    """
-    df = data.police[data.police["region_code"] == code]
-    dup = df.duplicated(DUPLICATE_KEYS, keep=False)  # the key validation uses; region is fixed here
-    if dup.any():
-        first = df[dup].iloc[0]
-        raise ValueError(f"police figures for {code} hold {int(dup.sum())} duplicate rows "
-                         f"(e.g. {first['measure']} {first['period']}); each category and period must occur once")
-
-
-def municipality_view(data: datafolder.Dataset, code: str, region: str | None = None) -> datafolder.Dataset:
-    """The dataset with its police figures cut to what one report can use: the municipality, the
-    comparison region and every police unit (the police table picks its region among those).
-
-    Every section filters by municipality anyway; cutting once saves scanning all 342
-    municipalities' rows in each of them. The other tables are shared unchanged.
-    """
-    pol = data.police
-    units = [c for c in pd.unique(pol["region_code"]) if isinstance(c, str) and schema.region_kind(c) == "police_unit"]
-    keep = {code, *units, *([region] if region else [])}
-    return dataclasses.replace(data, police=pol[pol["region_code"].isin(keep)])
+trend_plot = gap_plot = charts  # the names the section bodies use for the one chart module
 
 
 def context(municipality: str, data_dir: str | Path | None = None, year: int | None = None,
@@ -210,80 +62,17 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
                    region=region, counts=counts, folder=folder)
 
 
-# --- building blocks ---------------------------------------------------------------------------
-
-def esc(text) -> str:
-    """HTML-escaped text ('' for missing)."""
-    return "" if text is None or (isinstance(text, float) and math.isnan(text)) else html.escape(str(text))
-
-
-def missing(section: str, ctx: Context) -> str:
-    """One Dutch sentence: what is missing for this municipality and how to get it."""
-    what, how = MISSING[section]
-    values = {"name": ctx.name, "code": ctx.code, "min_units": MIN_UNITS}
-    return f"{what.format(**values)}: {how.format(**values)}."
-
-
-def notice(section: str, ctx: Context) -> HTML:
-    """:func:`missing` as a paragraph for the report."""
-    return HTML(f'<div class="ivp-report"><p class="missing">{esc(missing(section, ctx))}</p></div>')
-
-
-def html_table(df: pd.DataFrame, numeric: set[str] | frozenset = frozenset(), group_col: str | None = None,
-               caption: str | None = None) -> str:
-    """An HTML table of already formatted cells; every header and cell is escaped.
-
-    ``group_col``: a column whose value, when it changes, is shown as a full-width group row
-    (and not as a column).
-    """
-    cols = [c for c in df.columns if c != group_col]
-    head = "".join(f'<th class="num">{esc(c)}</th>' if c in numeric else f"<th>{esc(c)}</th>" for c in cols)
-    rows, group = [], None
-    for _, r in df.iterrows():
-        if group_col is not None and r[group_col] and r[group_col] != group:
-            group = r[group_col]
-            rows.append(f'<tr class="group"><td colspan="{len(cols)}">{esc(group)}</td></tr>')
-        cells = "".join(f'<td class="num">{esc(r[c])}</td>' if c in numeric else f"<td>{esc(r[c])}</td>"
-                        for c in cols)
-        rows.append(f"<tr>{cells}</tr>")
-    cap = f"<caption>{esc(caption)}</caption>" if caption else ""
-    return f"<table>{cap}<thead><tr>{head}</tr></thead><tbody>{''.join(rows)}</tbody></table>"
-
-
-def _wrap(body: str) -> HTML:
-    return HTML(f'<div class="ivp-report">{body}</div>')
-
-
-def _count(ctx: Context, key: str, year: int | None) -> float:
-    c = ctx.counts
-    if year is None or c.empty or key not in c.index or year not in c.columns:
-        return math.nan
-    return float(c.at[key, year])
-
-
-# --- sections ------------------------------------------------------------------------------------
-
 def title(ctx: Context) -> HTML:
-    """Heading of the report with the period it covers (and the table style, inline: no CDN)."""
+    """The title block: municipality, plan period, report date in words, years and data status (and the
+    table style, inline: no CDN)."""
     period = (f"{ctx.reference_year}–{ctx.year}" if ctx.year and ctx.reference_year and ctx.year != ctx.reference_year
               else str(ctx.year or ""))
-    sub = f"<p>Gemeente {esc(ctx.name)} ({esc(ctx.code)}){', cijfers ' + esc(period) if period else ''}.</p>"
-    return HTML(f'{STYLE}<div class="ivp-report"><h1>Evaluatie integraal veiligheidsplan {esc(ctx.name)}</h1>{sub}</div>')
-
-
-def report_title(code: str, name: str) -> str:
-    """The HTML page title of a municipality's report."""
-    return f"Evaluatie integraal veiligheidsplan {name} ({code})"
-
-
-TOTAL = "criminaliteit_totaal"
-
-
-def police_figures(ctx: Context) -> pd.DataFrame:
-    """:func:`ivpanalysis.police.police_table` for the report's municipality and year (empty without counts)."""
-    if ctx.year is None:
-        return pd.DataFrame()
-    return ctx.once("police", lambda: police.police_table(ctx.data, ctx.code, year=ctx.year, region=ctx.region))
+    rows = [("Gemeente", f"{ctx.name} ({ctx.code})"), ("Planperiode", sources.plan_period(ctx) or "niet bekend"),
+            ("Rapportdatum", fmt.date_words(datetime.date.today())), ("Cijfers", period or "geen"),
+            ("Stand van de gegevens", sources.data_status(ctx))]
+    block = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    return HTML(f'{STYLE}<div class="ivp-report ivp-title" data-municipality="{esc(ctx.name)}"><h1>Evaluatie integraal veiligheidsplan {esc(ctx.name)}</h1>'
+                f'<dl class="ivp-titleblock">{block}</dl></div>')
 
 
 def summary_sentences(ctx: Context, table: pd.DataFrame | None = None) -> list[str]:
@@ -351,40 +140,14 @@ def police_section(ctx: Context) -> HTML:
     return _wrap(html_table(shown, numeric, group_col="Groep") + "".join(f"<p>{esc(n)}</p>" for n in notes))
 
 
-def figure_html(fig: Figure, alt: str) -> HTML:
-    """A figure as an embedded PNG (``data:`` URI) with alt text: no file, no network, no backend."""
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return _wrap(f'<figure><img src="data:image/png;base64,{data}" alt="{esc(alt)}"></figure>')
-
-
 def yearly_chart(ctx: Context) -> HTML:
     """Bar chart of the registered total per year, or the missing-data sentence."""
     if ctx.counts.empty:
         return notice("police", ctx)
     if TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() == 0:
         return notice("total", ctx)
-    s = ctx.counts.loc[TOTAL].dropna()
-    fig = Figure(figsize=(6.4, 3.2), dpi=96)
-    ax = fig.add_subplot()
-    ax.bar([str(int(y)) for y in s.index], s.values, color="#4c72b0")
-    for x, v in zip(range(len(s)), s.values):
-        ax.annotate(fmt.number(v), (x, v), ha="center", va="bottom", fontsize=9)
-    ax.yaxis.set_major_formatter(FuncFormatter(lambda v, _: fmt.number(v)))
-    ax.set_ylabel("geregistreerde misdrijven")
-    title = f"Geregistreerde misdrijven per jaar, {ctx.name}"
-    ax.set_title(title, fontsize=11)
-    ax.spines[["top", "right"]].set_visible(False)
-    fig.tight_layout()
-    alt = title + ": " + ", ".join(f"{int(y)}: {fmt.number(v)}" for y, v in s.items())
+    fig, alt = charts.yearly_bars(ctx.counts.loc[TOTAL].dropna(), ctx.name)
     return figure_html(fig, alt)
-
-
-def _monthly_total(ctx: Context) -> pd.DataFrame:
-    df = ctx.data.police
-    df = df[(df["region_code"] == ctx.code) & (df["measure"] == TOTAL)]
-    return df[[schema.freq_of(p) == "M" for p in df["period"]]] if len(df) else df
 
 
 def trend_section(ctx: Context) -> HTML:
@@ -412,14 +175,6 @@ def yearly_trend(ctx: Context) -> HTML:
     return HTML(_wrap(f"<p>{esc(intro)}</p>").data + figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
 
 
-def dashboard_table(ctx: Context) -> pd.DataFrame:
-    """:func:`ivpanalysis.dashboard` for the report (empty when the data declare no indicators)."""
-    ind = ctx.data.indicators
-    if ind is None or ind.empty or "region_code" not in ind.columns or not (ind["region_code"] == ctx.code).any():
-        return pd.DataFrame()
-    return ctx.once("dashboard", lambda: dashboard_text.dashboard(ctx.data, ctx.code, year=ctx.year))
-
-
 def dashboard_sentence(table: pd.DataFrame) -> str:
     """'Van de 16 indicatoren staan er 6 op groen, 1 op oranje en 9 op rood.' (counts from the table)."""
     counts = table["verdict"].value_counts()
@@ -441,19 +196,6 @@ def dashboard_section(ctx: Context) -> HTML:
     note = ("<p>* Stand zoals gepubliceerd in het brondocument; niet berekend omdat de data er geen reeks "
             "voor bevatten.</p>") if (table["status_source"] == "published").any() else ""
     return _wrap(head + html_table(shown) + note)
-
-
-def _has_register(ctx: Context) -> bool:
-    try:
-        registers.register_path(ctx.data.data_dir, ctx.code)
-    except LookupError:  # the documented signal for "no register file for this municipality"
-        return False
-    return True
-
-
-def activities_summary(ctx: Context) -> activities.ActivitiesSummary:
-    """:func:`ivpanalysis.activities.activities_summary` of the municipality's register (computed once)."""
-    return ctx.once("activities", lambda: activities.activities_summary(registers.load_register(ctx.data, ctx.code)))
 
 
 def activities_section(ctx: Context) -> HTML:
@@ -498,77 +240,6 @@ def _details(summary: str, body: str) -> str:
             f"</summary>{body}</details>")
 
 
-def markdown_html(text: str) -> str:
-    """Escaped HTML of the library's Dutch markdown: ``### `` headings, ``- `` lists, ``**bold**``, paragraphs."""
-    blocks = []
-    for block in re.split(r"\n\s*\n", text.strip()):
-        lines = block.splitlines()
-        if all(line.startswith("- ") for line in lines):
-            items = "".join(f"<li>{_inline(line[2:])}</li>" for line in lines)
-            blocks.append(f"<ul>{items}</ul>")
-        elif block.startswith("### "):
-            blocks.append(f"<h3>{_inline(block[4:])}</h3>")
-        else:
-            blocks.append(f"<p>{_inline(' '.join(lines))}</p>")
-    return "".join(blocks)
-
-
-def _inline(text: str) -> str:
-    return re.sub(r"\*\*(.+?)\*\*", r"<strong>\1</strong>", esc(text))
-
-
-def _gap_missing(ctx: Context) -> str | None:
-    """Which data the view over time lacks ('survey', 'survey_once', 'police', 'total'), None when it can be drawn."""
-    survey = ctx.data.survey[ctx.data.survey["region_code"] == ctx.code]
-    unsafe = survey[survey["measure"].isin(gap.UNSAFE_MEASURES) & survey["value"].notna()]
-    if unsafe.empty:
-        return "survey"
-    if len({p.year for p in unsafe["period"]}) < 2:
-        return "survey_once"
-    if ctx.counts.empty:
-        return "police"
-    if TOTAL not in ctx.counts.index:
-        return "total"
-    return None
-
-
-#: fewest municipalities for the comparison across units: below this a regression line says little
-MIN_UNITS = 8
-
-
-def gap_across_result(ctx: Context) -> pd.DataFrame | None:
-    """:func:`ivpanalysis.gap_across` over the municipalities of the data folder in the latest survey year
-    in which this municipality and at least :data:`MIN_UNITS` municipalities have survey, crime and
-    population figures; None when no such year exists."""
-    full = _load(*ctx.folder)
-    survey = full.survey[full.survey["measure"].isin(gap.UNSAFE_MEASURES)]
-    if survey.empty or full.population.empty:
-        return None
-    own = survey.loc[survey["region_code"] == ctx.code, "period"]
-    for year in sorted({p.year for p in own}, reverse=True):
-        res = _across(ctx.folder, year)
-        if res is not None and ctx.code in set(res["unit"]):
-            return res
-    return None
-
-
-@lru_cache(maxsize=8)
-def _across(folder: tuple[str, tuple], year: int) -> pd.DataFrame | None:
-    """gap_across over the folder's municipalities in ``year`` (None with fewer than MIN_UNITS municipalities
-    having survey, crime and population): the same for every report of a batch, so computed once per folder."""
-    full = _load(*folder)
-    try:
-        df = gap.across_input(full.survey, full.police, full.population, year, crime_measure=TOTAL,
-                              unit_kind="municipality")
-    except DataError:
-        return None
-    if len(df) < MIN_UNITS:
-        return None
-    res = gap.gap_across(df)
-    res.attrs["survey_year"] = year
-    return res
-
-
 def gap_section(ctx: Context) -> HTML:
     """Veiligheidsgevoel and the gap with crime: over time and across municipalities (:mod:`ivpanalysis.gap`),
     each with its chart, or the sentence saying which data are missing."""
@@ -597,76 +268,6 @@ def gap_section(ctx: Context) -> HTML:
     if over is not None or across is not None:
         body += markdown_html(gap.interpretation(over_time=over, across=across, focal=ctx.code, name=ctx.name))
     return HTML(body)
-
-
-# --- verantwoording --------------------------------------------------------------------------------
-
-@lru_cache(maxsize=1)
-def _seed_documents() -> dict[str, str]:
-    """Document titles per seed id from data/PROVENANCE.md's 'Source documents' table."""
-    p = paths.PROJECT_DIR / "data" / "PROVENANCE.md"
-    if not p.exists():
-        return {}
-    out = {}
-    for line in p.read_text(encoding="utf-8").splitlines():
-        m = re.match(r"^\|\s*(seed\d+)\s*\|\s*`?([^|`]+)`?\s*\|\s*([^|]+?)\s*\|$", line)
-        if m:
-            out[m.group(1)] = m.group(3)
-    return out
-
-
-def sources_table(ctx: Context) -> pd.DataFrame:
-    """Every source behind this municipality's figures: table/document, status, retrieval date, count."""
-    frames = [("politiecijfers", ctx.data.police), ("enquête", ctx.data.survey)]
-    docs = _seed_documents()
-    rows = []
-    for role, df in frames:
-        sel = df[df["region_code"] == ctx.code]
-        if sel.empty:
-            continue
-        for (source, status, retrieved), g in sel.groupby(["source", "status", "retrieved"], dropna=False, sort=True):
-            seed = str(source).split(":")[0]
-            rows.append({"Gegevens": role, "Bron": source, "Document": docs.get(seed, ""),
-                         "Status": status, "Opgehaald": retrieved, "Aantal cijfers": fmt.number(len(g))})
-    return pd.DataFrame(rows)
-
-
-def provenance_table(provenance: dict) -> pd.DataFrame:
-    """The tables a fetched data folder was built from (``provenance.json``): id, catalogue, dates, periods."""
-    rows = []
-    for t in provenance.get("tables", []) if isinstance(provenance, dict) else []:
-        retrieved = t.get("retrieved") or (f"bestand van {str(t['file_modified'])[:10]}" if t.get("file_modified")
-                                           else "onbekend")
-        per = t.get("periods") or {}
-        rows.append({"Tabel": t.get("table_id", ""), "Gegevens": t.get("role", ""), "Catalogus": t.get("catalog", ""),
-                     "Opgehaald": retrieved, "Perioden": f"{per.get('first', '')}–{per.get('last', '')}" if per else "",
-                     "Voorlopig": ", ".join(map(str, t.get("voorlopig") or [])) or "–"})
-    return pd.DataFrame(rows)
-
-
-def status_sentence(ctx: Context) -> str:
-    """Dutch sentence on voorlopig/definitief for this municipality's police figures."""
-    st = ctx.data.police.loc[ctx.data.police["region_code"] == ctx.code, "status"].value_counts()
-    if st.empty:
-        return "Er zijn geen politiecijfers gebruikt."
-    parts = [f"{fmt.number(n)} {s}" for s, n in st.items()]
-    s = "Status van de politiecijfers: " + ", ".join(parts) + "."
-    if "onbekend" in st.index:
-        s += " Bij 'onbekend' zegt de bron niet of de cijfers voorlopig of definitief zijn."
-    if "voorlopig" in st.index:
-        s += (" Voorlopige cijfers verschijnen in maart na het jaar en kunnen nog veranderen; CBS maakt ze na twee "
-              "jaar definitief.")
-    return s
-
-
-def simulated_sentence(ctx: Context) -> str:
-    """Dutch sentence on simulated figures (kind == 'simulated') used for this municipality."""
-    n = 0
-    for df in (ctx.data.police, ctx.data.survey):
-        if "kind" in df.columns:
-            n += int(((df["region_code"] == ctx.code) & (df["kind"] == "simulated")).sum())
-    return ("Er zijn geen gesimuleerde cijfers gebruikt." if n == 0
-            else f"{fmt.number(n)} cijfers in dit rapport zijn gesimuleerd en geen waarnemingen.")
 
 
 def verantwoording(ctx: Context) -> HTML:

@@ -1,8 +1,10 @@
 """Executed notebook → one self-contained HTML page without code, in-process (nbconvert).
 
-Figures are already base64 PNGs inside the page. nbconvert's lab template also references
-require.js, MathJax and mermaid on a CDN; the report uses none of them (no widgets, no formulas,
-no diagrams), so those script elements are removed: the page opens offline without a request.
+Figures are already base64 PNGs inside the page. The page is made with the project's own
+template (``templates/ivp_publication``: the lab template without require.js, MathJax, mermaid or
+widget scripts, in Dutch, with the house style and print CSS) and then made a publication by
+:func:`ivpanalysis.report.publication.publish` (contents, numbered captions, glossary, sources in
+words). Remote scripts are still stripped as a safety net: the page opens offline without a request.
 Error output never reaches a page (a failing notebook yields no report); stderr streams
 (warnings) are kept in the notebook but not shown to readers.
 """
@@ -11,9 +13,13 @@ from __future__ import annotations
 import copy
 import re
 from functools import lru_cache
+from pathlib import Path
 
 import nbformat
 
+#: the folder of the project's nbconvert templates, and the report's template in it
+TEMPLATES = Path(__file__).resolve().parent / "templates"
+TEMPLATE = "ivp_publication"
 #: a report must stay below this size (bytes)
 MAX_BYTES = 1_500_000
 
@@ -26,7 +32,8 @@ _INLINE_REMOTE = re.compile(r"<script\b[^>]*>(?:(?!</script>).)*?https?://(?:(?!
 def exporter():
     """The HTML exporter (built once per process: loading templates costs time)."""
     from nbconvert import HTMLExporter
-    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True)
+    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                        template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)], language_code="nl")
 
 
 def _reader_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
@@ -50,4 +57,5 @@ def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     nb = _reader_view(nb)
     nb.metadata["title"] = title
     body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
-    return strip_remote_scripts(body)
+    from ivpanalysis.report.publication import publish
+    return publish(strip_remote_scripts(body))
