@@ -128,7 +128,7 @@ def _region(code) -> str | None:
 def _values(df: pd.DataFrame, path: Path, out: list[Problem]) -> tuple[pd.Series, pd.Series]:
     """``value`` as float and where it is bad; every cell that is not a finite number (or empty) is a problem."""
     col = df["value"]
-    if col.dtype == object:
+    if not pd.api.types.is_numeric_dtype(col):
         text = col.fillna("").astype(str).str.strip()
         num = pd.to_numeric(text.where(text != "", None), errors="coerce")
         word = text.str.fullmatch(r"(?i)[+-]?(nan|inf|infinity)")
