@@ -87,13 +87,25 @@ def _header(path: Path, text: str, required=()) -> list[str]:
 
 
 def _read_csv(path: Path, text: str, header: list[str]) -> pd.DataFrame:
+    """Rows as text cells with the line each starts on; a row with too many or too few fields is named."""
+    reader = csv.reader(io.StringIO(text))
+    next(reader)
+    rows, lines = [], []
+    line = reader.line_num + 1
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, header=0, names=header)
-    except (pd.errors.ParserError, ValueError) as e:
-        m = re.search(r"line (\d+)", str(e))
-        raise DataError.at(path, "rows do not match the header", line=int(m.group(1)) if m else None,
-                           found=str(e).strip().splitlines()[-1], expected=f"{len(header)} fields per row") from None
-    df["line"] = range(2, len(df) + 2)
+        for row in reader:
+            if row and len(row) != len(header):
+                raise DataError.at(path, "rows do not match the header", line=line, found=f"{len(row)} fields",
+                                   expected=f"{len(header)} fields per row, as in the header (a decimal comma "
+                                            "needs quotes)")
+            if row:
+                rows.append(row)
+                lines.append(line)
+            line = reader.line_num + 1
+    except csv.Error as e:
+        raise DataError.at(path, f"not a readable CSV row ({e})", line=line, expected="CSV text") from None
+    df = pd.DataFrame(rows, columns=header, dtype=object) if rows else pd.DataFrame(columns=header, dtype=object)
+    df["line"] = lines
     return df
 
 
@@ -154,8 +166,13 @@ def _line(df: pd.DataFrame, i) -> int | None:
 
 def _periods(df: pd.DataFrame, path: Path, out: list[Problem]) -> pd.Series:
     def parse(p):
+        if isinstance(p, pd.Period):
+            return p
+        m = re.fullmatch(r"\s*\d{4}-(\d{2})(?:-\d{2})?\s*\*?\s*", str(p))
+        if m and not 1 <= int(m.group(1)) <= 12:  # parse_period would roll 2019-13 over into 2020-01
+            return None
         try:
-            return schema.parse_period(str(p))[0] if not isinstance(p, pd.Period) else p
+            return schema.parse_period(str(p))[0]
         except (ValueError, OverflowError):
             return None
     parsed = schema.map_unique(df["period"].astype(object), parse)
