@@ -543,17 +543,19 @@ def test_wheel_installed_elsewhere_writes_a_report(tmp_path):
     import site
     import venv
     root = Path(__file__).parents[1]
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}  # the installed package, not the tree
+    shutil.copytree(root, tmp_path / "src", ignore=shutil.ignore_patterns(".git", "*.egg-info", "build", "reports",
+                                                                        "__pycache__", ".venv"))
     built = subprocess.run([sys.executable, "-m", "pip", "wheel", "--no-deps", "-q", "-w", str(tmp_path / "w"),
-                            str(root)], capture_output=True, text=True)
+                            str(tmp_path / "src")], capture_output=True, text=True, env=env)
     if built.returncode != 0:
         pytest.skip(f"cannot build the wheel here: {built.stderr.strip().splitlines()[-1:]}")
     venv.create(tmp_path / "v", with_pip=True)
     py = tmp_path / "v" / "bin" / "python"
     wheel = next((tmp_path / "w").glob("ivpanalysis-*.whl"))
-    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True)
+    subprocess.run([str(py), "-m", "pip", "install", "-q", "--no-deps", str(wheel)], check=True, env=env)
     sp = next((tmp_path / "v" / "lib").glob("python*/site-packages"))
     (sp / "zz_deps.pth").write_text("\n".join(site.getsitepackages()) + "\n")
-    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
     env["JUPYTER_PATH"] = str(Path(sys.prefix) / "share" / "jupyter")  # nbconvert templates of the borrowed deps
     (tmp_path / "elsewhere").mkdir()
     r = subprocess.run([str(tmp_path / "v" / "bin" / "ivpanalysis"), "report", "GM0995"], cwd=tmp_path / "elsewhere",
