@@ -326,7 +326,7 @@ def test_unwritable_out_is_refused_before_the_first_render(tmp_path, capsys):
 
 def test_missing_data_folder(tmp_path, capsys):
     code, _, err = _run(capsys, "report", "GM0995", "--data", str(tmp_path / "nope"), "--out", str(tmp_path))
-    assert (code, err) == (2, f"error: --data {tmp_path / 'nope'} is not a folder\n")
+    assert (code, err) == (2, f"error: --data {tmp_path / 'nope'} does not exist (expected a data folder)\n")
 
 
 def test_relative_data_resolves_against_the_cwd(tmp_path, capsys, monkeypatch):

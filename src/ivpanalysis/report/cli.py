@@ -48,6 +48,8 @@ def check_options(args) -> str | None:
     if not 1 <= jobs <= MAX_JOBS:
         return f"--jobs must be from 1 to {MAX_JOBS} (got {jobs})"
     args.data = str(data_dir(args.data)) if args.data else None
+    if args.data and not Path(args.data).exists():
+        return f"--data {args.data} does not exist (expected a data folder)"
     if args.data and not Path(args.data).is_dir():
         return f"--data {args.data} is not a folder"
     args.out = str(Path(args.out).expanduser().absolute())
