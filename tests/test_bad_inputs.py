@@ -185,6 +185,12 @@ FOLDERS = [  # (id, mutate(d), exact problem text after the folder path)
     ("police_cp1252", lambda d: _pol(d).write_bytes(_pol(d).read_bytes().replace(b"Lelystad", "Lelystäd".encode("cp1252"), 1)),
      "police_figures.csv, line 2: is not UTF-8 text"),
     ("police_empty", lambda d: _pol(d).write_bytes(b""), "police_figures.csv: empty file"),
+    ("truncated_parquet", lambda d: (_pol(d).unlink(), (d / "police_figures.parquet").write_bytes(b"PAR1" + b"x" * 60)),
+     "police_figures.parquet: cannot be read as parquet"),
+    ("truncated_categories", lambda d: (d / "categories.csv").write_bytes((d / "categories.csv").read_bytes()[:300]),
+     "categories.csv: cannot be read (found 'ParserError: Error tokenizing data. C error: EOF inside string"),
+    ("binary_published_changes", lambda d: (d / "published_changes.csv").write_bytes(b"table_of\nx\x00\x01"),
+     "published_changes.csv, line 2: holds NUL bytes (binary, or UTF-16 without a byte order mark)"),
     ("indicators_empty", lambda d: (d / "indicators.csv").write_bytes(b"\n"), "indicators.csv: empty file"),
 ]
 
@@ -322,6 +328,12 @@ def test_unwritable_out_is_refused_before_the_first_render(tmp_path, capsys):
     (tmp_path / "file").write_text("x")
     code, _, err = _run(capsys, "report", "GM0995", "--out", str(tmp_path / "file" / "reports"))
     assert (code, err) == (2, f"error: --out {tmp_path / 'file' / 'reports'} is not writable (Not a directory)\n")
+
+
+def test_unwritable_csv_target(tmp_path, capsys):
+    code, _, err = _run(capsys, "table", "police", "GM0995", "--csv", str(tmp_path / "no" / "t.csv"))
+    assert (code, err) == (1, f"error: cannot write {tmp_path / 'no' / 't.csv'}: Cannot save file into a "
+                              f"non-existent directory: '{tmp_path / 'no'}'\n")
 
 
 def test_missing_data_folder(tmp_path, capsys):

@@ -195,7 +195,7 @@ def cmd_table(args) -> int:
     try:
         return write_table(table, args)
     except OSError as e:
-        print(f"error: cannot write {e.filename or args.csv or args.xlsx}: {e.strerror}", file=sys.stderr)
+        print(f"error: cannot write {e.filename or args.csv or args.xlsx}: {e.strerror or e}", file=sys.stderr)
         return 1
 
 

@@ -60,8 +60,11 @@ def read_text(path: Path) -> str:
     if raw.startswith(b"PK\x03\x04"):
         raise DataError.at(path, "is an Excel workbook or zip archive, not text",
                            expected="CSV text (save as 'CSV UTF-8')")
-    if raw.startswith((b"\xff\xfe", b"\xfe\xff")) or b"\x00" in raw[:400]:
+    if raw.startswith((b"\xff\xfe", b"\xfe\xff")):
         raise DataError.at(path, "is UTF-16 text", expected="UTF-8 text (save as 'CSV UTF-8')")
+    if b"\x00" in raw:
+        raise DataError.at(path, "holds NUL bytes (binary, or UTF-16 without a byte order mark)",
+                           line=raw[:raw.index(b"\x00")].count(b"\n") + 1, expected="UTF-8 text (save as 'CSV UTF-8')")
     try:
         text = raw.decode("utf-8-sig")
     except UnicodeDecodeError as e:
