@@ -279,6 +279,22 @@ def test_a_failing_section_is_one_sentence_and_the_rest_stands(tmp_path):
     assert "4.240" in rc.police_section(ctx).data
 
 
+def test_a_bad_indicator_row_costs_the_dashboard_only(tmp_path, capsys):
+    from ivpanalysis.report import content as rc
+    d = _copy(tmp_path)
+    _edit(d / "indicators.csv", 3, "per 1.000 woningen,2016", "per 1.000 inwoners,2016")
+    ctx = rc.context("GM0995", d)
+    assert rc.dashboard_section(ctx).data == (
+        '<div class="ivp-report"><p class="missing">Dit onderdeel kan niet worden getoond: '
+        f"{d}/indicators.csv, line 3, column &#x27;unit&#x27;: unit does not match the denominator (found "
+        "&#x27;per 1.000 inwoners&#x27;); expected &#x27;per 1.000 woningen&#x27; (denominator woningen)</p></div>")
+    assert "4.240" in rc.police_section(ctx).data
+    assert "indicator" not in " ".join(rc.summary_sentences(ctx)).lower()
+    code, _, err = _run(capsys, "table", "dashboard", "GM0995", "--data", str(d))
+    assert code == 1 and "indicators.csv, line 3, column 'unit': unit does not match the denominator" in err
+    assert _run(capsys, "table", "police", "GM0995", "--data", str(d), "--csv", "-")[0] == 0
+
+
 def test_the_gate_runs_once_per_folder_version(tmp_path, monkeypatch):
     from ivpanalysis.report import content as rc
     d = _copy(tmp_path)

@@ -140,11 +140,18 @@ def check_year(year: int | None, data) -> str | None:
     return f"--year {year} is not in the data (years with police figures: {present})"
 
 
+#: table → the report section whose confined problems (e.g. a bad indicator row) refuse it too
+TABLE_SECTIONS = {"dashboard": "dashboard_section"}
+
+
 def gated_dataset(args, code: str):
     """The data folder through the gate, refused (DataError) for shared problems or the municipality's own."""
-    from ivpanalysis.ingest.validate import gate, refuse
+    from ivpanalysis.ingest.validate import gate, refuse, section_problems
     data = gate(load(data_dir(args.data)))
     refuse(data, code)
+    confined = section_problems(data, code, TABLE_SECTIONS.get(args.name, ""))
+    if confined:
+        raise DataError(confined)
     return data
 
 

@@ -199,25 +199,39 @@ def validate(df: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     return df
 
 
+#: files whose problems (of one municipality) cost one section of its report, not the whole report
+SECTION_FILES = {"indicators.csv": "dashboard_section"}
+
+
+def section_of(problem: Problem) -> str | None:
+    """The report section a municipality's problem is confined to (None: it fails the whole report)."""
+    if problem.region is None:
+        return None
+    return SECTION_FILES.get(problem.file.replace("\\", "/").rsplit("/", 1)[-1])
+
+
 def gate(data):
     """The one gate before computing: ``data`` checked once (the result is kept on the Dataset).
 
     Returns the Dataset with ``problems`` set and the rows of every municipality with a problem left
-    out of all tables (``excluded`` names them), so regional comparisons never count them.
+    out of all tables (``excluded`` names them), so regional comparisons never count them. A problem
+    confined to a section (a bad indicator row) drops only that municipality's rows of that file.
     """
     if data.problems is not None:
         return data
     probs = dataset_problems(data)
-    failing = tuple(sorted({p.region for p in probs if p.region}))
+    failing = tuple(sorted({p.region for p in probs if p.region and not section_of(p)}))
+    bad_indicators = {p.region for p in probs if section_of(p) == "dashboard_section"}
 
-    def keep(df):
-        if df is None or not len(df) or "region_code" not in df.columns or not failing:
+    def keep(df, drop=()):
+        drop = set(failing) | set(drop)
+        if df is None or not len(df) or "region_code" not in df.columns or not drop:
             return df
-        out = df[~df["region_code"].isin(failing)]
+        out = df[~df["region_code"].isin(drop)]
         out.attrs = dict(df.attrs)
         return out
     return dataclasses.replace(data, police=keep(data.police), survey=keep(data.survey),
-                               population=keep(data.population), indicators=keep(data.indicators),
+                               population=keep(data.population), indicators=keep(data.indicators, bad_indicators),
                                problems=probs, excluded=failing)
 
 
@@ -226,8 +240,18 @@ def shared_problems(data) -> list[Problem]:
     return [p for p in gate(data).problems if p.region is None]
 
 
+def own_problems(data, code: str) -> list[Problem]:
+    """The problems that fail ``code``'s report as a whole (section-confined ones excluded)."""
+    return [p for p in gate(data).problems if p.region == code and not section_of(p)]
+
+
+def section_problems(data, code: str, section: str) -> list[Problem]:
+    """``code``'s problems confined to ``section`` (shown there as one sentence)."""
+    return [p for p in gate(data).problems if p.region == code and section_of(p) == section]
+
+
 def refuse(data, code: str | None = None) -> None:
-    """DataError listing the shared problems and those of ``code``; nothing when both are clean."""
-    probs = [p for p in gate(data).problems if p.region is None or p.region == code]
+    """DataError listing the shared problems and those failing ``code``; nothing when both are clean."""
+    probs = shared_problems(data) + (own_problems(data, code) if code else [])
     if probs:
         raise DataError(probs)

@@ -140,7 +140,7 @@ def codes_in_data(data_dir: str | Path | None = None) -> list[str]:
 def gate_codes(codes: list[str], data_dir: str | Path | None) -> dict[str, dict]:
     """The folder through the gate before any rendering: DataError for shared problems (the batch
     stops with their list); a failed manifest entry for every municipality with problems of its own."""
-    from ivpanalysis.ingest.validate import shared_problems
+    from ivpanalysis.ingest.validate import own_problems, shared_problems
     from ivpanalysis.report.content import load_data
     data = load_data(data_dir)
     shared = shared_problems(data)
@@ -148,7 +148,7 @@ def gate_codes(codes: list[str], data_dir: str | Path | None) -> dict[str, dict]
         raise DataError(shared)
     failed = {}
     for code in codes:
-        own = [p for p in data.problems if p.region == code]
+        own = own_problems(data, code)
         if own:
             more = f" (en nog {len(own) - 3})" if len(own) > 3 else ""
             failed[code] = {"code": code, "name": _data_name(code, str(data_dir) if data_dir else None),

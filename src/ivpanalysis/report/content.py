@@ -693,6 +693,9 @@ def _standing(section):
 
     @functools.wraps(section)
     def run(ctx: Context) -> HTML:
+        confined = validate.section_problems(ctx.data, ctx.code, section.__name__) if ctx.data.problems else []
+        if confined:
+            return failed_section(DataError(confined))
         try:
             out = section(ctx)
         except Exception as e:  # noqa: BLE001 - one section's problem never loses the whole report
