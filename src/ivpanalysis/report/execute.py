@@ -220,6 +220,8 @@ class KernelSession:
         Raises :class:`ReportFailed` with a one-line reason for a cell error, a timeout or a dead
         kernel; the kernel is replaced after the latter two.
         """
+        if timeout is not None and not (0 < timeout < float("inf")):
+            raise ValueError(f"timeout must be a positive number of seconds per cell (got {timeout}); None: no limit")
         self.timings = {}
         if self.km is None or not self.alive():
             self.shutdown()
@@ -233,7 +235,7 @@ class KernelSession:
                                       execution_timeout=timeout, start_timeout=self.startup_timeout, session=self)
         except pm.PapermillExecutionError as e:
             last = str(e.evalue).strip().splitlines()[-1] if str(e.evalue).strip() else ""
-            raise ReportFailed(f"{e.ename} in cel {e.exec_count}: {last}"[:500], "cell_error") from None
+            raise ReportFailed(f"{e.ename}: {last}"[:500], "cell_error") from None  # a cell number means nothing to a reader
         except CellTimeoutError:
             self.restart()
             raise ReportFailed(f"tijdslimiet van {timeout:g} s per cel overschreden", "timeout") from None
