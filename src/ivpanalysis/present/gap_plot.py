@@ -18,7 +18,7 @@ from matplotlib.ticker import FuncFormatter
 
 from ivpanalysis.present import fmt
 from ivpanalysis.errors import DataError
-from ivpanalysis.analysis.gap import QUADRANTS, unit_label
+from ivpanalysis.present.gap_text import QUADRANTS, unit_label
 
 GREY = "#b0b0b0"
 FOCAL = "#d62728"

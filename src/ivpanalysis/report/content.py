@@ -25,7 +25,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter
 
 from ivpanalysis.analysis import activities, gap, indicators, noise, police
-from ivpanalysis.present import activities_plot, fmt, gap_plot
+from ivpanalysis.present import activities_plot, fmt, gap_plot, gap_text
 from ivpanalysis.ingest import datafolder, schema
 from ivpanalysis import paths
 from ivpanalysis.analysis import trend
@@ -569,7 +569,7 @@ def gap_section(ctx: Context) -> HTML:
         body += figure_html(c, f"Verschil tussen gemeten en verwacht onveiligheidsgevoel per gemeente in {year}, "
                                "met voorspelinterval").data
     if over is not None or across is not None:
-        body += markdown_html(gap.interpretation(over_time=over, across=across, focal=ctx.code, name=ctx.name))
+        body += markdown_html(gap_text.interpretation(over_time=over, across=across, focal=ctx.code, name=ctx.name))
     return HTML(body)
 
 

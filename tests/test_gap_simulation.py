@@ -1,0 +1,56 @@
+"""Simulation check of the gap analysis (simulated data, labelled as such)."""
+import numpy as np
+import pytest
+import statsmodels.api as sm
+
+from ivpanalysis.analysis import gap
+from ivpanalysis.analysis import gap_simulation as gsim
+
+
+def _by(out, method="gap_across"):
+    return out[out["method"] == method].set_index(["gap_sd", "what"])
+
+
+def test_naive_wls_flags_match_statsmodels_prediction_intervals():
+    sim = gsim.simulate_units(40, seed=13, tau=2.5)
+    se = (sim["margin"] / gap.Z95).to_numpy()
+    X = sm.add_constant(np.log(sim["crime_per_1000"].to_numpy()))
+    fit = sm.WLS(sim["pct_unsafe"].to_numpy(), X, weights=1 / se ** 2).fit()
+    pi = fit.get_prediction(X, weights=1 / se ** 2).summary_frame(alpha=0.05)
+    y = sim["pct_unsafe"].to_numpy()
+    expected = ((y < pi["obs_ci_lower"]) | (y > pi["obs_ci_upper"])).to_numpy()
+    assert expected.any()
+    np.testing.assert_array_equal(gsim.naive_wls_flags(sim), expected)
+
+
+def test_simulation_small():
+    out = gsim.simulation_check(reps=20, n_units=60, seed=3, gap_sds=(5.0,))
+    s = _by(out)["share"]
+    assert 0.02 < s[(0.0, "outside")] < 0.09
+    assert s[(5.0, "recovered")] > 0.85
+    assert out.attrs["simulated"]
+
+
+@pytest.mark.slow
+def test_simulation_calibration_many_units():
+    out = gsim.simulation_check(reps=200, n_units=100, seed=20240601, compare_naive=True)
+    s = _by(out)
+    null = s.loc[(0.0, "outside")]
+    assert abs(null["share"] - 0.05) < 3 * null["mcse"] + 0.005
+    for what in ("outside_most_precise", "outside_least_precise"):
+        assert 0.03 < s.loc[(0.0, what), "share"] < 0.08
+    assert s.loc[(4.0, "recovered"), "share"] > 0.85
+    assert s.loc[(5.0, "recovered"), "share"] > 0.95
+    # plain 1/SE² weighting piles its flags on the most precise units
+    naive = _by(out, "naive_wls")
+    assert naive.loc[(0.0, "outside_most_precise"), "share"] > 0.09
+    assert naive.loc[(0.0, "outside_least_precise"), "share"] < 0.02
+
+
+@pytest.mark.slow
+def test_simulation_calibration_twelve_units_without_margins():
+    out = gsim.simulation_check(reps=1000, n_units=12, seed=7, tau=1.3, margin_range=(0.5, 2.5), n_gaps=1,
+                               gap_sds=(5.0,), with_margin=False)
+    s = _by(out)
+    null = s.loc[(0.0, "outside")]
+    assert abs(null["share"] - 0.05) < 3 * null["mcse"] + 0.005
