@@ -109,3 +109,22 @@ def test_gap_functions_are_short(module):
     long = {n.name: n.end_lineno - n.lineno + 1 for n in ast.walk(tree)
             if isinstance(n, ast.FunctionDef) and n.end_lineno - n.lineno + 1 > 60}
     assert long == {}
+
+
+def test_the_text_says_how_many_flags_chance_gives():
+    res = gap.gap_across(simulate_units(100, seed=5).drop(columns="planted"))
+    text = gap_text.text_across(res)
+    assert "Bij 100 eenheden verwacht je er door toeval ongeveer 5 buiten het 95%-interval" in text
+    assert "(meestal tussen 1 en 10)" in text and "minstens één bij toeval buiten valt is 99%" in text
+    twelve = gap.gap_across(simulate_units(12, seed=5).drop(columns="planted"))
+    assert "Bij 12 eenheden verwacht je er door toeval ongeveer 0,6 buiten" in gap_text.text_across(twelve)
+
+
+def test_the_focal_unit_gets_its_shrunken_gap_with_interval():
+    res = gap.gap_across(_units(n=30, seed=8))
+    r = res.set_index("unit").loc["E002"]
+    text = gap_text.text_across(res, focal="E002")
+    assert (f"naar schatting {fmt.signed(r['gap_shrunk'], 1)} procentpunt (95%-interval "
+            f"{fmt.signed(r['gap_shrunk_lower'], 1)} tot {fmt.signed(r['gap_shrunk_upper'], 1)})") in text
+    plain = gap_text.text_across(gap.gap_across(_units(n=30, seed=8, margin=False)), focal="E002")
+    assert "krimpschatting" not in plain  # no margins: no shrunken gap to report

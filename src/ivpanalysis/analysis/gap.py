@@ -73,6 +73,8 @@ def _require(df: pd.DataFrame, cols: Iterable[str | tuple[str, ...]], what: str)
 def _numeric(df: pd.DataFrame, col: str, what: str, label_col: str | None) -> pd.Series:
     """Column as float; text that is not a number is an error naming the row; empty stays NaN."""
     raw = df[col]
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        return raw.astype(float)
     num = pd.to_numeric(raw, errors="coerce")
     bad = num.isna() & raw.notna() & ~raw.astype(str).str.strip().isin(["", "nan", "NaN", "<NA>", "None"])
     if bad.any():
@@ -98,39 +100,118 @@ def _check_range(df, values: pd.Series, col: str, what: str, label_col, ok, kind
 
 # --- the model across units ------------------------------------------------------------------
 
+#: Huber's tuning constant: residuals beyond 1.345 sd count as 1.345 sd (95 % efficiency at the normal)
+HUBER_C = 1.345
+#: a unit whose leave-one-out z exceeds this two-sided level is set aside from the other units' fits
+SET_ASIDE_LEVEL = 0.99
+#: between-unit variance estimators of gap_across: robust (default) and DerSimonian–Laird moments
+TAU_METHODS = ("huber", "moments")
+
+
+def _huber_constants(c: float | None = None) -> tuple[float, float]:
+    """E ψ_c(Z)² (consistency at the normal) and the efficiency (2Φ(c) − 1)² / E ψ_c(Z)² of Huber's ψ."""
+    c = HUBER_C if c is None else c
+    phi, cdf = stats.norm.pdf(c), stats.norm.cdf(c)
+    kappa = 2 * cdf - 1 - 2 * c * phi + 2 * c ** 2 * (1 - cdf)
+    return float(kappa), float((2 * cdf - 1) ** 2 / kappa)
+
+
 @dataclass
-class _Fit:
-    beta: np.ndarray
-    cov: np.ndarray  # covariance of beta
-    tau2: float      # between-unit variance beyond sampling error (points²)
-    q_stat: float    # weighted residual sum of squares with sampling weights (NaN without margins)
+class _Fits:
+    """K fits of the model at once (one per weight mask): coefficients, their covariance, τ²."""
+    beta: np.ndarray  # (K, p)
+    cov: np.ndarray   # (K, p, p)
+    tau2: np.ndarray  # (K,) between-unit variance beyond sampling error (points²)
 
 
-def _fit(X: np.ndarray, y: np.ndarray, v: np.ndarray) -> _Fit:
-    """Linear model y = Xβ + u + e, u ~ N(0, τ²) between units, e ~ N(0, v) sampling error.
+def _wls(X: np.ndarray, y: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted least squares for each row of weights ``W`` (K, n): coefficients (K, p) and X'WX (K, p, p)."""
+    A = np.einsum("kn,na,nb->kab", W, X, X)
+    beta = np.linalg.solve(A, np.einsum("kn,na,n->ka", W, X, y)[..., None])[..., 0]
+    return beta, A
 
-    Without sampling variances (all v = 0) this is OLS and τ² is the residual mean square. With
-    them, τ² is the method-of-moments (DerSimonian–Laird) estimate for meta-regression and β is
-    estimated by weighted least squares with weights 1 / (v + τ²).
-    """
-    n, p = X.shape
+
+def _moments_tau2(X: np.ndarray, y: np.ndarray, v: np.ndarray, M: np.ndarray) -> np.ndarray:
+    """τ² per mask: DerSimonian–Laird for meta-regression, or the residual mean square without margins."""
+    n_k, p = M.sum(axis=1), X.shape[1]
     if not np.any(v > 0):
-        xtx_inv = np.linalg.inv(X.T @ X)
-        beta = xtx_inv @ X.T @ y
-        r = y - X @ beta
-        tau2 = float(r @ r / (n - p))
-        return _Fit(beta, tau2 * xtx_inv, tau2, float("nan"))
-    w = 1.0 / v
-    xtwx_inv = np.linalg.inv(X.T @ (w[:, None] * X))
-    beta_fe = xtwx_inv @ X.T @ (w * y)
-    r = y - X @ beta_fe
-    q = float(w @ r ** 2)
-    c = float(w.sum() - np.trace(xtwx_inv @ (X.T @ ((w ** 2)[:, None] * X))))
-    tau2 = max(0.0, (q - (n - p)) / c) if c > 0 else 0.0
-    w2 = 1.0 / (v + tau2)
-    cov = np.linalg.inv(X.T @ (w2[:, None] * X))
-    beta = cov @ X.T @ (w2 * y)
-    return _Fit(beta, cov, tau2, q)
+        beta, _ = _wls(X, y, M)
+        return (M * (y - beta @ X.T) ** 2).sum(axis=1) / (n_k - p)
+    w = M / v
+    beta, A = _wls(X, y, w)
+    q = (w * (y - beta @ X.T) ** 2).sum(axis=1)
+    B = np.einsum("kn,na,nb->kab", w ** 2, X, X)
+    c = w.sum(axis=1) - np.einsum("kaa->k", np.linalg.solve(A, B))
+    return np.where(c > 0, np.maximum(0.0, (q - (n_k - p)) / np.where(c > 0, c, 1.0)), 0.0)
+
+
+def _huber_tau2(r: np.ndarray, v: np.ndarray, M: np.ndarray, target: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """τ² ≥ 0 solving Σ ψ_c(r / √(v + τ²))² = target per mask (Huber's proposal 2), by Newton from ``start``.
+
+    The left side falls with τ²; where it is below the target at τ² = 0 the sampling error alone
+    explains the spread and τ² = 0.
+    """
+    zero = (M * np.minimum(r ** 2 / np.maximum(v, 1e-300), HUBER_C ** 2)).sum(axis=1) <= target
+    t = np.maximum(start, 1e-8 * (M * r ** 2).sum(axis=1) / np.maximum(target, 1e-300))
+    for _ in range(100):
+        s2 = v + t[:, None]
+        z2 = r ** 2 / s2
+        inside = M * (z2 < HUBER_C ** 2)
+        g = (M * np.minimum(z2, HUBER_C ** 2)).sum(axis=1) - target
+        dg = -(inside * z2 / s2).sum(axis=1)
+        # damped: never below a tenth of the last value, so v + τ² stays above 0 without margins
+        t_new = np.maximum(t / 10, np.where(dg < 0, t - g / np.where(dg < 0, dg, -1.0), 2 * t))
+        if np.all(np.abs(t_new - t) <= 1e-12 * (1 + t)):
+            t = t_new
+            break
+        t = t_new
+    return np.where(zero, 0.0, t)
+
+
+def _huber(X: np.ndarray, y: np.ndarray, v: np.ndarray, M: np.ndarray, beta: np.ndarray,
+           tau2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Huber M-estimate of β and τ², iterated from ``beta``, ``tau2``: units far from the line are down-weighted.
+
+    β by iteratively reweighted least squares with weights h / (v + τ²), h = min(1, c / |z|);
+    τ² by Huber's proposal 2 with the residual degrees of freedom, Σ ψ_c(z)² = (n − p)·E ψ_c(Z)²,
+    so that at the normal it estimates the same τ² as the moments do while one unit far off
+    adds at most c² instead of z².
+    """
+    kappa, _ = _huber_constants()
+    target = (M.sum(axis=1) - X.shape[1]) * kappa
+    for _ in range(500):
+        s = np.sqrt(v + tau2[:, None] + 1e-12)
+        z = np.abs(y - beta @ X.T) / s
+        h = np.minimum(1.0, HUBER_C / np.maximum(z, 1e-12))
+        beta_new, _ = _wls(X, y, M * h / s ** 2)
+        tau2_new = _huber_tau2(y - beta_new @ X.T, v, M, target, tau2)
+        step = max(np.max(np.abs(beta_new - beta)), np.max(np.abs(tau2_new - tau2)))
+        beta, tau2 = beta_new, tau2_new
+        if step < 1e-9:
+            break
+    return beta, tau2
+
+
+def _fit_many(X: np.ndarray, y: np.ndarray, v: np.ndarray, M: np.ndarray, method: str,
+              start: _Fits | None = None) -> _Fits:
+    """The model y = Xβ + u + e, u ~ N(0, τ²), e ~ N(0, v), fitted once per 0/1 weight mask (rows of ``M``).
+
+    ``moments``: τ² by DerSimonian–Laird (without margins: OLS, τ² the residual mean square) and β
+    by WLS with weights 1 / (v + τ²), Cov(β) = (X'WX)⁻¹. ``huber``: β and τ² by :func:`_huber`,
+    Cov(β) = (X'WX)⁻¹ / efficiency at the normal; iterated from ``start`` (a fit to nearly the same
+    units) when given, else from the moments fit.
+    """
+    tau2 = _moments_tau2(X, y, v, M)
+    if method == "huber":
+        if start is None:
+            beta, _ = _wls(X, y, M / (v + tau2[:, None] + 1e-12))
+        else:
+            beta, tau2 = np.repeat(start.beta, len(M), axis=0), np.repeat(start.tau2, len(M))
+        beta, tau2 = _huber(X, y, v, M, beta, tau2)
+        _, A = _wls(X, y, M / (v + tau2[:, None] + 1e-12))
+        return _Fits(beta, np.linalg.inv(A) / _huber_constants()[1], tau2)
+    beta, A = _wls(X, y, M / (v + tau2[:, None] + 1e-12))
+    return _Fits(beta, np.linalg.inv(A), tau2)
 
 
 def _design(log_crime: np.ndarray, urbanity: pd.Series | None) -> tuple[np.ndarray, list[str]]:
@@ -196,23 +277,69 @@ def _check_across(df: pd.DataFrame) -> _Across:
     return _Across(out, crime.to_numpy(), pct.to_numpy(), se, bool(has_margin), urb, complete, notes)
 
 
-def _leave_one_out(X: np.ndarray, y: np.ndarray, v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Per unit the prediction from the fit to the other units and its sd √(τ² + v + x'Cov x).
+def _leave_one_out(X: np.ndarray, y: np.ndarray, v: np.ndarray, method: str,
+                   full: _Fits) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per unit the prediction from the fit to the other units and its sd √(τ²₍₋ᵢ₎ + v + x'Cov₍₋ᵢ₎x).
 
-    NaN for the only unit of its urbanity class: without it the class has no one to compare with.
+    All n leave-one-out fits at once. NaN for the only unit of its urbanity class: without it the
+    class has no one to compare with. With ``huber``, units whose own leave-one-out z exceeds the
+    two-sided :data:`SET_ASIDE_LEVEL` quantile are then left out of every other unit's fit as well
+    (returned as a mask), so one unit far off cannot widen the others' intervals.
     """
-    n = len(y)
-    expected, sd_pred = np.full(n, np.nan), np.full(n, np.nan)
-    for k in range(n):
-        keep = np.arange(n) != k
-        used = np.abs(X[keep]).sum(axis=0) > 0
-        if np.any(X[k, ~used] != 0):
-            continue
-        f = _fit(X[keep][:, used], y[keep], v[keep])
-        x = X[k, used]
-        expected[k] = float(x @ f.beta)
-        sd_pred[k] = float(np.sqrt(f.tau2 + v[k] + x @ f.cov @ x))
-    return expected, sd_pred
+    n, p = X.shape
+    dummies = X[:, 2:] != 0
+    sole = (dummies & (dummies.sum(axis=0) == 1)).any(axis=1)
+    M = 1.0 - np.eye(n)
+    M[sole] = 1.0  # placeholder fits, discarded below
+    expected, sd_pred = _predict(X, y, v, M, method, full)
+    aside = np.zeros(n, dtype=bool)
+    if method == "huber":
+        cut = float(stats.t.ppf(0.5 + SET_ASIDE_LEVEL / 2, n - p - 1))
+        aside = np.abs(y - expected) / sd_pred > cut
+        if aside.any() and n - aside.sum() - 1 >= p + 2:
+            M2 = M * ~aside[None, :]
+            e2, s2 = _predict(X, y, v, M2, method, full)
+            expected, sd_pred = np.where(aside, expected, e2), np.where(aside, sd_pred, s2)
+        else:
+            aside[:] = False
+    expected[sole], sd_pred[sole] = np.nan, np.nan
+    return expected, sd_pred, aside
+
+
+def _predict(X: np.ndarray, y: np.ndarray, v: np.ndarray, M: np.ndarray, method: str,
+             full: _Fits) -> tuple[np.ndarray, np.ndarray]:
+    """Prediction for unit k from the fit with weight mask row k, and its sd (diagonal of the K = n fits)."""
+    f = _fit_many(X, y, v, M, method, start=full)
+    expected = np.einsum("ka,ka->k", X, f.beta)
+    return expected, np.sqrt(f.tau2 + v + np.einsum("ka,kab,kb->k", X, f.cov, X))
+
+
+def _shrunken(X: np.ndarray, y: np.ndarray, v: np.ndarray, full: _Fits, level: float) -> dict[str, np.ndarray]:
+    """Empirical-Bayes estimate of each unit's true gap u with its ``level`` interval.
+
+    Given τ² and the line (full fit), u | y ~ N(B·r, τ²v/(τ² + v) + B²·x'Cov x) with B = τ²/(τ² + v)
+    and r = y − xβ: a unit measured imprecisely is pulled towards the line, a precise one keeps its
+    own residual. The interval uses t on n − p degrees of freedom for the estimated τ² and β.
+    """
+    tau2 = float(full.tau2[0])
+    r = y - X @ full.beta[0]
+    B = tau2 / (tau2 + v) if tau2 > 0 else np.zeros_like(v)
+    pev = tau2 * v / (tau2 + v + 1e-300) + B ** 2 * np.einsum("ka,ab,kb->k", X, full.cov[0], X)
+    q = float(stats.t.ppf(0.5 + level / 2, len(y) - X.shape[1]))
+    g = B * r
+    return {"gap_shrunk": g, "gap_shrunk_lower": g - q * np.sqrt(pev), "gap_shrunk_upper": g + q * np.sqrt(pev),
+            "shrinkage": 1 - B}
+
+
+def chance_flags(n_units: int, level: float = LEVEL) -> dict[str, float]:
+    """How many of ``n_units`` units fall outside a ``level`` interval by chance alone (independent units).
+
+    ``expected`` = n·(1 − level); ``low``/``high`` the central 95 % range of that count (binomial);
+    ``at_least_one`` the probability of one or more chance flags, 1 − level^n.
+    """
+    p = 1 - level
+    return {"n_units": int(n_units), "expected": n_units * p, "low": float(stats.binom.ppf(0.025, n_units, p)),
+            "high": float(stats.binom.ppf(0.975, n_units, p)), "at_least_one": 1 - level ** n_units}
 
 
 def _add_intervals(out: pd.DataFrame, pct: np.ndarray, expected: np.ndarray, sd_pred: np.ndarray, tq: float) -> None:
@@ -244,7 +371,7 @@ def _add_quadrants(out: pd.DataFrame, a: _Across) -> None:
     out["quadrant"] = pd.Series(np.where(a.complete, quad, None), index=out.index, dtype=object)
 
 
-def gap_across(df: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+def gap_across(df: pd.DataFrame, level: float = LEVEL, tau_method: str = "huber") -> pd.DataFrame:
     """The objective-subjective gap of each unit, with a prediction interval.
 
     ``df`` has one row per unit with ``unit``, ``crime_per_1000`` (> 0), ``pct_unsafe`` (0–100)
@@ -254,7 +381,9 @@ def gap_across(df: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     Model: pct_unsafe = a + b·ln(crime_per_1000) [+ urbanity class] + u + e, with e the sampling
     error (SE = margin / 1.96) and u ~ N(0, τ²) the ordinary differences between units; weights
     1 / (SE² + τ²). Without margins all units get equal weight and τ² absorbs the sampling error
-    as well. Each unit is compared with the line fitted to the *other* units (leave one out), so a
+    as well. ``tau_method``: ``huber`` (default) estimates β and τ² robustly, so one unit far off
+    does not inflate τ² and hide every other unit; ``moments`` is DerSimonian–Laird (OLS without
+    margins). Each unit is compared with the line fitted to the *other* units (leave one out), so a
     unit with a large gap cannot pull its own expectation towards itself:
 
     * ``expected`` – predicted % from the other units; ``residual`` = pct_unsafe − expected;
@@ -266,11 +395,16 @@ def gap_across(df: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     * ``residual_lower``/``residual_upper`` – the interval of the gap itself (pct − upper,
       pct − lower): it excludes 0 exactly when the unit is flagged (the caterpillar's bars).
 
+    * ``gap_shrunk`` (+ ``_lower``/``_upper``) – the empirical-Bayes estimate of the unit's true gap
+      with its interval (margins needed; NaN without), ``shrinkage`` the share pulled to the line.
+
     Also ``se``, ``sd_pred``, ``crime_z``/``unsafe_z`` (z-scores of ln crime and of % unsafe across
     the fitted units) and ``quadrant`` (a key of :data:`QUADRANT_KEYS`) for the charts. Units with a
     missing value are kept with NaN results and a ``flag`` of <NA>. ``attrs`` carry the model,
-    coefficients, τ and ``notes`` (keyed records of what was assumed; worded by present.gap_text).
+    coefficients, τ, ``chance_flags`` (:func:`chance_flags`) and ``notes`` (keyed records of what was assumed; worded by present.gap_text).
     """
+    if tau_method not in TAU_METHODS:
+        raise ValueError(f"tau_method must be one of {TAU_METHODS}, not {tau_method!r}")
     a = _check_across(df)
     idx = np.flatnonzero(a.complete)
     X, names = _design(np.log(a.crime[idx]), a.urbanity.iloc[idx] if a.urbanity is not None else None)
@@ -280,26 +414,34 @@ def gap_across(df: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     if n < p + 3:
         raise DataError(Problem(_where(df, "gap_across input"), f"only {n} unit(s) with both crime and % unsafe",
                                 column="pct_unsafe", expected=f"at least {p + 3} complete units for {p} model terms"))
-    full = _fit(X, y, v)
-    tq = float(stats.t.ppf(0.5 + level / 2, n - p - 1))
+    full = _fit_many(X, y, v, np.ones((1, n)), tau_method)
     expected, sd_pred = np.full(len(a.out), np.nan), np.full(len(a.out), np.nan)
-    expected[idx], sd_pred[idx] = _leave_one_out(X, y, v)
-    lonely = idx[~np.isfinite(expected[idx])]
-    if len(lonely):
-        a.notes.append({"key": "not_comparable", "units": a.out["unit"].iloc[lonely].tolist()})
+    expected[idx], sd_pred[idx], aside = _leave_one_out(X, y, v, tau_method, full)
+    a.notes += [{"key": key, "units": a.out["unit"].iloc[idx[which]].tolist()} for key, which in
+                (("set_aside", aside), ("not_comparable", ~np.isfinite(expected[idx]))) if which.any()]
     out = a.out
     out["se"] = a.se
+    tq = float(stats.t.ppf(0.5 + level / 2, n - p - 1))
     _add_intervals(out, a.pct, expected, sd_pred, tq)
+    for col, values in _shrunken(X, y, v, full, level).items():
+        out[col] = np.nan
+        out.loc[out.index[idx], col] = values if a.has_margin else np.nan
     _add_quadrants(out, a)
-    out.attrs.update({
-        "model": "pct_unsafe ~ " + " + ".join(["log(crime_per_1000)"] + (["C(urbanity)"] if a.urbanity is not None else [])),
-        "weights": "inverse_total_variance" if a.has_margin else "equal",
-        "coefficients": dict(zip(names, map(float, full.beta))),
-        "std_errors": dict(zip(names, map(float, np.sqrt(np.diag(full.cov))))),
-        "tau": float(np.sqrt(full.tau2)), "n_units": int(n), "df": int(n - p - 1), "t_quantile": tq,
-        "level": level, "has_margin": a.has_margin, "notes": a.notes, "interval": "leave_one_out",
-    })
+    out.attrs.update(_across_attrs(a, names, full, tau_method, level, tq, int(np.isfinite(expected).sum())))
     return out
+
+
+def _across_attrs(a: _Across, names: list[str], full: _Fits, tau_method: str, level: float, tq: float,
+                  n_compared: int) -> dict:
+    """The model statement, estimates and counts that gap_across leaves in ``attrs``."""
+    n, p = int(a.complete.sum()), len(names)
+    terms = ["log(crime_per_1000)"] + (["C(urbanity)"] if a.urbanity is not None else [])
+    return {"model": "pct_unsafe ~ " + " + ".join(terms), "weights": "inverse_total_variance" if a.has_margin else "equal",
+            "coefficients": dict(zip(names, map(float, full.beta[0]))),
+            "std_errors": dict(zip(names, map(float, np.sqrt(np.diag(full.cov[0]))))),
+            "tau": float(np.sqrt(full.tau2[0])), "tau_method": tau_method, "n_units": n, "df": n - p - 1,
+            "t_quantile": tq, "level": level, "has_margin": a.has_margin, "notes": a.notes,
+            "interval": "leave_one_out", "chance_flags": chance_flags(n_compared, level)}
 
 
 def slope_per_10pct(res: pd.DataFrame) -> float:

@@ -16,20 +16,22 @@ from ivpanalysis.analysis.gap import LEVEL, Z95, gap_across
 
 def simulate_units(n_units: int = 100, *, seed: int = 0, tau: float = 2.0, slope: float = 8.0,
                    margin_range: tuple[float, float] = (1.0, 6.0), n_gaps: int = 0, gap_sd: float = 4.0,
-                   with_margin: bool = True) -> pd.DataFrame:
+                   with_margin: bool = True, with_truth: bool = False) -> pd.DataFrame:
     """Simulated units (labelled: simulated data) from the model :func:`gap_across` assumes.
 
     ln(crime per 1.000) ~ N(ln 50, 0.3²); % unsafe = 20 + ``slope``·(ln crime − ln 50) + u + e with
     u ~ N(0, ``tau``²) the ordinary differences between units and e ~ N(0, SE²) sampling error,
     SE = margin / 1.96, margins uniform on ``margin_range``. ``n_gaps`` units get a planted gap of
     ``gap_sd`` times their own sd √(τ² + SE²), sign at random; ``planted`` holds it (0 elsewhere).
-    ``with_margin=False`` leaves the margins out of the frame (the analysis then does not know them).
+    ``with_margin=False`` leaves the margins out of the frame (the analysis then does not know them);
+    ``with_truth=True`` adds ``true_gap`` = u + planted, the unit's gap without sampling error.
     """
     rng = np.random.default_rng(seed)
     log_c = rng.normal(np.log(50.0), 0.3, n_units)
     margin = rng.uniform(*margin_range, n_units)
     se = margin / Z95
-    y = 20.0 + slope * (log_c - np.log(50.0)) + rng.normal(0.0, tau, n_units) + rng.normal(0.0, 1.0, n_units) * se
+    u = rng.normal(0.0, tau, n_units)
+    y = 20.0 + slope * (log_c - np.log(50.0)) + u + rng.normal(0.0, 1.0, n_units) * se
     planted = np.zeros(n_units)
     if n_gaps:
         who = rng.choice(n_units, size=n_gaps, replace=False)
@@ -38,6 +40,8 @@ def simulate_units(n_units: int = 100, *, seed: int = 0, tau: float = 2.0, slope
                        "pct_unsafe": np.clip(y + planted, 0.0, 100.0), "planted": planted})
     if with_margin:
         df["margin"] = margin
+    if with_truth:
+        df["true_gap"] = u + planted
     df.attrs["simulated"] = True
     return df
 
@@ -121,4 +125,81 @@ def simulation_check(reps: int = 200, n_units: int = 100, *, seed: int = 2024060
     out.attrs.update({"reps": reps, "n_units": n_units, "seed": seed, "tau": tau, "n_gaps": n_gaps,
                       "with_margin": with_margin, "margin_range": margin_range, "level": level,
                       "simulated": True})
+    return out
+
+
+#: the calibration cells of issue 16 (item 5): units, between-unit sd τ, margin range (heteroscedastic), outlier
+CELLS = (
+    {"n_units": 12, "tau": 1.3, "margin_range": (0.5, 2.5), "outlier_sd": 0.0},
+    {"n_units": 12, "tau": 1.3, "margin_range": (0.5, 2.5), "outlier_sd": 5.0},
+    {"n_units": 100, "tau": 2.0, "margin_range": (1.0, 6.0), "outlier_sd": 0.0},
+    {"n_units": 100, "tau": 2.0, "margin_range": (1.0, 6.0), "outlier_sd": 5.0},
+)
+
+
+def calibration_cell(n_units: int, *, reps: int = 1000, seed: int = 20261201, tau: float = 2.0,
+                     margin_range: tuple[float, float] = (1.0, 6.0), outlier_sd: float = 0.0,
+                     tau_method: str = "huber", level: float = LEVEL) -> dict:
+    """Counts of one calibration cell over ``reps`` simulated data sets (simulated data).
+
+    Heteroscedastic margins (uniform on ``margin_range``); with ``outlier_sd`` > 0 one unit per data
+    set gets a gap of that many of its own sd √(τ² + SE²) (so at least that many SE). Returns the
+    false flags among the other units (``false_flags`` of ``units``), how often the outlier was
+    flagged (``outlier_flagged`` of ``outliers``) and how often the empirical-Bayes interval held
+    the true gap u + planted (``eb_covered`` of ``units`` + ``outliers``).
+    """
+    rng = np.random.default_rng(seed)
+    counts = {"false_flags": 0, "units": 0, "outlier_flagged": 0, "outliers": 0, "eb_covered": 0}
+    for _ in range(reps):
+        sim = simulate_units(n_units, seed=int(rng.integers(2 ** 31)), tau=tau, margin_range=margin_range,
+                             n_gaps=1 if outlier_sd else 0, gap_sd=outlier_sd, with_truth=True)
+        planted, truth = sim.pop("planted").to_numpy(), sim.pop("true_gap").to_numpy()
+        res = gap_across(sim, level=level, tau_method=tau_method)
+        flag = res["flag"].to_numpy(dtype=bool)
+        other = planted == 0
+        counts["false_flags"] += int(flag[other].sum())
+        counts["units"] += int(other.sum())
+        counts["outlier_flagged"] += int(flag[~other].sum())
+        counts["outliers"] += int((~other).sum())
+        counts["eb_covered"] += int(((res["gap_shrunk_lower"] <= truth) & (truth <= res["gap_shrunk_upper"])).sum())
+    return {"n_units": n_units, "tau": tau, "margin_range": margin_range, "outlier_sd": outlier_sd, "reps": reps,
+            "seed": seed, "tau_method": tau_method, "level": level, **counts}
+
+
+def clopper_pearson(hits: int, n: int, level: float = 0.95) -> tuple[float, float]:
+    """Exact (Clopper–Pearson) ``level`` interval of a binomial share ``hits`` / ``n``."""
+    a = 1 - level
+    lo = float(stats.beta.ppf(a / 2, hits, n - hits + 1)) if hits > 0 else 0.0
+    hi = float(stats.beta.ppf(1 - a / 2, hits + 1, n - hits)) if hits < n else 1.0
+    return lo, hi
+
+
+#: acceptance bands per measure (issue 16): false flags 3–7 % without, ≥ 2 % (and ≤ 7 %) beside an outlier;
+#: the empirical-Bayes interval should hold the true gap about as often as it says (0,90–0,97)
+BANDS = {("false_flags", False): (0.03, 0.07), ("false_flags", True): (0.02, 0.07), ("eb_covered", False): (0.90, 0.97),
+         ("eb_covered", True): (0.90, 0.97), ("outlier_flagged", True): None}
+
+
+def calibration_table(cells=CELLS, reps: int = 1000, seed: int = 20261201) -> pd.DataFrame:
+    """Every cell of :data:`CELLS` (simulated data): per measure the share, its Clopper–Pearson 95 %
+    interval, the band and whether the interval overlaps it (``passes``; None without a band)."""
+    rows = []
+    for i, cell in enumerate(cells):
+        c = calibration_cell(reps=reps, seed=seed + i, **cell)
+        outlier = cell["outlier_sd"] > 0
+        counts = {"false_flags": (c["false_flags"], c["units"]),
+                  "outlier_flagged": (c["outlier_flagged"], c["outliers"]),
+                  "eb_covered": (c["eb_covered"], c["units"] + c["outliers"])}
+        for measure, (hits, n) in counts.items():
+            if (measure, outlier) not in BANDS:
+                continue
+            band = BANDS[(measure, outlier)]
+            lo, hi = clopper_pearson(hits, n)
+            rows.append({"n_units": cell["n_units"], "outlier_sd": cell["outlier_sd"], "tau": cell["tau"],
+                         "margin_range": cell["margin_range"], "reps": reps, "seed": seed + i, "measure": measure,
+                         "hits": hits, "n": n, "share": hits / n, "cp_lower": lo, "cp_upper": hi, "band": band,
+                         "passes": None if band is None else bool(hi >= band[0] and lo <= band[1]),
+                         "miss": 0.0 if band is None else max(band[0] - hi, lo - band[1], 0.0)})
+    out = pd.DataFrame(rows)
+    out.attrs["simulated"] = True
     return out

@@ -94,6 +94,12 @@ def note_text(note: dict, res: pd.DataFrame) -> str:
         return f"Zonder stedelijkheid, dus niet meegenomen: {_names(res, note['units'])}."
     if key == "not_comparable":
         return f"Enige eenheid in haar stedelijkheidsklasse, dus geen vergelijking mogelijk: {_names(res, note['units'])}."
+    if key == "set_aside":
+        one = len(note["units"]) == 1
+        return (f"{_names(res, note['units'])} {'wijkt' if one else 'wijken'} zo sterk af dat "
+                f"{'deze eenheid niet is' if one else 'deze eenheden niet zijn'} meegenomen in de lijn waarmee de "
+                f"andere eenheden worden vergeleken; anders zou één uitschieter de marges van alle andere eenheden "
+                f"verbreden.")
     if key == "count_for_rate":
         return ("Er is geen bevolkingsaantal bekend: het aantal geregistreerde misdrijven staat in voor "
                 "het aantal per 1.000 inwoners (bij een veranderende bevolking wijkt de index daarvan af).")
@@ -194,6 +200,22 @@ def _relation_sentences(res: pd.DataFrame) -> list[str]:
     ]
 
 
+def _expected(chance: dict) -> str:
+    """The expected number of chance flags: whole when it is (5, not 5,0), else one decimal (0,6)."""
+    e = round(float(chance["expected"]), 1)
+    return fmt.number(e, 0 if e.is_integer() else 1)
+
+
+def chance_sentence(res: pd.DataFrame) -> str:
+    """How many flags chance alone gives at this level and number of units, e.g. "bij 100 eenheden … ongeveer 5"."""
+    c = res.attrs["chance_flags"]
+    lvl = fmt.number(res.attrs["level"] * 100, 0)
+    return (f"Bij {c['n_units']} eenheden verwacht je er door toeval ongeveer {_expected(c)} buiten het {lvl}%-interval "
+            f"(meestal tussen {fmt.number(c['low'], 0)} en {fmt.number(c['high'], 0)}); de kans dat er minstens één "
+            f"bij toeval buiten valt is {fmt.share(100 * c['at_least_one'], 0)}. Een markering is dus een reden om "
+            f"beter te kijken, geen oordeel.")
+
+
 def _flags_sentence(res: pd.DataFrame) -> str:
     """Which units are flagged, each with measured, expected and interval, against what chance gives."""
     fitted = res[res["flag"].notna()]
@@ -205,7 +227,7 @@ def _flags_sentence(res: pd.DataFrame) -> str:
              f"verwacht, interval {_pct_level(r['lower'])}–{_pct_level(r['upper'])}; "
              f"{'meer' if r['residual'] > 0 else 'minder'} onveiligheidsgevoel dan verwacht)"
              for _, r in flagged.sort_values("residual_z").iterrows()]
-    exp_n = fmt.number(len(fitted) * (1 - res.attrs["level"]), 1)
+    exp_n = _expected(res.attrs["chance_flags"])
     verb = "valt" if len(flagged) == 1 else "vallen"
     return (f"Buiten het interval {verb} {len(flagged)} van de {len(fitted)} eenheden (bij toeval verwacht: "
             f"ongeveer {exp_n}): " + "; ".join(items) + ".")
@@ -222,14 +244,21 @@ def _focal_sentence(res: pd.DataFrame, focal) -> str:
     if pd.isna(r["flag"]):
         return f"Voor {nm} ontbreekt een gegeven; er is geen kloof te berekenen."
     where = "buiten" if bool(r["flag"]) else "binnen"
-    return (f"{nm}: gemeten {_pct_level(r['pct_unsafe'])}, verwacht {_pct_level(r['expected'])} "
+    text = (f"{nm}: gemeten {_pct_level(r['pct_unsafe'])}, verwacht {_pct_level(r['expected'])} "
             f"(interval {_pct_level(r['lower'])}–{_pct_level(r['upper'])}); de kloof van "
             f"{fmt.signed(r['residual'], 1)} procentpunt valt {where} het interval.")
+    if "gap_shrunk" in res.columns and np.isfinite(r.get("gap_shrunk", np.nan)):
+        lvl = fmt.number(res.attrs["level"] * 100, 0)
+        text += (f" Gecorrigeerd voor de meetonzekerheid van de enquête (een krimpschatting: een onnauwkeurig "
+                 f"gemeten eenheid wordt naar de lijn getrokken) is de kloof naar schatting "
+                 f"{fmt.signed(r['gap_shrunk'], 1)} procentpunt ({lvl}%-interval {fmt.signed(r['gap_shrunk_lower'], 1)} "
+                 f"tot {fmt.signed(r['gap_shrunk_upper'], 1)}).")
+    return text
 
 
 def text_across(res: pd.DataFrame, focal=None) -> str:
     """Dutch paragraph(s) on the gap across units, from ``gap_across``; ``focal`` a unit to discuss."""
-    parts = _relation_sentences(res) + [_flags_sentence(res)]
+    parts = _relation_sentences(res) + [chance_sentence(res), _flags_sentence(res)]
     if focal is not None:
         parts.append(_focal_sentence(res, focal))
     parts.extend(notes_text(res))
