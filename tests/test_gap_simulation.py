@@ -1,4 +1,8 @@
-"""Simulation check of the gap analysis (simulated data, labelled as such)."""
+"""Simulation check of the gap analysis (simulated data, labelled as such) and the figures docs/methods-gap.md quotes."""
+import importlib.util
+import re
+from pathlib import Path
+
 import numpy as np
 import pytest
 import statsmodels.api as sm
@@ -80,3 +84,45 @@ def test_calibration_cell_moments_hides_the_others_beside_an_outlier():
     moments = gsim.calibration_cell(reps=40, tau_method="moments", **cell)
     huber = gsim.calibration_cell(reps=40, **cell)
     assert moments["false_flags"] / moments["units"] < 0.015 < huber["false_flags"] / huber["units"]
+
+
+# --- docs/methods-gap.md quotes only figures that a named command prints (issue 16, item 6) ---------
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def _calibrate_gap():
+    spec = importlib.util.spec_from_file_location("calibrate_gap", ROOT / "benchmarks" / "calibrate_gap.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+def _doc_blocks() -> dict[str, str]:
+    text = (ROOT / "docs" / "methods-gap.md").read_text(encoding="utf-8")
+    return dict(re.findall(r"<!-- figures: (\w+) -->\n```text\n(.*?)\n```", text, flags=re.S))
+
+
+def test_every_figure_block_has_its_command():
+    blocks, cg = _doc_blocks(), _calibrate_gap()
+    assert set(blocks) == set(cg.DOCS)
+    text = (ROOT / "docs" / "methods-gap.md").read_text(encoding="utf-8")
+    for name in blocks:
+        assert f"benchmarks/calibrate_gap.py --docs {name}" in text
+
+
+@pytest.mark.parametrize("name", ["chance", "outlier", "lelystad"])
+def test_doc_figures_are_what_the_command_prints(name):
+    assert _calibrate_gap().DOCS[name]().strip() == _doc_blocks()[name]
+
+
+@pytest.mark.realdata
+def test_doc_province_figures_are_what_the_command_prints(realdata):
+    assert _calibrate_gap().DOCS["provinces"]().strip() == _doc_blocks()["provinces"]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("name", ["naive", "calibration_12", "calibration_100"])
+def test_doc_simulation_figures_are_what_the_command_prints(name):
+    """The simulation blocks at their full size (minutes: 1 000 replicates per calibration cell)."""
+    assert _calibrate_gap().DOCS[name]().strip() == _doc_blocks()[name]
