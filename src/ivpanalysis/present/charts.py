@@ -20,7 +20,7 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ivpanalysis.analysis import trend as _trend
-from ivpanalysis.analysis.gap import QUADRANTS, unit_label
+from ivpanalysis.present.gap_text import QUADRANTS, unit_label
 from ivpanalysis.errors import DataError
 from ivpanalysis.present import fmt
 

@@ -19,7 +19,7 @@ from ivpanalysis.ingest import validate
 from IPython.display import HTML
 
 from ivpanalysis.analysis import activities, gap, noise, police, trend
-from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, police_text
+from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, gap_text, police_text
 from ivpanalysis.present.html import STYLE, esc, figure_html, html_table, markdown_html
 from ivpanalysis.present.html import wrap as _wrap
 from ivpanalysis.report import sources
@@ -269,7 +269,7 @@ def gap_section(ctx: Context) -> HTML:
         body += figure_html(c, f"Verschil tussen gemeten en verwacht onveiligheidsgevoel per gemeente in {year}, "
                                "met voorspelinterval").data
     if over is not None or across is not None:
-        body += markdown_html(gap.interpretation(over_time=over, across=across, focal=ctx.code, name=ctx.name))
+        body += markdown_html(gap_text.interpretation(over_time=over, across=across, focal=ctx.code, name=ctx.name))
     return HTML(body)
 
 
