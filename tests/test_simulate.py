@@ -7,6 +7,7 @@ import pandas as pd
 import pytest
 
 from ivpanalysis.analysis import simulate, trend
+from ivpanalysis.present import trend_text
 from ivpanalysis.errors import DataError
 
 #: 200 replicates: binomial s.d. of a 95 % coverage ≈ 0.015; the band is about −3 s.d. … +2.6 s.d.
@@ -43,7 +44,7 @@ def test_series_are_reproducible_and_labelled():
     assert a.equals(b) and not a.equals(simulate.simulate_series(d, seed=6))
     assert a.attrs["simulated"] is True and a.attrs["truth_pct_per_year"] == -5.0
     assert a.attrs["label"] == simulate.SIMULATED_LABEL
-    assert trend.fit_trend(a).summary_nl.startswith("Gesimuleerde gegevens")
+    assert trend_text.summary(trend.fit_trend(a)).startswith("Gesimuleerde gegevens")
 
 
 def test_design_covers_the_issue_ranges():
@@ -68,7 +69,8 @@ def test_nb_interval_covers_the_truth(fast_coverage):
     nb = fast_coverage["nb"]
     assert (nb["reps"] == FAST_REPS).all() and (nb["not_ok"] == 0).all()
     assert _within_band(nb), nb[["design", "coverage"]].to_string()
-    assert nb["bias"].abs().max() < 0.3  # % points per year
+    # no bias beyond Monte Carlo error (the July 2018 term, on by default, widens the spread)
+    assert (nb["bias"].abs() < 3 * nb["rmse"] / math.sqrt(FAST_REPS)).all()
     assert nb["mean_alpha"].to_numpy() == pytest.approx([0.1, 0.1], rel=0.25)
 
 
@@ -105,8 +107,8 @@ def test_demonstration_series_is_labelled_and_follows_the_yearly_totals():
         got = demo[str(year)].sum()
         assert abs(got - total) < 4 * math.sqrt(total + 0.02 * total ** 2 / 12)
     r = trend.fit_trend(demo)
-    assert r.region_name == "Lelystad" and r.summary_nl.startswith("Gesimuleerde maandcijfers rond de echte jaartotalen")
-    assert "niet de echte ontwikkeling" in r.summary_nl
+    assert r.region_name == "Lelystad" and trend_text.summary(r).startswith("Gesimuleerde maandcijfers rond de echte jaartotalen")
+    assert "niet de echte ontwikkeling" in trend_text.summary(r)
     from ivpanalysis.present import trend_plot
     assert trend_plot.plot_trend(r)._suptitle.get_text().startswith("Gesimuleerd: ")
     with pytest.raises(DataError, match="not annual periods"):

@@ -31,7 +31,7 @@ from matplotlib.figure import Figure
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ivpanalysis.ingest import datafolder, schema
-from ivpanalysis.present import fmt
+from ivpanalysis.present import fmt, trend_text
 from ivpanalysis import paths
 from ivpanalysis.analysis import rates
 from ivpanalysis.analysis import trend as _trend
@@ -79,7 +79,7 @@ class View:
 
     @property
     def summary_nl(self) -> str:
-        return self.trend.summary_nl if self.trend is not None else ""
+        return trend_text.summary(self.trend) if self.trend is not None else ""
 
 
 # --- what the data offer ----------------------------------------------------------------------------

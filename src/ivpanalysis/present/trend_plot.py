@@ -14,10 +14,14 @@ from matplotlib.ticker import FuncFormatter
 
 from ivpanalysis.present import fmt
 from ivpanalysis.analysis import trend as _trend
+from ivpanalysis.present import trend_text
 
 COLORS = {"observed": "#4a4a4a", "trend": "#c0392b", "stl": "#2471a3", "average": "#7f8c8d",
           "covid": "#f5b041", "break": "#6c3483"}
-_PER = _trend._FREQ_NL
+_PER = trend_text.FREQ_NL
+
+
+_NO_LINE_NL = {"no_data": "geen gegevens", "too_short": "te weinig jaren"}
 
 
 def _x(periods: pd.PeriodIndex) -> np.ndarray:
@@ -75,7 +79,7 @@ def plot_trend(result: _trend.TrendResult, municipality: str | None = None) -> F
             label += f" ({_PER[result.frequency]}model, per {_PER[freq]})"
         ax.plot(xf, f["fitted"] / scale, color=COLORS["trend"], lw=2.2, label=label, gid="trend")
     elif len(obs):
-        ax.text(0.5, 0.5, "Geen trendlijn: " + ("geen gegevens" if result.status == "no_data" else "te weinig voorvallen"),
+        ax.text(0.5, 0.5, "Geen trendlijn: " + _NO_LINE_NL.get(result.status, "te weinig voorvallen"),
                 transform=ax.transAxes, ha="center", va="center", fontsize=12, color="#555555", gid="no_trend")
     else:
         ax.text(0.5, 0.5, "Geen gegevens", transform=ax.transAxes, ha="center", va="center", gid="no_trend")

@@ -29,7 +29,7 @@ from ivpanalysis.present import activities_plot, fmt, gap_plot
 from ivpanalysis.ingest import datafolder, schema
 from ivpanalysis import paths
 from ivpanalysis.analysis import trend
-from ivpanalysis.present import trend_plot
+from ivpanalysis.present import trend_plot, trend_text
 from ivpanalysis.errors import DataError
 from ivpanalysis.ingest.validate import DUPLICATE_KEYS
 
@@ -397,7 +397,7 @@ def trend_section(ctx: Context) -> HTML:
     fig = trend_plot.plot_trend(res, ctx.name)  # says "Gesimuleerd" itself when the rows are simulated
     simulated = res.observed.attrs.get("simulated", False)
     alt = ("Gesimuleerd: " if simulated else "") + f"geregistreerde misdrijven per maand in {ctx.name} met trendlijn."
-    return HTML(figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
+    return HTML(figure_html(fig, alt).data + _wrap(f"<p>{esc(trend_text.summary(res))}</p>").data)
 
 
 def yearly_trend(ctx: Context) -> HTML:
@@ -405,11 +405,13 @@ def yearly_trend(ctx: Context) -> HTML:
     if ctx.counts.empty or TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() < 3:
         return HTML("")
     yearly = ctx.counts.loc[TOTAL].dropna()  # indexed by integer years, which fit_trend reads as years
-    res = trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven")
+    res = trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven",
+                          min_annual_points=trend.MIN_ANNUAL_POINTS)  # fewer years: says no trend can be told
     fig = trend_plot.plot_trend(res, ctx.name)
-    alt = f"Geregistreerde misdrijven per jaar in {ctx.name} met trendlijn en onzekerheidsband."
-    intro = "In plaats daarvan de trend van de jaartotalen:"
-    return HTML(_wrap(f"<p>{esc(intro)}</p>").data + figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
+    alt = f"Geregistreerde misdrijven per jaar in {ctx.name} " + (
+        "met trendlijn en onzekerheidsband." if res.ok else "zonder trendlijn (te weinig jaren voor een trend).")
+    intro = "In plaats daarvan de trend van de jaartotalen:" if res.ok else "In plaats daarvan de jaartotalen:"
+    return HTML(_wrap(f"<p>{esc(intro)}</p>").data + figure_html(fig, alt).data + _wrap(f"<p>{esc(trend_text.summary(res))}</p>").data)
 
 
 def dashboard_table(ctx: Context) -> pd.DataFrame:
