@@ -120,3 +120,67 @@ def test_projection_check_reports_calibration():
     assert r["year"] == 2023 and r["reps"] == 40
     assert 0.8 <= r["pi_coverage"] <= 1.0
     assert 0.3 < r["mean_pit"] < 0.7 and 0.15 < r["pit_sd"] < 0.4
+
+
+# --- calibration under autocorrelation and the July 2018 break (issue 16, item 5; small versions) --
+# The full suite (1000 replicates a cell) is benchmarks/calibrate_trend.py; these keep 150-200.
+
+def test_ar_cells_cover_the_issue_design():
+    cells = simulate.ar_cells()
+    assert len(cells) == 144 and len({c.name for c in cells}) == 144
+    assert {c.n for c in cells if c.freq == "M"} == {48, 96, 144} and {c.n for c in cells if c.freq == "Y"} == {5, 8, 14}
+    assert {c.rho for c in cells} == {0.0, 0.3, 0.5, 0.7} and {c.break_pct for c in cells} == {0.0, 10.0}
+    for c in cells:  # every series spans July 2018
+        p = c.periods()[:c.n]
+        assert p[0].start_time < pd.Period(trend.REGISTRATION_BREAK, "M").start_time < p[-1].end_time
+
+
+def test_ar_simulation_has_the_stated_autocorrelation():
+    cell = simulate.ARCell(freq="M", n=144, level="large", rho=0.7, alpha=1e-6)
+    y, signs = simulate.simulate_ar(cell, np.random.default_rng(1), 400)
+    resid = np.log(y) - np.log(simulate.ar_expected(cell, 1.0))[None, :]
+    resid = resid[signs > 0]
+    resid = resid - resid.mean(axis=1, keepdims=True)
+    lag1 = (resid[:, 1:] * resid[:, :-1]).sum() / (resid ** 2).sum()
+    assert lag1 == pytest.approx(0.7, abs=0.06)  # Poisson noise at 2000 a month barely dilutes it
+    assert set(signs) == {1.0, -1.0}
+
+
+def test_fast_path_equals_fit_trend():
+    cell = simulate.ARCell(freq="M", n=96, level="medium", rho=0.5, break_pct=10.0)
+    y, _ = simulate.simulate_ar(cell, np.random.default_rng(2), 3)
+    periods = cell.periods()[:cell.n]
+    X, spec, _ = trend.model_design(periods)
+    for row in y:
+        r = trend.fit_trend(pd.Series(row[:cell.n], index=periods))
+        core = trend.fit_arrays(row[:cell.n], X.to_numpy(), trend._months0(periods), "M")
+        assert (core["interval"]["pct"], core["interval"]["lo"], core["interval"]["hi"]) == \
+            pytest.approx((r.pct_per_year, r.pct_ci_low, r.pct_ci_high), rel=1e-12)
+
+
+def test_small_calibration_ar1_covers_and_the_check_has_power():
+    # 200 replicates: binomial s.d. of a 0.95 coverage ≈ 0.015
+    cell = simulate.ARCell(freq="M", n=96, level="medium", rho=0.5, break_pct=10.0)
+    ar = simulate.calibrate(cell, 200, seed=3, n_sims=1000)
+    assert 0.90 <= ar["slope_covered"] / 200 <= 0.99
+    assert ar["proj_covered"][0] / 200 >= 0.88
+    assert ar["check_fired"] / 200 >= 0.45  # full suite: ≥ 0.5 asked
+    # the same cell with the independence covariance under-covers: the sandwich is what fixes it
+    big = simulate.ARCell(freq="M", n=144, level="large", rho=0.7)
+    naive = simulate.calibrate(big, 150, seed=3, n_sims=500, cov_type="model")
+    fixed = simulate.calibrate(big, 150, seed=3, n_sims=500)
+    assert naive["slope_covered"] / 150 < 0.8 <= fixed["slope_covered"] / 150
+
+
+def test_small_calibration_check_is_quiet_on_independent_series():
+    cell = simulate.ARCell(freq="M", n=96, level="medium", rho=0.0)
+    r = simulate.calibrate(cell, 200, seed=4, n_sims=500)
+    assert r["check_fired"] / 200 <= 0.11  # full suite: ≤ 0.07 asked
+    assert 0.90 <= r["slope_covered"] / 200 <= 0.99
+
+
+def test_short_annual_cells_are_declined_as_the_report_declines():
+    r = simulate.calibrate(simulate.ARCell(freq="Y", n=5, level="small", rho=0.3), 50)
+    assert r["declined"] == 50 and r["fitted"] == 0
+    y8 = simulate.calibrate(simulate.ARCell(freq="Y", n=8, level="medium", rho=0.3, break_pct=10.0), 150, n_sims=500)
+    assert y8["declined"] == 0 and 0.88 <= y8["slope_covered"] / 150 <= 0.995

@@ -156,8 +156,7 @@ def demonstration_series(yearly: pd.Series, seed=0, alpha: float = 0.02, seasona
         lam = rng.gamma(1.0 / alpha, mu * alpha) if alpha > 0 else mu
         out[pd.period_range(f"{p.year}-01", periods=12, freq="M")] = rng.poisson(lam).astype(float)
     out.attrs.update(simulated=True, demonstration=True, label=SIMULATED_LABEL, region_name=region_name,
-                     measure_label=str(yearly.attrs.get("measure_label", "")),
-                     note="gesimuleerd rond de echte jaartotalen; geen echte maandcijfers")
+                     measure_label=str(yearly.attrs.get("measure_label", "")))
     return out
 
 
