@@ -10,6 +10,7 @@ report declines (annual series under trend.MIN_ANNUAL_POINTS years), each with i
 
     nice -n 10 .venv/bin/python benchmarks/calibrate_trend.py --reps 1000 --procs 2   # full run
     .venv/bin/python benchmarks/calibrate_trend.py --table                              # table only
+    .venv/bin/python benchmarks/calibrate_trend.py --docs docs/methods-trend.md         # its numbers
 
 Results go to benchmarks/results/calibrate_trend.jsonl one chunk (``--chunk`` replicates of one
 cell) per line, so an interrupted run resumes where it stopped and the table can be printed from
@@ -140,6 +141,54 @@ def table(cells: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def constants() -> str:
+    """The settings the methods document quotes, read from the code (so the document cannot drift)."""
+    from ivpanalysis.analysis import trend
+
+    c = simulate.ARCell(freq="M", n=96, level="small", rho=0.0)
+    a = simulate.ARCell(freq="Y", n=8, level="small", rho=0.0)
+    rows = [("COVID window", f"{trend.COVID_DEFAULT[0]} … {trend.COVID_DEFAULT[1]}"),
+            ("registration break", trend.REGISTRATION_BREAK),
+            ("monthly counts aggregated to quarters below (mean a month)", f"{trend.MIN_MEAN_PER_PERIOD:g}"),
+            ("fewest events for a trend", f"{trend.MIN_EVENTS}"),
+            ("residual df to estimate alpha from the series", f"{trend.MIN_DF_FOR_ALPHA}"),
+            ("fewest annual points the report fits", f"{trend.MIN_ANNUAL_POINTS}"),
+            ("acf lags for the working correlation (M, Q, Y)", ", ".join(str(trend.ACF_LAGS[f]) for f in "MQY")),
+            ("largest working rho", f"{trend.RHO_MAX:g}"),
+            ("residual check: one-sided level of the lag-1 test", f"{trend.RESIDUAL_CHECK_LEVEL:g}"),
+            ("simulation: counts a month (small, medium, large)", ", ".join(f"{v:g}" for v in simulate.LEVELS.values())),
+            ("simulation: rho", ", ".join(f"{r:g}" for r in simulate.RHOS)),
+            ("simulation: lengths (months; years)", ", ".join(map(str, simulate.MONTHLY_LENGTHS)) + "; "
+             + ", ".join(map(str, simulate.ANNUAL_LENGTHS))),
+            ("simulation: latent s.d. (monthly; annual)", f"{c.sigma:g}; {a.sigma:g}"),
+            ("simulation: NB alpha around the latent level", f"{c.alpha:g}"),
+            ("simulation: trend % a year; COVID effect (log); season amplitude (log)",
+             f"{c.pct_per_year:g}; {c.covid_effect:g}; {c.seasonal_amplitude:g}"),
+            ("simulation: break (%, sign alternating)", "±10")]
+    return "\n".join(["| setting | value |", "|---|---|"] + [f"| {k} | {v} |" for k, v in rows])
+
+
+BLOCKS = {"constants": lambda path: constants(), "calibration": lambda path: table(load(path))}
+
+
+def doc_blocks(text: str) -> dict[str, str]:
+    """The generated blocks of a document: ``<!-- generated: NAME -->`` … ``<!-- end: NAME -->``."""
+    import re
+
+    return {m.group(1): m.group(2).strip("\n") for m in
+            re.finditer(r"<!-- generated: (\w+) -->\n(.*?)<!-- end: \1 -->", text, flags=re.S)}
+
+
+def write_docs(doc: Path, results: Path = OUT) -> None:
+    """Rewrite the generated blocks of ``doc`` from the code and ``results``."""
+    text = doc.read_text(encoding="utf-8")
+    for name, make in BLOCKS.items():
+        start, end = f"<!-- generated: {name} -->\n", f"<!-- end: {name} -->"
+        i, j = text.index(start) + len(start), text.index(end)
+        text = text[:i] + make(results) + "\n" + text[j:]
+    doc.write_text(text, encoding="utf-8")
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--reps", type=int, default=1000, help="replicates per cell (default 1000)")
@@ -149,7 +198,11 @@ def main(argv=None) -> int:
     ap.add_argument("--n-sims", type=int, default=2000, help="draws per projection (default 2000)")
     ap.add_argument("--out", type=Path, default=OUT)
     ap.add_argument("--table", action="store_true", help="only print the table from --out")
+    ap.add_argument("--docs", type=Path, help="only rewrite the generated blocks of this document (docs/methods-trend.md)")
     a = ap.parse_args(argv)
+    if a.docs:
+        write_docs(a.docs, a.out)
+        return 0
     if not a.table:
         a.out.parent.mkdir(parents=True, exist_ok=True)
         have = {(n, ch) for n, c in load(a.out).items() for ch in c["chunks"]}
