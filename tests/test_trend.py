@@ -443,3 +443,23 @@ def test_population_needed_only_where_there_is_a_count():
     assert r.ok and r.fitted["fitted"].isna().tolist() == [False, False, True] + [False] * 5
     with pytest.raises(DataError, match="population missing"):
         trend.fit_trend(counts.fillna(460.0), population=pop)
+
+
+def test_covariance_options_and_the_working_correlation():
+    s = _sim(n_months=120, mean=300, alpha=0.02, seed=21)
+    fits = {c: trend.fit_trend(s, cov_type=c) for c in ("ar1", "model", "hac")}
+    assert all(f.ok for f in fits.values())
+    # same coefficients, different covariance; the AR sandwich never narrows below independence by much
+    assert len({round(f.pct_per_year, 9) for f in fits.values()}) == 1
+    ar, ind = fits["ar1"], fits["model"]
+    assert ar.diagnostics["variance_inflation"] >= 1 or ar.diagnostics["working_share"] == 0
+    assert ind.model["covariance"] == "model" and ind.diagnostics["working_rho"] == 0
+    with pytest.raises(ValueError, match="cov_type must be one of"):
+        trend.fit_trend(s, cov_type="robust")
+    # an AR(1) latent level widens the interval and is flagged by the lag-1 check
+    cell = simulate.ARCell(freq="M", n=144, level="large", rho=0.7)
+    y, _ = simulate.simulate_ar(cell, np.random.default_rng(5), 1)
+    series = pd.Series(y[0, :cell.n], index=cell.periods()[:cell.n])
+    r, naive = trend.fit_trend(series), trend.fit_trend(series, cov_type="model")
+    assert r.diagnostics["autocorrelated"] and r.diagnostics["working_rho"] > 0.3
+    assert (r.pct_ci_high - r.pct_ci_low) > 1.5 * (naive.pct_ci_high - naive.pct_ci_low)
