@@ -19,7 +19,7 @@ from ivpanalysis.ingest import validate
 from IPython.display import HTML
 
 from ivpanalysis.analysis import activities, gap, noise, police, trend
-from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, gap_text, police_text
+from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, gap_text, police_text, trend_text
 from ivpanalysis.present.html import STYLE, esc, figure_html, html_table, markdown_html
 from ivpanalysis.present.html import wrap as _wrap
 from ivpanalysis.report import sources
@@ -163,7 +163,7 @@ def trend_section(ctx: Context) -> HTML:
     fig = trend_plot.plot_trend(res, ctx.name)  # says "Gesimuleerd" itself when the rows are simulated
     simulated = res.observed.attrs.get("simulated", False)
     alt = ("Gesimuleerd: " if simulated else "") + f"geregistreerde misdrijven per maand in {ctx.name} met trendlijn."
-    return HTML(figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
+    return HTML(figure_html(fig, alt).data + _wrap(f"<p>{esc(trend_text.summary(res))}</p>").data)
 
 
 def yearly_trend(ctx: Context) -> HTML:
@@ -171,11 +171,14 @@ def yearly_trend(ctx: Context) -> HTML:
     if ctx.counts.empty or TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() < 3:
         return HTML("")
     yearly = ctx.counts.loc[TOTAL].dropna()  # indexed by integer years, which fit_trend reads as years
-    res = trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven")
+    res = trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven",
+                          min_annual_points=trend.MIN_ANNUAL_POINTS)  # fewer years: says no trend can be told
     fig = trend_plot.plot_trend(res, ctx.name)
-    alt = f"Geregistreerde misdrijven per jaar in {ctx.name} met trendlijn en onzekerheidsband."
-    intro = "In plaats daarvan de trend van de jaartotalen:"
-    return HTML(_wrap(f"<p>{esc(intro)}</p>").data + figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
+    alt = f"Geregistreerde misdrijven per jaar in {ctx.name} " + (
+        "met trendlijn en onzekerheidsband." if res.ok else "zonder trendlijn (te weinig jaren voor een trend).")
+    intro = "In plaats daarvan de trend van de jaartotalen:" if res.ok else "In plaats daarvan de jaartotalen:"
+    return HTML(_wrap(f"<p>{esc(intro)}</p>").data + figure_html(fig, alt).data
+                + _wrap(f"<p>{esc(trend_text.summary(res))}</p>").data)
 
 
 def dashboard_sentence(table: pd.DataFrame) -> str:
