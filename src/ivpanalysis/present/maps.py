@@ -36,6 +36,17 @@ def series_label(figs: geo.MapFigures) -> str:
     return text + (" (voorlopig)" if figs.provisional else "")
 
 
+def series_phrase(figs: geo.MapFigures) -> str:
+    """'woninginbraak per 1.000 inwoners in 2025 (voorlopige cijfers)' — for captions."""
+    return (f"{MEASURE.get(figs.measure, figs.measure)} per 1.000 inwoners in {figs.year}"
+            + (" (voorlopige cijfers)" if figs.provisional else ""))
+
+
+def omitted_sentence(lines: list[str]) -> str:
+    """The one line of a map left out: 'Kaart weggelaten; wat ontbreekt: …; …'."""
+    return "Kaart weggelaten; wat ontbreekt: " + "; ".join(lines) + "."
+
+
 def decimals(edges) -> int:
     """Fewest decimals (1 to 3) at which the class limits read as different numbers."""
     for d in (1, 2, 3):
@@ -66,13 +77,21 @@ def _focal_words(figs: geo.MapFigures, code: str) -> str:
             f"({class_labels(figs.classes)[i]})")
 
 
-def _missing_words(figs: geo.MapFigures) -> str:
-    if not figs.missing:
-        return ""
-    by = {}
+def _missing_list(figs: geo.MapFigures) -> str:
+    """'Amsterdam, Weesp (geen cijfer voor dat jaar); Urk (geen grens in het grenzenbestand)'."""
+    by: dict[str, list[str]] = {}
     for code, why in sorted(figs.missing.items()):
         by.setdefault(why, []).append(name(code))
-    return "; zonder kleur: " + "; ".join(f"{', '.join(v)} ({REASON.get(k, k)})" for k, v in by.items())
+    return "; ".join(f"{', '.join(v)} ({REASON.get(k, k)})" for k, v in by.items())
+
+
+def _missing_words(figs: geo.MapFigures) -> str:
+    return f"; zonder kleur: {_missing_list(figs)}" if figs.missing else ""
+
+
+def missing_sentence(figs: geo.MapFigures) -> str:
+    """'Zonder kleur: Amsterdam (geen cijfer voor dat jaar).' — or '' when every municipality has a colour."""
+    return f"Zonder kleur: {_missing_list(figs)}." if figs.missing else ""
 
 
 def _classes_words(figs: geo.MapFigures) -> str:
