@@ -43,7 +43,8 @@ def polygons(geometry: dict) -> list[list[np.ndarray]]:
     counter-clockwise, its holes clockwise (so a non-zero fill leaves the holes empty whatever
     orientation the file used)."""
     kind = geometry.get("type")
-    parts = [geometry["coordinates"]] if kind == "Polygon" else list(geometry["coordinates"]) if kind == "MultiPolygon" else []
+    parts = {"Polygon": lambda: [geometry["coordinates"]],
+             "MultiPolygon": lambda: list(geometry["coordinates"])}.get(kind, list)()
     out = []
     for poly in parts:
         rings = [np.asarray(r, dtype=float)[:, :2] for r in poly if len(r) >= 3]

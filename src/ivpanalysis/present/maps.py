@@ -164,28 +164,31 @@ def choropleth(shapes: dict, figs: geo.MapFigures, focal: str | None = None, con
     inside = set(figs.codes)
     if context:
         ax.add_collection(_collection(shapes, [c for c in shapes if c not in inside], facecolor="#f4f4f4",
-                                      edgecolor="#c8c8c8", linewidth=0.4))
+                                      edgecolor="#c8c8c8", linewidth=0.4, gid="context"))
     c = figs.classes
     handles = []
     of = c.of.reindex(list(figs.codes)).fillna(-1).astype(int) if c is not None else None
     for i, label in enumerate(class_labels(c) if c is not None else []):
         members = [code for code in figs.codes if code in shapes and of[code] == i]
         colour = charts.SEQUENTIAL[round(i * (len(charts.SEQUENTIAL) - 1) / max(c.n - 1, 1))]
-        ax.add_collection(_collection(shapes, members, facecolor=colour, edgecolor=edge, linewidth=0.3))
+        ax.add_collection(_collection(shapes, members, facecolor=colour, edgecolor=edge, linewidth=0.3,
+                                      gid=f"class-{i}"))
         handles.append(Patch(facecolor=colour, edgecolor="#888888", linewidth=0.5,
                              label=f"{label} ({fmt.number(len(members))})"))
     blank = [code for code in figs.codes if code in shapes and pd.isna(figs.values.get(code))]
     if blank:
         ax.add_collection(_collection(shapes, blank, facecolor=charts.NO_DATA, edgecolor="#888888", hatch="///",
-                                      linewidth=0.4))
+                                      linewidth=0.4, gid="no-figure"))
         handles.append(Patch(facecolor=charts.NO_DATA, edgecolor="#888888", hatch="///",
                              label=f"geen cijfer ({fmt.number(len(blank))})"))
     if focal is not None and focal in shapes:
         ax.add_collection(_collection(shapes, [focal], facecolor="none", edgecolor="#ffffff", linewidth=4.0))
-        ax.add_collection(_collection(shapes, [focal], facecolor="none", edgecolor=charts.INK, linewidth=2.0))
+        ax.add_collection(_collection(shapes, [focal], facecolor="none", edgecolor=charts.INK, linewidth=2.0,
+                                      gid="outline"))
         handles.append(Line2D([], [], color=charts.INK, lw=2.0, label=name(focal)))
     _frame(ax, shapes, [code for code in figs.codes if code in shapes])
-    fig.legend(handles=handles, loc="outside right upper", title=series_label(figs).replace(", ", ",\n", 1), fontsize=charts.SIZES["legend"],
+    fig.legend(handles=handles, loc="outside right upper", title=series_label(figs).replace(", ", ",\n", 1),
+               fontsize=charts.SIZES["legend"],
                title_fontsize=charts.SIZES["legend"], frameon=False, alignment="left")
     if source:
         fig.text(0.01, 0.01, source, fontsize=charts.SIZES["note"], color=charts.MUTED, ha="left", va="bottom")
