@@ -49,6 +49,10 @@ STOPLIGHT = {"groen": GREEN, "oranje": ORANGE, "rood": VERMILLION, "onbekend": "
 COLORS = {"observed": INK, "trend": VERMILLION, "stl": BLUE, "average": MUTED, "covid": YELLOW,
           "break": PURPLE, "bars": BLUE, "focal": VERMILLION}
 FOCAL = COLORS["focal"]
+#: sequential palette for five ordered classes (maps): ColorBrewer YlGnBu-5, marked colour-blind safe
+#: by ColorBrewer and ordered by lightness, so the classes also read in greyscale print
+SEQUENTIAL = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+NO_DATA = "#e0e0e0"  # a shape without a figure (hatched as well, so it is not read as the lightest class)
 FLAG_EDGE = "#000000"
 PEER_COLOURS = (BLUE, GREEN, PURPLE, ORANGE, SKY, "#8c564b")
 FONT = "DejaVu Sans"

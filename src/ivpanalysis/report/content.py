@@ -22,6 +22,7 @@ from ivpanalysis.analysis import activities, gap, noise, police, trend
 from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, gap_text, police_text, trend_text
 from ivpanalysis.present.html import STYLE, esc, figure_html, html_table, markdown_html
 from ivpanalysis.present.html import wrap as _wrap
+from ivpanalysis.report import maps as report_maps
 from ivpanalysis.report import sources
 from ivpanalysis.report.comparison import gap_across_result
 from ivpanalysis.report.comparison import gap_missing as _gap_missing
@@ -151,6 +152,13 @@ def yearly_chart(ctx: Context) -> HTML:
         return notice("total", ctx)
     fig, alt = charts.yearly_bars(ctx.counts.loc[TOTAL].dropna(), ctx.name)
     return figure_html(fig, alt)
+
+
+def map_section(ctx: Context) -> HTML:
+    """Choropleth of the municipality's police unit (:func:`ivpanalysis.report.maps.unit_map_html`): the
+    rate per 1.000 inhabitants in five quantile classes, the municipality outlined; without boundaries
+    or regions the one line of "Wat ontbreekt" that says what would add it."""
+    return HTML(report_maps.unit_map_html(ctx))
 
 
 def trend_section(ctx: Context) -> HTML:
