@@ -93,7 +93,9 @@ def test_coverage_whole_design():
     # all 16 cells, 150 replicates each (the ≥ 500-replicate figures are in docs/methods-trend.md)
     df = simulate.coverage(simulate.DESIGN, reps=150, seed=11)
     pooled = df["covered"].sum() / df["reps"].sum()  # 2400 replicates: s.d. ≈ 0.0044
-    assert 0.935 <= pooled <= 0.965, df[["design", "coverage"]].to_string()
+    # the band 0,90–0,97; the AR(1)-robust sandwich (t on reduced df) is slightly
+    # conservative on independent series, as the calibration table in docs/methods-trend.md shows
+    assert 0.935 <= pooled <= 0.97, df[["design", "coverage"]].to_string()
     assert (df["coverage"] >= 0.895).all()  # about 3 s.d. below 0.95 at 150 replicates
     assert df["bias"].abs().max() < 0.4
 
