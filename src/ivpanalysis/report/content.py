@@ -16,11 +16,11 @@ from pathlib import Path
 import pandas as pd
 from IPython.display import HTML
 
-from ivpanalysis.analysis import activities, gap, noise, police, trend
+from ivpanalysis.analysis import activities, gap, noise, police
 from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, police_text
 from ivpanalysis.present.html import STYLE, esc, figure_html, html_table, markdown_html
 from ivpanalysis.present.html import wrap as _wrap
-from ivpanalysis.report import sources
+from ivpanalysis.report import sources, trend_view
 from ivpanalysis.report.comparison import gap_across_result
 from ivpanalysis.report.comparison import gap_missing as _gap_missing
 from ivpanalysis.report.context import (TOTAL, Context, _folder_key, _load, activities_summary, check_rows,
@@ -29,7 +29,6 @@ from ivpanalysis.report.context import (TOTAL, Context, _folder_key, _load, acti
 from ivpanalysis.report.context import load_data, report_title, slug  # noqa: F401 - batch.py imports them from here
 from ivpanalysis.report.context import count as _count
 from ivpanalysis.report.context import has_register as _has_register
-from ivpanalysis.report.context import monthly_total as _monthly_total
 from ivpanalysis.report.notices import missing, notice
 from ivpanalysis.report.sources import (KNOWN_BREAKS, provenance_table, simulated_sentence, sources_table,
                                         status_sentence)
@@ -151,28 +150,21 @@ def yearly_chart(ctx: Context) -> HTML:
 
 
 def trend_section(ctx: Context) -> HTML:
-    """Monthly registered crime with its trend (:func:`ivpanalysis.trend.fit_trend`, ``trend_plot``),
-    or the missing sentence when the data hold no monthly counts."""
-    monthly = _monthly_total(ctx)
-    if monthly.empty:
-        return HTML(notice("monthly", ctx).data + yearly_trend(ctx).data)
-    res = trend.fit_trend(monthly, region_name=ctx.name, measure_label="misdrijven")
-    fig = trend_plot.plot_trend(res, ctx.name)  # says "Gesimuleerd" itself when the rows are simulated
-    simulated = res.observed.attrs.get("simulated", False)
-    alt = ("Gesimuleerd: " if simulated else "") + f"geregistreerde misdrijven per maand in {ctx.name} met trendlijn."
-    return HTML(figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
+    """Trends wherever the folder carries them (:mod:`.trend_view`): which series and why, the monthly
+    series (police months, misdaad-in-kaart burglaries) with trend line, breaks and seasonal pattern,
+    then the annual trends per category; the missing sentence only when no series is long enough."""
+    av = trend_view.available(ctx)
+    if not (av["annual"] or av["monthly"] or av["incidents"] is not None):
+        return HTML(_wrap(trend_view.intro(ctx)).data + notice("monthly", ctx).data)
+    body = trend_view.intro(ctx) + trend_view.monthly_parts(ctx)
+    return HTML(_wrap(body).data + yearly_trend(ctx).data)
 
 
 def yearly_trend(ctx: Context) -> HTML:
-    """Without monthly counts: the trend of the yearly totals (at least three years), with what so few points can show."""
-    if ctx.counts.empty or TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() < 3:
-        return HTML("")
-    yearly = ctx.counts.loc[TOTAL].dropna()  # indexed by integer years, which fit_trend reads as years
-    res = trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven")
-    fig = trend_plot.plot_trend(res, ctx.name)
-    alt = f"Geregistreerde misdrijven per jaar in {ctx.name} met trendlijn en onzekerheidsband."
-    intro = "In plaats daarvan de trend van de jaartotalen:"
-    return HTML(_wrap(f"<p>{esc(intro)}</p>").data + figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
+    """The annual trends: the total's chart with trend line and multi-year average (when the total is complete
+    for five years or more) and the table of trends per category (empty when no annual series is long enough)."""
+    part = trend_view.annual_part(ctx)
+    return _wrap(part) if part else HTML("")
 
 
 def dashboard_sentence(table: pd.DataFrame) -> str:
