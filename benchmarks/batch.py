@@ -34,6 +34,14 @@ from ivpanalysis.report.batch import codes_in_data, run_batch
 from ivpanalysis.report.execute import NOTEBOOK
 
 REAL = paths.REALDATA_DIR / "dreyer_47018NED_gemeente_jaar" / "data.json"
+#: the real files a complete report reads (issue 18): counts, population, regions, survey, incidents
+FILES = [REAL] + [paths.REALDATA_DIR / f for f in (
+    "chelsj_47013NED_meta_37230ned/Bevolking_Gemeenten.csv", "leetjes_gebieden_in_nederland/inwonertal.csv",
+    "mokken_veiligheidsmonitor_provincie/veiligheidsbeleving_gemeente.csv",
+    "gewoonmaarten_provincies/Veiligheidsgevoel Provincies.csv",
+    "mokken_veiligheidsmonitor_provincie/Misdrijven_per_gemeente.csv", "siffels_misdaad_in_kaart/MiK-Nederland-PC4.csv",
+    "certegis_pc4_gemeente/postcodes.csv", "visualicious_47013NED_maand_aaenhunze/crimes_theft_shortened.tsv",
+    "thoolen_47013NED_statline_gemeente/Misdrijven_2024.csv")]
 BIN = Path(sys.executable).parent
 
 
@@ -41,9 +49,10 @@ def data_folder(work: Path) -> tuple[str | None, list[str], str]:
     """(data_dir, municipality codes available, description)."""
     if REAL.is_file():
         from ivpanalysis.ingest.fetch import snapshot_from_file
-        folder = snapshot_from_file([REAL], work / "data")
+        folder = snapshot_from_file([f for f in FILES if f.is_file()], work / "data")
         codes = codes_in_data(folder)
-        return str(folder), codes, f"real 47018NED per gemeente ({len(codes)} municipalities) via fetch.snapshot_from_file"
+        return str(folder), codes, (f"real public files ({len(codes)} municipalities: 47018NED, population, regions, "
+                                    f"provincial VM, misdaad in kaart, 47013NED months) via fetch.snapshot_from_file")
     codes = ["GM0995", "GM0303", "GM0171", "GM0184"]
     return None, codes, "embedded data (4 municipalities, repeated): ../shared/realdata not found"
 

@@ -20,8 +20,9 @@ from ivpanalysis.analysis import activities, gap, noise, police
 from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, police_text
 from ivpanalysis.present.html import STYLE, esc, figure_html, html_table, markdown_html
 from ivpanalysis.present.html import wrap as _wrap
-from ivpanalysis.report import sources, trend_view
-from ivpanalysis.report.comparison import gap_across_result
+from ivpanalysis.ingest import schema
+from ivpanalysis.present import gap_view_text
+from ivpanalysis.report import gap_view, sources, trend_view
 from ivpanalysis.report.comparison import gap_missing as _gap_missing
 from ivpanalysis.report.context import (TOTAL, Context, _folder_key, _load, activities_summary, check_rows,
                                         dashboard_table, municipality_name, municipality_view, police_figures,
@@ -233,33 +234,46 @@ def _details(summary: str, body: str) -> str:
 
 
 def gap_section(ctx: Context) -> HTML:
-    """Veiligheidsgevoel and the gap with crime: over time and across municipalities (:mod:`ivpanalysis.gap`),
-    each with its chart, or the sentence saying which data are missing."""
+    """Veiligheidsgevoel and the gap with crime: over time (the municipality's own survey figures only) and
+    across units of one level (:mod:`.gap_view`: municipalities, else the provinces), each with its chart;
+    a provincial figure appears only labelled as the province's."""
     lacking = _gap_missing(ctx)
     over = None
     body = ""
     if lacking:
         body += notice(lacking, ctx).data
+        body += _province_context(ctx)
     else:
         over = gap.gap_over_time(gap.over_time_input(ctx.data, ctx.code, crime_measure=TOTAL))
         fig = gap_plot.over_time_chart(over, ctx.name)
         alt = (f"Geregistreerde misdrijven en aandeel inwoners dat zich onveilig voelt in {ctx.name}, "
                f"als index ten opzichte van {over.attrs['base_year']}")
         body += figure_html(fig, alt).data
-    across = gap_across_result(ctx)
+    across = gap_view.across(ctx)
     if across is None:
         body += _wrap(f"<p><em>{esc(missing('across', ctx))}</em></p>").data
     else:
-        year = across.attrs["survey_year"]
-        q = gap_plot.quadrant_chart(across, focal=ctx.code, title=f"Criminaliteit en onveiligheidsgevoel, {year}")
-        c = gap_plot.caterpillar_chart(across, focal=ctx.code)
-        body += figure_html(q, f"Gemeenten naar geregistreerde criminaliteit en onveiligheidsgevoel in {year}, "
-                               f"{ctx.name} gemarkeerd").data
-        body += figure_html(c, f"Verschil tussen gemeten en verwacht onveiligheidsgevoel per gemeente in {year}, "
-                               "met voorspelinterval").data
+        body += _across_figures(ctx, across)
     if over is not None or across is not None:
-        body += markdown_html(gap.interpretation(over_time=over, across=across, focal=ctx.code, name=ctx.name))
+        focal = ctx.code if across is None or across.attrs.get("unit_kind") != "province" else gap_view.province_of(ctx)
+        body += markdown_html(gap.interpretation(over_time=over, across=across, focal=focal, name=ctx.name))
     return HTML(body)
+
+
+def _province_context(ctx: Context) -> str:
+    """The province's survey figure, labelled as the province's (never as the municipality's own)."""
+    row = gap_view.province_survey(ctx)
+    if row is None:
+        return ""
+    pv = (schema.municipality_name(row["region_code"]) or row["region_code"]).removesuffix(" (PV)")
+    return _wrap(f"<p>{esc(gap_view_text.province_sentence(ctx.name, pv, row))}</p>").data
+
+
+def _across_figures(ctx: Context, across: pd.DataFrame) -> str:
+    """Quadrant and caterpillar charts of the comparison across units, drawn once per folder, year and focal unit."""
+    provinces = across.attrs.get("unit_kind") == "province"
+    focal = gap_view.province_of(ctx) if provinces else ctx.code
+    return ctx.once("gap_across_html", lambda: gap_view.figures(across, focal, provinces, ctx.name))
 
 
 def verantwoording(ctx: Context) -> HTML:
