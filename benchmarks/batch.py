@@ -36,7 +36,8 @@ from ivpanalysis.report.execute import NOTEBOOK
 REAL = paths.REALDATA_DIR / "dreyer_47018NED_gemeente_jaar" / "data.json"
 #: the real files a complete report reads (issue 18): counts, population, regions, survey, incidents
 FILES = [REAL] + [paths.REALDATA_DIR / f for f in (
-    "chelsj_47013NED_meta_37230ned/Bevolking_Gemeenten.csv", "leetjes_gebieden_in_nederland/inwonertal.csv",
+    "chelsj_47013NED_meta_37230ned/Bevolking_Gemeenten.csv",
+    "chelsj_47013NED_meta_37230ned/bevolkingeindeperiod_21122025.csv", "leetjes_gebieden_in_nederland/inwonertal.csv",
     "mokken_veiligheidsmonitor_provincie/veiligheidsbeleving_gemeente.csv",
     "gewoonmaarten_provincies/Veiligheidsgevoel Provincies.csv",
     "mokken_veiligheidsmonitor_provincie/Misdrijven_per_gemeente.csv", "siffels_misdaad_in_kaart/MiK-Nederland-PC4.csv",

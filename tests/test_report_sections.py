@@ -11,6 +11,7 @@ from ivpanalysis.ingest.fetch import snapshot_from_file
 R = paths.REALDATA_DIR
 FILES = [R / f for f in (
     "dreyer_47018NED_gemeente_jaar/data.json", "chelsj_47013NED_meta_37230ned/Bevolking_Gemeenten.csv",
+    "chelsj_47013NED_meta_37230ned/bevolkingeindeperiod_21122025.csv",
     "leetjes_gebieden_in_nederland/inwonertal.csv", "mokken_veiligheidsmonitor_provincie/veiligheidsbeleving_gemeente.csv",
     "gewoonmaarten_provincies/Veiligheidsgevoel Provincies.csv", "mokken_veiligheidsmonitor_provincie/Misdrijven_per_gemeente.csv",
     "siffels_misdaad_in_kaart/MiK-Nederland-PC4.csv", "certegis_pc4_gemeente/postcodes.csv",
@@ -115,3 +116,19 @@ def test_province_population_only_where_every_member_is_reached(folder):
     p = ds.population
     own = p[(p["measure"] == "inwoners") & p["region_code"].isin(members) & np.array([x.year == 2017 for x in p["period"]])]
     assert pop["PV24"] == own.drop_duplicates("region_code")["value"].sum()  # Flevoland: six municipalities unchanged
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_gap_across_the_twelve_provinces(folder):
+    from ivpanalysis.report import content, gap_view
+    ctx = content.context("GM0995", data_dir=folder)
+    res = gap_view.across(ctx)
+    assert res.attrs["unit_kind"] == "province" and res.attrs["survey_year"] == 2017 and len(res) == 12
+    flev = res.set_index("unit").loc["PV24"]
+    assert (flev["crime_count"], flev["pct_unsafe"]) == (18398, 19.9)  # Misdrijven_per_gemeente.csv, VM 2017
+    pop = gap_view.province_rows(ctx.data.population, ctx.data.regions, 2017).set_index("region_code")["value"]
+    assert pop["PV24"] == 407818  # 37230ned: Flevoland at the end of 2016 = 1 January 2017
+    html = content.gap_section(ctx).data
+    assert "Vergelijking tussen 12 provincies in 2017" in html
+    assert 'alt="Provincies naar geregistreerde criminaliteit en onveiligheidsgevoel in 2017, Flevoland gemarkeerd' in html

@@ -29,8 +29,8 @@ def level_sentence(across: pd.DataFrame, provinces: bool, name: str) -> str:
     if provinces:
         text = (f"Vergelijking tussen {fmt.number(n)} provincies in {year}: de gegevensmap heeft geen "
                 f"Veiligheidsmonitor-cijfers voor genoeg gemeenten, wel voor de provincies. Criminaliteit per "
-                f"1.000 inwoners: de geregistreerde misdrijven van de provincie gedeeld door het aantal inwoners van "
-                f"haar gemeenten in hetzelfde jaar. De provincie van {name} is gemarkeerd; dit zegt iets over de "
+                f"1.000 inwoners: de geregistreerde misdrijven van de provincie gedeeld door haar aantal inwoners "
+                f"in hetzelfde jaar. De provincie van {name} is gemarkeerd; dit zegt iets over de "
                 f"regio, niet over {name} zelf.")
     else:
         text = (f"Vergelijking tussen {fmt.number(n)} gemeenten met Veiligheidsmonitor-cijfers in {year}, "
@@ -39,8 +39,10 @@ def level_sentence(across: pd.DataFrame, provinces: bool, name: str) -> str:
 
 
 def quadrant_alt(words: tuple[str, str], year: int, across: pd.DataFrame, focal) -> str:
+    hit = across.loc[across["unit"] == focal, "unit_name"] if focal is not None else across["unit_name"].iloc[:0]
+    name = str(hit.iloc[0]).removesuffix(" (PV)") if len(hit) else None
     return f"{words[1].capitalize()} naar geregistreerde criminaliteit en onveiligheidsgevoel in {year}" + (
-        f", {focal} gemarkeerd" if focal is not None and focal in set(across["unit"]) else "")
+        f", {name} gemarkeerd" if name else "")
 
 
 def caterpillar_alt(words: tuple[str, str], year: int) -> str:

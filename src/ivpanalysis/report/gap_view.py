@@ -3,8 +3,8 @@
 * The comparison across units uses one level only: municipalities when the folder has municipal
   Veiligheidsmonitor figures for at least :data:`MIN_UNITS` of them in a year, else the provinces
   (the provincial VM files) against registered crime per 1.000 inwoners of the same year: the
-  provinces' own crime rows, divided by the population summed over their member municipalities
-  (``regions`` role) — only when every member has a population figure that year.
+  provinces' own crime rows, divided by the province's own population rows (37230ned) or else the
+  population summed over its member municipalities (``regions`` role) when every member is reached.
 * A provincial survey figure is never the municipality's own: it is returned labelled as the
   province's, for context.
 
@@ -75,6 +75,18 @@ def province_population(population: pd.DataFrame, regions: pd.DataFrame, year: i
                          "value": sums.to_numpy(dtype=float)})
 
 
+def province_rows(population: pd.DataFrame, regions: pd.DataFrame | None, year: int) -> pd.DataFrame:
+    """``inwoners`` per province for ``year``: the province's own rows (37230ned has them) where present,
+    else :func:`province_population` (the sum over its municipalities)."""
+    pop = population[(population["measure"] == "inwoners") & population["value"].notna()]
+    own = pop[(pop["region_code"].map(schema.region_kind) == "province").to_numpy()
+              & np.array([p.year == year for p in pop["period"]], dtype=bool)]
+    if regions is None or regions.empty:
+        return own
+    summed = province_population(population, regions, year)
+    return pd.concat([own, summed[~summed["region_code"].isin(set(own["region_code"]))]], ignore_index=True)
+
+
 def across(ctx: Context) -> pd.DataFrame | None:
     """:func:`gap.gap_across` over municipalities (when enough have survey figures) or else provinces;
     None when neither level has MIN_UNITS units with survey, crime and population in one year."""
@@ -92,9 +104,7 @@ def _across(folder: tuple, kind: str, year: int) -> pd.DataFrame | None:
     full = _load(*folder)
     pop = full.population
     if kind == "province":
-        if full.regions is None or full.regions.empty:
-            return None
-        pop = province_population(full.population, full.regions, year)
+        pop = province_rows(full.population, full.regions, year)
     try:
         df = gap.across_input(full.survey, full.police, pop, year, crime_measure=TOTAL,
                               population_measure="inwoners", unit_kind=kind)
