@@ -92,6 +92,46 @@ def naive(codes: list[str], data_dir: str | None, out: Path) -> list[dict]:
     return rows
 
 
+#: notebook cell → phase of the breakdown (the shipped notebook's calls, matched by their text)
+PHASES = (("rc.context(", "load"), ("rc.trend_section(", "trend (fits + charts)"),
+          ("rc.gap_section(", "gap (fits + charts)"), ("rc.yearly_chart(", "charts"))
+
+
+def cell_phases(manifest: dict, out: Path) -> dict[str, float]:
+    """Seconds per phase summed over our reports, from the papermill durations in the written notebooks."""
+    totals: dict[str, float] = {}
+    for r in manifest["reports"]:
+        nb_path = [o for o in r.get("outputs", []) if o.endswith(".ipynb")]
+        if r["status"] != "ok" or not nb_path:
+            continue
+        for cell in nbformat.read(out / nb_path[0], as_version=4).cells:
+            d = cell.get("metadata", {}).get("papermill", {}).get("duration")
+            if cell.cell_type != "code" or d is None:
+                continue
+            phase = next((name for text, name in PHASES if text in cell.source), "other sections")
+            totals[phase] = totals.get(phase, 0.0) + float(d)
+    return totals
+
+
+def fits_and_charts(codes: list[str], data_dir: str | None) -> dict[str, float]:
+    """In this process, on the same reports: seconds in trend fits and in drawing charts (report.fits.SECONDS)
+    while the notebook's section functions run, after one warm-up report (a reused kernel is warm too)."""
+    from ivpanalysis.report import content as rc, fits
+
+    def one(code):
+        ctx = rc.context(code, data_dir=data_dir)
+        for f in (rc.title, rc.summary, rc.police_section, rc.yearly_chart, rc.trend_section, rc.dashboard_section,
+                  rc.gap_section, rc.activities_section, rc.verantwoording):
+            f(ctx)
+    one(codes[0])
+    fits.SECONDS.clear()
+    fits._FITS.clear()
+    t = time.perf_counter()
+    for code in codes:
+        one(code)
+    return {"sections": time.perf_counter() - t, **fits.SECONDS}
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--n", type=int, default=20, help="reports per method (default 20; at least 20 for the figure)")
@@ -145,6 +185,19 @@ def main(argv=None) -> int:
         (work / "benchmark.json").write_text(json.dumps({
             "data": what, "n": len(codes), "jobs": args.jobs, "naive_seconds_per_report": naive_per,
             "ours_seconds_per_report": ours_per, "naive": rows, "ours_timings": t}, indent=1))
+        phases = cell_phases(manifest, work / "ours")
+        print()
+        print("ours, per report (seconds; mean over reports, each worker's own clock):")
+        n_ok = max(1, len(ok))
+        print(f"  {'start (kernel start + reset)':34}{(t['kernel_start'] + t['reset']) / n_ok:8.3f}")
+        print(f"  {'imports cell':34}{t['imports'] / n_ok:8.3f}")
+        for name in ("load", "trend (fits + charts)", "gap (fits + charts)", "charts", "other sections"):
+            print(f"  {name:34}{phases.get(name, 0.0) / n_ok:8.3f}")
+        print(f"  {'export (HTML + write)':34}{(t['render'] + t['write']) / n_ok:8.3f}")
+        split = fits_and_charts(codes, data_dir)
+        print(f"in-process split over the same {len(codes)} reports, all sections (s per report): "
+              f"trend fits {split.get('fits', 0.0) / len(codes):.3f}, trend and gap charts {split.get('charts', 0.0) / len(codes):.3f}, "
+              f"all sections {split['sections'] / len(codes):.3f}")
         print(f"ratio: {naive_per / ours_per:.1f}")
         return 0
     finally:
