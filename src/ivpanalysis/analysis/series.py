@@ -55,6 +55,7 @@ def annual_series(counts: pd.DataFrame, police: pd.DataFrame | None = None, code
     if counts is None or counts.empty:
         return out
     srcs = _sources(police, code)
+    simulated = _simulated_measures(police, code)
     for measure, row in counts.iterrows():
         row = row.astype(float)
         present = row.dropna()
@@ -62,9 +63,17 @@ def annual_series(counts: pd.DataFrame, police: pd.DataFrame | None = None, code
             continue
         span = row.loc[present.index[0]:present.index[-1]]
         span.index = span.index.astype(int)
+        span.attrs["simulated"] = str(measure) in simulated
         out[str(measure)] = CountSeries(f"annual:{measure}", "annual", str(measure), span,
                                         srcs.get(str(measure), ()))
     return out
+
+
+def _simulated_measures(police: pd.DataFrame | None, code: str | None) -> set[str]:
+    if police is None or code is None or "kind" not in police.columns:
+        return set()
+    df = police[(police["region_code"] == code) & (police["kind"] == "simulated")]
+    return set(map(str, df["measure"].unique()))
 
 
 def _sources(police: pd.DataFrame | None, code: str | None) -> dict[str, tuple[str, ...]]:
@@ -85,9 +94,15 @@ def monthly_series(police: pd.DataFrame, code: str, min_months: int = MIN_MONTHS
         if len(g) < min_months:
             continue
         values = _monthly(g)
+        values.attrs["simulated"] = _simulated(g)
         srcs = tuple(sorted(map(str, g["source"].dropna().unique()))) if "source" in g.columns else ()
         out[str(measure)] = CountSeries(f"monthly:{measure}", "monthly", str(measure), values, srcs)
     return out
+
+
+def _simulated(rows: pd.DataFrame) -> bool:
+    """Whether any of the rows are simulated (``kind`` = simulated): the fit and the chart then say so."""
+    return bool("kind" in rows.columns and (rows["kind"] == "simulated").any())
 
 
 def _monthly(g: pd.DataFrame) -> pd.Series:

@@ -236,7 +236,7 @@ def _smooth_lines(ax, obs: pd.Series, freq: str) -> None:
 _MONTH_ABBR = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
 
 
-def seasonal_bars(factors: pd.Series, place: str, what: str) -> Figure:
+def seasonal_bars(factors: pd.Series, place: str, what: str, simulated: bool = False) -> Figure:
     """The fitted seasonal pattern: % above or below an average month (or quarter), one bar each.
 
     ``factors``: :func:`ivpanalysis.analysis.series.seasonal_factors` (geometric mean 1).
@@ -252,7 +252,9 @@ def seasonal_bars(factors: pd.Series, place: str, what: str) -> Figure:
     dutch_axis(ax, "y", 0)
     unit = "maand" if monthly else "kwartaal"
     ax.set_ylabel(f"% t.o.v. gemiddelde {unit}", fontsize=SIZES["label"])
-    heading(ax, f"Seizoenspatroon {what}, {place}")
+    heading(ax, ("Gesimuleerd: s" if simulated else "S") + f"eizoenspatroon {what}, {place}")
+    if simulated:
+        simulated_mark(ax)
     hi, lo = int(np.argmax(pct)), int(np.argmin(pct))
     return describe(fig, f"{place}: het hoogst in {labels[hi]} ({fmt.pct(pct[hi])}), "
                          f"het laagst in {labels[lo]} ({fmt.pct(pct[lo])})")

@@ -65,7 +65,8 @@ def annual_part(ctx: Context) -> str:
         res = fitted(ctx, annual[TOTAL])
         with fits.timed("charts"):
             fig = charts.plot_trend(res, ctx.name)
-        parts.append(_figure(fig, f"Geregistreerde misdrijven per jaar in {ctx.name} met trendlijn en meerjarig gemiddelde"))
+        sim = "Gesimuleerd: g" if res.observed.attrs.get("simulated") else "G"
+        parts.append(_figure(fig, f"{sim}eregistreerde misdrijven per jaar in {ctx.name} met trendlijn en meerjarig gemiddelde"))
         parts.append(f"<p>{esc(series_text.summary(res))}</p>")
     order = [TOTAL] + sorted(k for k in annual if k != TOTAL)
     rows = [(names.get(k, k), annual[k], fitted(ctx, annual[k])) for k in order if k in annual]
@@ -82,7 +83,7 @@ def monthly_part(ctx: Context, s: _series.CountSeries, what: str) -> str:
     with fits.timed("charts"):
         fig = charts.plot_trend(res, ctx.name)
     simulated = bool(res.observed.attrs.get("simulated", False))
-    alt = ("Gesimuleerd: " if simulated else "") + f"{what} per maand in {ctx.name} met trendlijn"
+    alt = ("Gesimuleerd: " + what[:1].lower() + what[1:] if simulated else what) + f" per maand in {ctx.name} met trendlijn"
     parts = [_figure(fig, alt)]
     sentences = [series_text.summary(res)]
     left = series_text.left_out_sentence(s)
@@ -92,8 +93,9 @@ def monthly_part(ctx: Context, s: _series.CountSeries, what: str) -> str:
         factors = _series.seasonal_factors(res.params)
         if not factors.empty and len(res.fitted) >= _series.SEASON_CYCLES * len(factors):
             with fits.timed("charts"):
-                sfig = charts.seasonal_bars(factors, ctx.name, what.lower())
-            parts.append(_figure(sfig, f"Seizoenspatroon van {what.lower()} in {ctx.name} volgens het trendmodel"))
+                sfig = charts.seasonal_bars(factors, ctx.name, what.lower(), simulated)
+            parts.append(_figure(sfig, ("Gesimuleerd: s" if simulated else "S")
+                                 + f"eizoenspatroon van {what.lower()} in {ctx.name} volgens het trendmodel"))
             sentences.append(series_text.seasonal_sentence(factors))
     parts.append("".join(f"<p>{esc(t)}</p>" for t in sentences if t))
     return "".join(parts)
