@@ -29,7 +29,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ivpanalysis.ingest import datafolder, schema
+from ivpanalysis.ingest import datafolder, schema, validate
 from ivpanalysis.present import fmt
 from ivpanalysis import paths
 from ivpanalysis.analysis import rates
@@ -525,6 +525,8 @@ def explore(data: str | Path | datafolder.Dataset | None = None, municipality: s
     (default :data:`DEFAULT_EXPORT`, reports/verkenner). Display the result in a notebook cell.
     """
     ds = data if isinstance(data, datafolder.Dataset) else datafolder.load(data)
+    ds = validate.gate(ds)  # the report's gate: municipalities with problems are left out
+    validate.refuse(ds)  # shared problems stop the explorer with their list
     sel = default_selection(ds, municipality, category)
     if years is not None:
         sel = replace(sel, first=int(years[0]), last=int(years[1]))

@@ -14,6 +14,8 @@ import datetime
 from pathlib import Path
 
 import pandas as pd
+from ivpanalysis.errors import DataError
+from ivpanalysis.ingest import validate
 from IPython.display import HTML
 
 from ivpanalysis.analysis import activities, gap, noise, police
@@ -47,6 +49,7 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
     code = validate_code(municipality)
     folder = _folder_key(data_dir)
     data = _load(*folder)
+    validate.refuse(data, code)  # the gate: shared problems and this municipality's own stop the report
     name = municipality_name(code, data)
     if name is None:
         raise LookupError(f"{code} is not a municipality in the CBS code list nor in {data.data_dir}")
@@ -296,3 +299,48 @@ def verantwoording(ctx: Context) -> HTML:
     parts.append(f"<p>{esc(simulated_sentence(ctx))}</p>")
     parts.append(f"<p>{esc(f'Gegevensmap: {ctx.data.data_dir.name}.')}</p>")
     return _wrap("".join(parts))
+
+
+# --- a failing section is one sentence; the rest of the report stands ------------------------------
+
+#: data text (a "$" in a theme name) is never read as matplotlib mathtext
+import matplotlib  # noqa: E402
+
+matplotlib.rcParams["text.parse_math"] = False
+
+#: sections the notebook calls; each is wrapped by :func:`_standing` below
+SECTIONS = ("summary", "police_section", "yearly_chart", "trend_section", "yearly_trend", "dashboard_section",
+            "activities_section", "gap_section", "verantwoording")
+
+
+def failed_section(error: Exception) -> HTML:
+    """The one sentence a section shows instead of its content when it cannot be made."""
+    reason = str(error.problems[0]) if isinstance(error, DataError) and error.problems else \
+        (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return _wrap(f'<p class="missing">{esc(f"Dit onderdeel kan niet worden getoond: {reason}"[:400])}</p>')
+
+
+def _standing(section):
+    """``section`` that renders :func:`failed_section` instead of raising, and names excluded municipalities."""
+    import functools
+
+    @functools.wraps(section)
+    def run(ctx: Context) -> HTML:
+        confined = validate.section_problems(ctx.data, ctx.code, section.__name__) if ctx.data.problems else []
+        if confined:
+            return failed_section(DataError(confined))
+        try:
+            out = section(ctx)
+        except Exception as e:  # noqa: BLE001 - one section's problem never loses the whole report
+            return failed_section(e)
+        if section.__name__ == "gap_section" and ctx.data.excluded:
+            note = ("Niet meegeteld in de vergelijking met andere gemeenten, omdat hun gegevens fouten bevatten: "
+                    + ", ".join(ctx.data.excluded) + ".")
+            out = HTML(out.data + _wrap(f"<p>{esc(note)}</p>").data)
+        return out
+    return run
+
+
+for _name in SECTIONS:
+    globals()[_name] = _standing(globals()[_name])
+del _name
