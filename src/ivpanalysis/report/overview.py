@@ -159,7 +159,8 @@ def overview_html(manifest: dict) -> str:
 <div class="filters">{filters}</div>
 {_table(items)}
 <p class="note">Meer dan toeval: de verandering is groter dan de gewone schommeling van jaar tot jaar (zie de
-Verantwoording in elk rapport). Groen, oranje en rood: aantal indicatoren van het veiligheidsplan met dat oordeel.
+Verantwoording in elk rapport). Groen, oranje, rood en zonder oordeel: aantal indicatoren van het
+veiligheidsplan met dat oordeel.
 – betekent: niet in de gegevens.</p>
 {_failures(failed)}
 </main><script>{SCRIPT}</script></body></html>
