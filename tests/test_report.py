@@ -167,7 +167,8 @@ def test_sections_without_data_say_so_for_dronten(session, tmp_path):
         sentence = content.missing(section, ctx)
         assert sentence.count(". ") == 0 and sentence.endswith(".")
         assert _reads(sentence, page), section
-    assert len(re.findall(r"<img\b", page)) == 2  # the yearly chart and the trend of the yearly totals
+    # the yearly chart only: four years of totals are too few for an annual trend (issue 18 item 3)
+    assert len(re.findall(r"<img\b", page)) == 1
 
 
 def test_dashboard_and_activities_for_lelystad(lelystad):
