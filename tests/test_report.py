@@ -77,7 +77,7 @@ def test_html_title_sections_and_order(lelystad):
     _, _, page = lelystad
     assert "<title>Evaluatie integraal veiligheidsplan Lelystad (GM0995)</title>" in page
     headings = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h2\b[^>]*>(.*?)</h2>", page)]
-    assert headings == ["Inhoud", "Samenvatting", "Politiecijfers", "Misdrijven per maand en de trend",
+    assert headings == ["Inhoud", "Samenvatting", "Politiecijfers", "Kaart", "Misdrijven per maand en de trend",
                         "Indicatoren van het veiligheidsplan", "Veiligheidsgevoel en de kloof met de criminaliteit",
                         "Uitvoering van de activiteiten", "Verantwoording", "Begrippen"]
 
@@ -369,17 +369,14 @@ def test_kernel_start_is_retried_after_a_port_race(monkeypatch):
 
 
 def test_trend_chart_and_summary_for_the_default_municipality(lelystad):
-    """Issue 5: without monthly counts the report still shows the trend, fitted on the yearly totals."""
+    """Issue 18 item 3: four yearly totals are no series for a trend (five years or more); the section says
+    which series a trend needs instead of drawing one (the yearly bars still show the totals)."""
     _, _, page = lelystad
     text = _text(page)
-    from ivpanalysis.analysis import trend
     ctx = content.context("GM0995")
-    s = ctx.counts.loc[content.TOTAL].dropna()
-    res = trend.fit_trend(pd.Series(s.to_numpy(float), index=pd.PeriodIndex([pd.Period(str(int(y)), "Y") for y in s.index])),
-                          region_name=ctx.name, measure_label="misdrijven")
-    assert res.ok and _reads(res.summary_nl, page)
-    assert "vier jaarcijfers laten weinig zien" in text
-    assert 'alt="Geregistreerde misdrijven per jaar in Lelystad met trendlijn' in page
+    assert ctx.counts.loc[content.TOTAL].notna().sum() == 4
+    assert "minstens 5 jaren of 24 maanden cijfers nodig" in text
+    assert "Geregistreerde misdrijven per jaar in Lelystad met trendlijn" not in page
 
 
 def test_gap_across_municipalities_with_charts_when_the_data_allow(realdata, tmp_path):
@@ -407,8 +404,9 @@ def test_gap_across_municipalities_with_charts_when_the_data_allow(realdata, tmp
     for name, df in (("police_figures", crime), ("population", pop), ("survey", survey)):
         df.assign(period=df["period"].astype(str)).to_csv(tmp_path / f"{name}.csv", index=False)
     ctx = content.context("GM0995", data_dir=tmp_path)
-    res = content.gap_across_result(ctx)
+    res = content.gap_view.across(ctx)
     assert res is not None and len(res) == 30 and res.attrs["survey_year"] == 2024
+    assert res.attrs["unit_kind"] == "municipality"
     page = content.gap_section(ctx).data
     assert page.count("<img") == 2  # quadrant and caterpillar
     assert "Gemeenten naar geregistreerde criminaliteit en onveiligheidsgevoel in 2024" in page

@@ -30,7 +30,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from ivpanalysis.ingest import datafolder, schema, validate
-from ivpanalysis.present import fmt
+from ivpanalysis.present import fmt, trend_text
 from ivpanalysis import paths
 from ivpanalysis.analysis import rates
 from ivpanalysis.analysis import trend as _trend
@@ -78,7 +78,7 @@ class View:
 
     @property
     def summary_nl(self) -> str:
-        return self.trend.summary_nl if self.trend is not None else ""
+        return trend_text.summary(self.trend) if self.trend is not None else ""
 
 
 # --- what the data offer ----------------------------------------------------------------------------

@@ -142,8 +142,8 @@ def dataset_problems(data) -> list[Problem]:
     needs that denominator in the population table for every year it is computed for, unless
     the document's own status is given to fall back on.
     """
-    from ivpanalysis.analysis.police import annual_counts
-    from ivpanalysis.analysis.rates import DENOMINATORS, denominator
+    from ivpanalysis.ingest.denominators import DENOMINATORS, denominator
+    from ivpanalysis.ingest.yearly import annual_counts
 
     folder = data.data_dir
     out: list[Problem] = []

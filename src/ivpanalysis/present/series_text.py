@@ -10,7 +10,7 @@ import pandas as pd
 from ivpanalysis.analysis import series as _series
 from ivpanalysis.analysis import trend as _trend
 from ivpanalysis.ingest import schema
-from ivpanalysis.present import fmt
+from ivpanalysis.present import fmt, trend_text
 
 _MONTH_NL = {v: k for k, v in schema.MONTHS_NL.items()}
 #: what each kind of series is, in the reader's words
@@ -20,11 +20,7 @@ KIND_NL = {"annual": "jaarcijfers van de politie per soort misdrijf",
 
 
 def summary(res: _trend.TrendResult) -> str:
-    """The trend module's paragraph (issue 16 moved it to present.trend_text)."""
-    try:
-        from ivpanalysis.present import trend_text
-    except ImportError:  # the trend module still writes its own summary
-        return res.summary_nl
+    """The trend's paragraph (:func:`ivpanalysis.present.trend_text.summary`)."""
     return trend_text.summary(res)
 
 
@@ -51,8 +47,10 @@ def which_series(annual: dict, monthly: dict, incidents: _series.CountSeries | N
         first = min(s.first for s in annual.values())
         last = max(s.last for s in annual.values())
         out.append(f"Jaartrends: {KIND_NL['annual']}, {fmt.number(n)} "
-                   f"{'soort' if n == 1 else 'soorten'} met minstens {_series.MIN_YEARS} jaren cijfers ({first}–{last}); "
-                   f"zo'n reeks is lang genoeg om een stijging of daling van toeval te onderscheiden.")
+                   f"{'soort' if n == 1 else 'soorten'} met minstens {_series.MIN_YEARS} jaren cijfers ({first}–{last}), "
+                   f"met het meerjarig gemiddelde; een trendlijn met interval vanaf "
+                   f"{max(_series.MIN_YEARS, getattr(_trend, 'MIN_ANNUAL_POINTS', _series.MIN_YEARS))} jaren, "
+                   f"want met minder jaren is een stijging of daling niet van toeval te onderscheiden.")
     for s in monthly.values():
         out.append(f"Maandtrend: {KIND_NL['monthly']} voor '{labels.get(s.measure, s.measure)}', {_span(s)}{_source(s)}; "
                    f"per maand zijn seizoenspatroon en breuken in de registratie te zien.")

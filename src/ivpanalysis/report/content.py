@@ -19,11 +19,12 @@ from ivpanalysis.ingest import validate
 from IPython.display import HTML
 
 from ivpanalysis.analysis import activities, gap, noise, police
-from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, police_text
+from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, gap_text, police_text
 from ivpanalysis.present.html import STYLE, esc, figure_html, html_table, markdown_html
 from ivpanalysis.present.html import wrap as _wrap
 from ivpanalysis.ingest import schema
 from ivpanalysis.present import gap_view_text
+from ivpanalysis.report import maps as report_maps
 from ivpanalysis.report import gap_view, sources, trend_view
 from ivpanalysis.report.comparison import gap_missing as _gap_missing
 from ivpanalysis.report.context import (TOTAL, Context, _folder_key, _load, activities_summary, check_rows,
@@ -153,6 +154,13 @@ def yearly_chart(ctx: Context) -> HTML:
     return figure_html(fig, alt)
 
 
+def map_section(ctx: Context) -> HTML:
+    """Choropleth of the municipality's police unit (:func:`ivpanalysis.report.maps.unit_map_html`): the
+    rate per 1.000 inhabitants in five quantile classes, the municipality outlined; without boundaries
+    or regions the one line of "Wat ontbreekt" that says what would add it."""
+    return HTML(report_maps.unit_map_html(ctx))
+
+
 def trend_section(ctx: Context) -> HTML:
     """Trends wherever the folder carries them (:mod:`.trend_view`): which series and why, the monthly
     series (police months, misdaad-in-kaart burglaries) with trend line, breaks and seasonal pattern,
@@ -259,7 +267,7 @@ def gap_section(ctx: Context) -> HTML:
         body += _across_figures(ctx, across)
     if over is not None or across is not None:
         focal = ctx.code if across is None or across.attrs.get("unit_kind") != "province" else gap_view.province_of(ctx)
-        body += markdown_html(gap.interpretation(over_time=over, across=across, focal=focal, name=ctx.name))
+        body += markdown_html(gap_text.interpretation(over_time=over, across=across, focal=focal, name=ctx.name))
     return HTML(body)
 
 
@@ -310,7 +318,7 @@ matplotlib.rcParams["text.parse_math"] = False
 
 #: sections the notebook calls; each is wrapped by :func:`_standing` below
 SECTIONS = ("summary", "police_section", "yearly_chart", "trend_section", "yearly_trend", "dashboard_section",
-            "activities_section", "gap_section", "verantwoording")
+            "activities_section", "gap_section", "map_section", "verantwoording")
 
 
 def failed_section(error: Exception) -> HTML:
