@@ -34,6 +34,15 @@ from ivpanalysis.report.batch import codes_in_data, run_batch
 from ivpanalysis.report.execute import NOTEBOOK
 
 REAL = paths.REALDATA_DIR / "dreyer_47018NED_gemeente_jaar" / "data.json"
+#: the real files a complete report reads (issue 18): counts, population, regions, survey, incidents
+FILES = [REAL] + [paths.REALDATA_DIR / f for f in (
+    "chelsj_47013NED_meta_37230ned/Bevolking_Gemeenten.csv",
+    "chelsj_47013NED_meta_37230ned/bevolkingeindeperiod_21122025.csv", "leetjes_gebieden_in_nederland/inwonertal.csv",
+    "mokken_veiligheidsmonitor_provincie/veiligheidsbeleving_gemeente.csv",
+    "gewoonmaarten_provincies/Veiligheidsgevoel Provincies.csv",
+    "mokken_veiligheidsmonitor_provincie/Misdrijven_per_gemeente.csv", "siffels_misdaad_in_kaart/MiK-Nederland-PC4.csv",
+    "certegis_pc4_gemeente/postcodes.csv", "visualicious_47013NED_maand_aaenhunze/crimes_theft_shortened.tsv",
+    "thoolen_47013NED_statline_gemeente/Misdrijven_2024.csv")]
 BIN = Path(sys.executable).parent
 
 
@@ -41,9 +50,10 @@ def data_folder(work: Path) -> tuple[str | None, list[str], str]:
     """(data_dir, municipality codes available, description)."""
     if REAL.is_file():
         from ivpanalysis.ingest.fetch import snapshot_from_file
-        folder = snapshot_from_file([REAL], work / "data")
+        folder = snapshot_from_file([f for f in FILES if f.is_file()], work / "data")
         codes = codes_in_data(folder)
-        return str(folder), codes, f"real 47018NED per gemeente ({len(codes)} municipalities) via fetch.snapshot_from_file"
+        return str(folder), codes, (f"real public files ({len(codes)} municipalities: 47018NED, population, regions, "
+                                    f"provincial VM, misdaad in kaart, 47013NED months) via fetch.snapshot_from_file")
     codes = ["GM0995", "GM0303", "GM0171", "GM0184"]
     return None, codes, "embedded data (4 municipalities, repeated): ../shared/realdata not found"
 
@@ -80,6 +90,51 @@ def naive(codes: list[str], data_dir: str | None, out: Path) -> list[dict]:
         rows.append({"code": code, "papermill": t1 - t0, "nbconvert": t2 - t1, **durations})
         print(f"  naive {i + 1}/{len(codes)} {code}: {t2 - t0:.1f} s", file=sys.stderr)
     return rows
+
+
+#: notebook cell → phase of the breakdown (the shipped notebook's calls, matched by their text)
+PHASES = (("rc.context(", "load"), ("rc.trend_section(", "trend (fits + charts)"),
+          ("rc.gap_section(", "gap (fits + charts)"), ("rc.yearly_chart(", "charts"))
+
+
+def cell_phases(manifest: dict, out: Path) -> dict[str, float]:
+    """Seconds per phase summed over our reports, from the papermill durations in the written notebooks."""
+    totals: dict[str, float] = {}
+    for r in manifest["reports"]:
+        nb_path = [o for o in r.get("outputs", []) if o.endswith(".ipynb")]
+        if r["status"] != "ok" or not nb_path:
+            continue
+        for cell in nbformat.read(out / nb_path[0], as_version=4).cells:
+            d = cell.get("metadata", {}).get("papermill", {}).get("duration")
+            if cell.cell_type != "code" or d is None:
+                continue
+            phase = next((name for text, name in PHASES if text in cell.source), "other sections")
+            totals[phase] = totals.get(phase, 0.0) + float(d)
+    return totals
+
+
+#: the section functions the shipped notebook calls, in its order
+SECTIONS = ("title", "summary", "police_section", "map_section", "yearly_chart", "trend_section", "dashboard_section",
+            "gap_section", "activities_section", "verantwoording")
+
+
+def fits_and_charts(codes: list[str], data_dir: str | None) -> dict[str, float]:
+    """In this process, on the same reports: seconds in trend fits and in drawing charts (report.fits.SECONDS)
+    while the notebook's section functions run, after one warm-up report (a reused kernel is warm too)."""
+    from ivpanalysis.report import content as rc, fits
+
+    def one(code):
+        ctx = rc.context(code, data_dir=data_dir)
+        for name in SECTIONS:
+            if hasattr(rc, name):  # sections another branch adds are timed once they exist
+                getattr(rc, name)(ctx)
+    one(codes[0])
+    fits.SECONDS.clear()
+    fits._FITS.clear()
+    t = time.perf_counter()
+    for code in codes:
+        one(code)
+    return {"sections": time.perf_counter() - t, **fits.SECONDS}
 
 
 def main(argv=None) -> int:
@@ -135,6 +190,19 @@ def main(argv=None) -> int:
         (work / "benchmark.json").write_text(json.dumps({
             "data": what, "n": len(codes), "jobs": args.jobs, "naive_seconds_per_report": naive_per,
             "ours_seconds_per_report": ours_per, "naive": rows, "ours_timings": t}, indent=1))
+        phases = cell_phases(manifest, work / "ours")
+        print()
+        print("ours, per report (seconds; mean over reports, each worker's own clock):")
+        n_ok = max(1, len(ok))
+        print(f"  {'start (kernel start + reset)':34}{(t['kernel_start'] + t['reset']) / n_ok:8.3f}")
+        print(f"  {'imports cell':34}{t['imports'] / n_ok:8.3f}")
+        for name in ("load", "trend (fits + charts)", "gap (fits + charts)", "charts", "other sections"):
+            print(f"  {name:34}{phases.get(name, 0.0) / n_ok:8.3f}")
+        print(f"  {'export (HTML + write)':34}{(t['render'] + t['write']) / n_ok:8.3f}")
+        split = fits_and_charts(codes, data_dir)
+        print(f"in-process split over the same {len(codes)} reports, all sections (s per report): "
+              f"trend fits {split.get('fits', 0.0) / len(codes):.3f}, trend and gap charts {split.get('charts', 0.0) / len(codes):.3f}, "
+              f"all sections {split['sections'] / len(codes):.3f}")
         print(f"ratio: {naive_per / ours_per:.1f}")
         return 0
     finally:

@@ -328,3 +328,29 @@ def test_real_annual_file_342_municipalities_with_rates(realdata, tmp_path):
     back = pd.read_csv(ex.export()[0], sep=";", decimal=",", index_col=0, encoding="utf-8-sig")
     np.testing.assert_array_equal(back[f"{name} (aantal)"].to_numpy(), ex.view.table[name].to_numpy())
     assert fmt.number(big["value"]) in ex.table.value  # 13.284-style thousands separator
+
+
+@pytest.mark.realdata
+@pytest.mark.slow
+def test_explorer_compares_and_shows_monthly_burglaries_on_a_fetched_folder(realdata, tmp_path):
+    """Issue 18 item 8: on a folder built by fetch from the real files, the explorer compares a category with
+    the province and the peer group (rates per 1.000 inwoners only: no dwellings in the folder) and shows the
+    misdaad-in-kaart burglaries per month with their trend, partial months left out."""
+    from ivpanalysis.analysis import comparison
+    from ivpanalysis.explore import panels
+    files = [realdata / f for f in (REAL_FILE, "leetjes_gebieden_in_nederland/inwonertal.csv",
+                                    "siffels_misdaad_in_kaart/MiK-Nederland-PC4.csv", "certegis_pc4_gemeente/postcodes.csv")]
+    ds = load(snapshot_from_file(files, tmp_path / "data"))
+    rows = panels.comparison_rows(ds, "GM0995", "woninginbraak", 2024)
+    assert list(rows["Niveau"])[:1] == ["Gemeente"] and {"Provincie", "Vergelijkbare gemeenten"} <= set(rows["Niveau"])
+    assert "Per 1.000 inwoners" in rows.columns and "Per 1.000 woningen" not in rows.columns
+    own = rows.set_index("Niveau").loc["Gemeente"]
+    assert own["Aantal"] == 120  # 47018NED woninginbraak Lelystad 2024
+    expected = comparison.for_municipality(comparison.cached_compute(ds, ds.regions, 2024), "GM0995").loc["woninginbraak"]
+    assert own["Per 1.000 inwoners"] == expected["rate_inwoners"]
+    assert rows.set_index("Niveau").loc["Provincie", "Eenheid"] == "Flevoland"
+    s, res = panels.monthly_burglaries(ds, "GM0995")
+    assert res.ok and s.left_out == ("2023-04", "2026-06")
+    ex = explorer.explore(ds, "Lelystad", "woninginbraak", years=(2012, 2024))
+    assert "Vergelijking 2024" in ex.comparison.value and "Vergelijkbare gemeenten" in ex.comparison.value
+    assert imread(io.BytesIO(ex.monthly.value)).shape[0] > 100 and "woninginbraken in Lelystad" in ex.monthly_text.value

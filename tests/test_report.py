@@ -152,8 +152,10 @@ def test_gap_section_with_survey_data_and_sentence_without(session, tmp_path, le
     unsafe = ds.survey[(ds.survey.region_code == "GM0995") & (ds.survey.measure == "pct_onveilig_buurt")]
     for v in unsafe["value"]:
         assert fmt.share(v) in text  # the feeling of unsafety, as measured
-    # yearly chart, the trend of the yearly totals, the gap over time, activities per theme
-    assert len(re.findall(r"<img\b", page)) == 4
+    # yearly chart, the gap over time, activities per theme; four years of totals are too few for an
+    # annual trend (issue 18 item 3: five years or more), and the section says so
+    assert len(re.findall(r"<img\b", page)) == 3
+    assert "minstens 5 jaren of 24 maanden cijfers nodig" in text
 
 
 def test_sections_without_data_say_so_for_dronten(session, tmp_path):
@@ -165,7 +167,8 @@ def test_sections_without_data_say_so_for_dronten(session, tmp_path):
         sentence = content.missing(section, ctx)
         assert sentence.count(". ") == 0 and sentence.endswith(".")
         assert _reads(sentence, page), section
-    assert len(re.findall(r"<img\b", page)) == 2  # the yearly chart and the trend of the yearly totals
+    # the yearly chart only: four years of totals are too few for an annual trend (issue 18 item 3)
+    assert len(re.findall(r"<img\b", page)) == 1
 
 
 def test_dashboard_and_activities_for_lelystad(lelystad):
@@ -196,7 +199,9 @@ def test_monthly_section_with_simulated_monthly_counts(session, tmp_path):
     ctx = content.context("GM0995", data_dir=data)
     html = content.trend_section(ctx).data
     assert content.esc(content.missing("monthly", ctx)) not in html
-    assert html.count("<img") == 1 and 'alt="Gesimuleerd: geregistreerde misdrijven per maand' in html
+    # the monthly chart, its seasonal pattern (six years) and the annual trend: each says it is simulated
+    assert html.count("<img") == 3 and 'alt="Gesimuleerd: geregistreerde misdrijven per maand' in html
+    assert 'alt="Gesimuleerd: seizoenspatroon' in html and 'alt="Gesimuleerd: geregistreerde misdrijven per jaar' in html
     assert "deze maandcijfers zijn gesimuleerd" in html
     assert content.simulated_sentence(ctx) == f"{fmt.number(72)} cijfers in dit rapport zijn gesimuleerd en geen waarnemingen."
 
@@ -364,19 +369,14 @@ def test_kernel_start_is_retried_after_a_port_race(monkeypatch):
 
 
 def test_trend_chart_and_summary_for_the_default_municipality(lelystad):
-    """Issue 5: without monthly counts the report still shows the trend, fitted on the yearly totals."""
+    """Issue 18 item 3: four yearly totals are no series for a trend (five years or more); the section says
+    which series a trend needs instead of drawing one (the yearly bars still show the totals)."""
     _, _, page = lelystad
     text = _text(page)
-    from ivpanalysis.analysis import trend
     ctx = content.context("GM0995")
-    s = ctx.counts.loc[content.TOTAL].dropna()
-    res = trend.fit_trend(pd.Series(s.to_numpy(float), index=pd.PeriodIndex([pd.Period(str(int(y)), "Y") for y in s.index])),
-                          region_name=ctx.name, measure_label="misdrijven", min_annual_points=trend.MIN_ANNUAL_POINTS)
-    # four yearly totals: the report says plainly that no trend can be told (issue 16, item 2)
-    from ivpanalysis.present import trend_text
-    assert res.status == "too_short" and _reads(trend_text.summary(res), page)
-    assert "vier jaarcijfers" in text and "geen trend" in text
-    assert 'alt="Geregistreerde misdrijven per jaar in Lelystad zonder trendlijn' in page
+    assert ctx.counts.loc[content.TOTAL].notna().sum() == 4
+    assert "minstens 5 jaren of 24 maanden cijfers nodig" in text
+    assert "Geregistreerde misdrijven per jaar in Lelystad met trendlijn" not in page
 
 
 def test_gap_across_municipalities_with_charts_when_the_data_allow(realdata, tmp_path):
@@ -404,8 +404,9 @@ def test_gap_across_municipalities_with_charts_when_the_data_allow(realdata, tmp
     for name, df in (("police_figures", crime), ("population", pop), ("survey", survey)):
         df.assign(period=df["period"].astype(str)).to_csv(tmp_path / f"{name}.csv", index=False)
     ctx = content.context("GM0995", data_dir=tmp_path)
-    res = content.gap_across_result(ctx)
+    res = content.gap_view.across(ctx)
     assert res is not None and len(res) == 30 and res.attrs["survey_year"] == 2024
+    assert res.attrs["unit_kind"] == "municipality"
     page = content.gap_section(ctx).data
     assert page.count("<img") == 2  # quadrant and caterpillar
     assert "Gemeenten naar geregistreerde criminaliteit en onveiligheidsgevoel in 2024" in page

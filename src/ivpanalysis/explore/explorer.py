@@ -35,7 +35,8 @@ from ivpanalysis import paths
 from ivpanalysis.analysis import rates
 from ivpanalysis.analysis import trend as _trend
 from ivpanalysis.analysis.police import annual_counts
-from ivpanalysis.present import charts
+from ivpanalysis.present import charts, series_text
+from ivpanalysis.explore import panels
 
 #: measure key → Dutch label (the options of the count/rate control)
 MEASURES = {"count": "Aantal", "rate": "Per 1.000 inwoners"}
@@ -363,6 +364,26 @@ def export(view: View, folder: str | Path, dpi: int = 150) -> tuple[Path, Path]:
     return csv, png
 
 
+def comparison_html(data: datafolder.Dataset, sel: Selection) -> str:
+    """The comparison of the selected category in the selection's last year (:func:`panels.comparison_rows`)
+    as HTML, or a sentence saying why there is none."""
+    frame = panels.comparison_rows(data, sel.municipality, sel.category, sel.last)
+    if frame.empty:
+        return ("<p class='ivp-note'><i>Geen vergelijking met politie-eenheid, provincie, Nederland en vergelijkbare "
+                f"gemeenten voor {sel.last}: de gegevensmap mist de indeling in gebieden (regions) of de cijfers van "
+                "dat jaar.</i></p>")
+    rule = frame.attrs.get("peer_rule")
+    head = f"<h4>Vergelijking {html.escape(str(sel.last))}</h4>"
+    note = ""
+    if rule is not None:
+        note = (f"<p class='ivp-note'><i>Vergelijkbare gemeenten: zelfde gemeentegrootteklasse "
+                f"({', '.join(map(str, rule.size_classes))}) en stedelijkheidsklasse "
+                f"({', '.join(map(str, rule.urbanity_classes))}), {fmt.number(rule.n_members)} gemeenten. "
+                "Cijfers per 1.000 alleen met de noemer die bij de reeks hoort.</i></p>")
+    return head + panels.comparison_text(frame).to_html(index=False, classes="ivp-verkenner-vergelijking",
+                                                        justify="right", border=0, escape=True) + note
+
+
 def table_html(view: View) -> str:
     """The Dutch-formatted table as HTML (numbers right-aligned)."""
     return view.table_text.to_html(classes="ivp-verkenner-tabel", justify="right", border=0, escape=True)
@@ -412,9 +433,14 @@ class Explorer:
         self.summary = w.HTML()
         self.notes = w.HTML()
         self.status = w.HTML()
+        self.comparison = w.HTML()
+        self.monthly = w.Image(format="png", layout=w.Layout(max_width="900px"))
+        self.monthly_text = w.HTML()
+        self._panels_for = None  # (municipality, category, last year) the panels were drawn for
         self.view: View | None = None
         for key, widget in (*self.controls.items(), ("chart", self.chart), ("table", self.table),
-                            ("summary", self.summary), ("notes", self.notes), ("status", self.status)):
+                            ("summary", self.summary), ("notes", self.notes), ("status", self.status),
+                            ("comparison", self.comparison), ("monthly", self.monthly), ("monthly_text", self.monthly_text)):
             widget.add_class(f"ivp-{key}")  # stable hooks for styling and the browser test
         for key in ("municipality", "category", "years", "measure", "compare", "trend"):
             self.controls[key].observe(self._on_change, names="value")
@@ -423,7 +449,8 @@ class Explorer:
         left = w.VBox([c["municipality"], c["category"], c["years"], c["measure"], c["trend"]])
         right = w.VBox([c["compare"], c["folder"], c["export"], self.status])
         controls = w.HBox([left, right], layout=w.Layout(flex_flow="row wrap", grid_gap="2em"))
-        self.widget = w.VBox([controls, self.chart, self.summary, self.notes, self.table])
+        self.widget = w.VBox([controls, self.chart, self.summary, self.notes, self.table, self.comparison,
+                              self.monthly, self.monthly_text])
         self.widget.add_class("ivp-verkenner")
         self.refresh()
 
@@ -449,7 +476,31 @@ class Explorer:
         if self.rate_reason:
             notes.append(f"{MEASURES['rate']}: {self.rate_reason}.")
         self.notes.value = "".join(f"<p class='ivp-note'><i>{html.escape(n)}</i></p>" for n in notes)
+        self._refresh_panels()
         return self.view
+
+    def _refresh_panels(self) -> None:
+        """The comparison table and the monthly burglary chart; redrawn only when municipality, category or
+        last year change (the period's first year and the measure do not change them)."""
+        sel = self.selection
+        key = (sel.municipality, sel.category, sel.last)
+        if key == self._panels_for:
+            return
+        self._panels_for = key
+        self.comparison.value = comparison_html(self.data, sel)
+        s, res = panels.monthly_burglaries(self.data, sel.municipality)
+        if res is None:
+            self.monthly.layout.display = "none"
+            self.monthly_text.value = ("<p class='ivp-note'><i>Geen woninginbraken per maand in deze gegevensmap "
+                                       "(voeg de lijst van politie.nl toe met <code>ivpanalysis fetch --from-file</code>)."
+                                       "</i></p>")
+            return
+        if key[0] != getattr(self, "_monthly_for", None):  # the monthly chart depends on the municipality only
+            self._monthly_for = key[0]
+            self.monthly.value = png_bytes(charts.plot_trend(res, region_name(self.data, sel.municipality)))
+        self.monthly.layout.display = None
+        text = [series_text.summary(res), series_text.left_out_sentence(s)]
+        self.monthly_text.value = "".join(f"<p class='ivp-trendtekst'>{html.escape(t)}</p>" for t in text if t)
 
     def export(self, folder: str | Path | None = None) -> tuple[Path, Path]:
         """Save the current table (CSV) and figure (PNG); ``folder`` defaults to the export-folder field."""

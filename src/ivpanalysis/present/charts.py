@@ -239,6 +239,33 @@ def _smooth_lines(ax, obs: pd.Series, freq: str) -> None:
                    label=f"Meerjarig gemiddelde ({fmt.number(avg)} per {_PER[freq]})")
 
 
+_MONTH_ABBR = ("jan", "feb", "mrt", "apr", "mei", "jun", "jul", "aug", "sep", "okt", "nov", "dec")
+
+
+def seasonal_bars(factors: pd.Series, place: str, what: str, simulated: bool = False) -> Figure:
+    """The fitted seasonal pattern: % above or below an average month (or quarter), one bar each.
+
+    ``factors``: :func:`ivpanalysis.analysis.series.seasonal_factors` (geometric mean 1).
+    """
+    monthly = factors.name == "month"
+    labels = list(_MONTH_ABBR) if monthly else [f"K{k}" for k in factors.index]
+    pct = 100 * (factors.to_numpy(dtype=float) - 1)
+    fig = figure(6.4, 2.9)
+    ax = axes(fig)
+    ax.grid(False, axis="x")
+    ax.bar(labels, pct, color=[COLORS["trend"] if v > 0 else COLORS["stl"] for v in pct], gid="season")
+    ax.axhline(0, color=INK, lw=0.8)
+    dutch_axis(ax, "y", 0)
+    unit = "maand" if monthly else "kwartaal"
+    ax.set_ylabel(f"% t.o.v. gemiddelde {unit}", fontsize=SIZES["label"])
+    heading(ax, ("Gesimuleerd: s" if simulated else "S") + f"eizoenspatroon {what}, {place}")
+    if simulated:
+        simulated_mark(ax)
+    hi, lo = int(np.argmax(pct)), int(np.argmin(pct))
+    return describe(fig, f"{place}: het hoogst in {labels[hi]} ({fmt.pct(pct[hi])}), "
+                         f"het laagst in {labels[lo]} ({fmt.pct(pct[lo])})")
+
+
 # --- the gap between crime and feeling unsafe (report) ----------------------------------------------
 
 def _groups(res: pd.DataFrame, focal, peers) -> pd.Series:

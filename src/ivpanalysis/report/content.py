@@ -18,13 +18,14 @@ from ivpanalysis.errors import DataError
 from ivpanalysis.ingest import validate
 from IPython.display import HTML
 
-from ivpanalysis.analysis import activities, gap, noise, police, trend
-from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, gap_text, police_text, trend_text
+from ivpanalysis.analysis import activities, gap, noise, police
+from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, gap_text, police_text
 from ivpanalysis.present.html import STYLE, esc, figure_html, html_table, markdown_html
 from ivpanalysis.present.html import wrap as _wrap
+from ivpanalysis.ingest import schema
+from ivpanalysis.present import gap_view_text
 from ivpanalysis.report import maps as report_maps
-from ivpanalysis.report import sources
-from ivpanalysis.report.comparison import gap_across_result
+from ivpanalysis.report import gap_view, sources, trend_view
 from ivpanalysis.report.comparison import gap_missing as _gap_missing
 from ivpanalysis.report.context import (TOTAL, Context, _folder_key, _load, activities_summary, check_rows,
                                         dashboard_table, municipality_name, municipality_view, police_figures,
@@ -32,7 +33,6 @@ from ivpanalysis.report.context import (TOTAL, Context, _folder_key, _load, acti
 from ivpanalysis.report.context import load_data, report_title, slug  # noqa: F401 - batch.py imports them from here
 from ivpanalysis.report.context import count as _count
 from ivpanalysis.report.context import has_register as _has_register
-from ivpanalysis.report.context import monthly_total as _monthly_total
 from ivpanalysis.report.notices import missing, notice
 from ivpanalysis.report.sources import (KNOWN_BREAKS, provenance_table, simulated_sentence, sources_table,
                                         status_sentence)
@@ -162,31 +162,21 @@ def map_section(ctx: Context) -> HTML:
 
 
 def trend_section(ctx: Context) -> HTML:
-    """Monthly registered crime with its trend (:func:`ivpanalysis.trend.fit_trend`, ``trend_plot``),
-    or the missing sentence when the data hold no monthly counts."""
-    monthly = _monthly_total(ctx)
-    if monthly.empty:
-        return HTML(notice("monthly", ctx).data + yearly_trend(ctx).data)
-    res = trend.fit_trend(monthly, region_name=ctx.name, measure_label="misdrijven")
-    fig = trend_plot.plot_trend(res, ctx.name)  # says "Gesimuleerd" itself when the rows are simulated
-    simulated = res.observed.attrs.get("simulated", False)
-    alt = ("Gesimuleerd: " if simulated else "") + f"geregistreerde misdrijven per maand in {ctx.name} met trendlijn."
-    return HTML(figure_html(fig, alt).data + _wrap(f"<p>{esc(trend_text.summary(res))}</p>").data)
+    """Trends wherever the folder carries them (:mod:`.trend_view`): which series and why, the monthly
+    series (police months, misdaad-in-kaart burglaries) with trend line, breaks and seasonal pattern,
+    then the annual trends per category; the missing sentence only when no series is long enough."""
+    av = trend_view.available(ctx)
+    if not (av["annual"] or av["monthly"] or av["incidents"] is not None):
+        return HTML(_wrap(trend_view.intro(ctx)).data + notice("monthly", ctx).data)
+    body = trend_view.intro(ctx) + trend_view.monthly_parts(ctx)
+    return HTML(_wrap(body).data + yearly_trend(ctx).data)
 
 
 def yearly_trend(ctx: Context) -> HTML:
-    """Without monthly counts: the trend of the yearly totals (at least three years), with what so few points can show."""
-    if ctx.counts.empty or TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() < 3:
-        return HTML("")
-    yearly = ctx.counts.loc[TOTAL].dropna()  # indexed by integer years, which fit_trend reads as years
-    res = trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven",
-                          min_annual_points=trend.MIN_ANNUAL_POINTS)  # fewer years: says no trend can be told
-    fig = trend_plot.plot_trend(res, ctx.name)
-    alt = f"Geregistreerde misdrijven per jaar in {ctx.name} " + (
-        "met trendlijn en onzekerheidsband." if res.ok else "zonder trendlijn (te weinig jaren voor een trend).")
-    intro = "In plaats daarvan de trend van de jaartotalen:" if res.ok else "In plaats daarvan de jaartotalen:"
-    return HTML(_wrap(f"<p>{esc(intro)}</p>").data + figure_html(fig, alt).data
-                + _wrap(f"<p>{esc(trend_text.summary(res))}</p>").data)
+    """The annual trends: the total's chart with trend line and multi-year average (when the total is complete
+    for five years or more) and the table of trends per category (empty when no annual series is long enough)."""
+    part = trend_view.annual_part(ctx)
+    return _wrap(part) if part else HTML("")
 
 
 def dashboard_sentence(table: pd.DataFrame) -> str:
@@ -255,33 +245,46 @@ def _details(summary: str, body: str) -> str:
 
 
 def gap_section(ctx: Context) -> HTML:
-    """Veiligheidsgevoel and the gap with crime: over time and across municipalities (:mod:`ivpanalysis.gap`),
-    each with its chart, or the sentence saying which data are missing."""
+    """Veiligheidsgevoel and the gap with crime: over time (the municipality's own survey figures only) and
+    across units of one level (:mod:`.gap_view`: municipalities, else the provinces), each with its chart;
+    a provincial figure appears only labelled as the province's."""
     lacking = _gap_missing(ctx)
     over = None
     body = ""
     if lacking:
         body += notice(lacking, ctx).data
+        body += _province_context(ctx)
     else:
         over = gap.gap_over_time(gap.over_time_input(ctx.data, ctx.code, crime_measure=TOTAL))
         fig = gap_plot.over_time_chart(over, ctx.name)
         alt = (f"Geregistreerde misdrijven en aandeel inwoners dat zich onveilig voelt in {ctx.name}, "
                f"als index ten opzichte van {over.attrs['base_year']}")
         body += figure_html(fig, alt).data
-    across = gap_across_result(ctx)
+    across = gap_view.across(ctx)
     if across is None:
         body += _wrap(f"<p><em>{esc(missing('across', ctx))}</em></p>").data
     else:
-        year = across.attrs["survey_year"]
-        q = gap_plot.quadrant_chart(across, focal=ctx.code, title=f"Criminaliteit en onveiligheidsgevoel, {year}")
-        c = gap_plot.caterpillar_chart(across, focal=ctx.code)
-        body += figure_html(q, f"Gemeenten naar geregistreerde criminaliteit en onveiligheidsgevoel in {year}, "
-                               f"{ctx.name} gemarkeerd").data
-        body += figure_html(c, f"Verschil tussen gemeten en verwacht onveiligheidsgevoel per gemeente in {year}, "
-                               "met voorspelinterval").data
+        body += _across_figures(ctx, across)
     if over is not None or across is not None:
-        body += markdown_html(gap_text.interpretation(over_time=over, across=across, focal=ctx.code, name=ctx.name))
+        focal = ctx.code if across is None or across.attrs.get("unit_kind") != "province" else gap_view.province_of(ctx)
+        body += markdown_html(gap_text.interpretation(over_time=over, across=across, focal=focal, name=ctx.name))
     return HTML(body)
+
+
+def _province_context(ctx: Context) -> str:
+    """The province's survey figure, labelled as the province's (never as the municipality's own)."""
+    row = gap_view.province_survey(ctx)
+    if row is None:
+        return ""
+    pv = (schema.municipality_name(row["region_code"]) or row["region_code"]).removesuffix(" (PV)")
+    return _wrap(f"<p>{esc(gap_view_text.province_sentence(ctx.name, pv, row))}</p>").data
+
+
+def _across_figures(ctx: Context, across: pd.DataFrame) -> str:
+    """Quadrant and caterpillar charts of the comparison across units, drawn once per folder, year and focal unit."""
+    provinces = across.attrs.get("unit_kind") == "province"
+    focal = gap_view.province_of(ctx) if provinces else ctx.code
+    return ctx.once("gap_across_html", lambda: gap_view.figures(across, focal, provinces, ctx.name))
 
 
 def verantwoording(ctx: Context) -> HTML:
