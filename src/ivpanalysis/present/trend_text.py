@@ -149,6 +149,7 @@ def _ok_summary(r: _trend.TrendResult) -> str:
     obs = r.fitted["observed"].dropna()
     pct = lambda x: fmt.pct(x, 1)  # noqa: E731
     subject = (r.measure_label or "Aantal misdrijven") + (" per inwoner" if r.model["offset"] else "") + _where(r.region_name)
+    subject = subject[:1].upper() + subject[1:]  # a sentence starts with a capital ('misdrijven' is a label)
     s = [f"{subject}, {period_nl(obs.index[0])} tot en met {period_nl(obs.index[-1])}: gemiddeld {pct(r.pct_per_year)} "
          f"per jaar ({fmt.number(100 * r.level)}%-BI {pct(r.pct_ci_low)} tot {pct(r.pct_ci_high)})."]
     if r.pct_ci_high < 0:
