@@ -195,12 +195,13 @@ def _target_note(r) -> str:
         for key in r["missing_input"]:
             src = missing_inputs.SOURCES.get(key)
             table = comparison_text.TABLE.get(src.table, src.table) if src else key
-            needs.append(f"{comparison_text.INPUT.get(key, key)} (tabel {table})")
+            what = comparison_text.INPUT.get(key, key)
+            if key == "police" and r["series"]:
+                what = f"politiecijfers {str(r['series']).split(':', 1)[-1]} per gemeente"
+            needs.append(f"{what} (tabel {table})")
         parts.append("Ontbreekt: " + "; ".join(needs) + ".")
     elif r["mode"]:
         parts.append(comparison_text.MODE.get(r["mode"], r["mode"]).capitalize() + ".")
-    if r["report_after_target"] and r["target_year"] is not None and not pd.isna(r["target_year"]):
-        parts.append(f"Het doeljaar {int(r['target_year'])} ligt voor het rapportjaar.")
     return " ".join(parts)
 
 

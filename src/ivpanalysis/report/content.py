@@ -44,7 +44,8 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
     """Load the data and settle the years of the report.
 
     ``year`` defaults to the last year with police counts, ``reference_year`` to the report year − 4
-    (:func:`ivpanalysis.analysis.plan.resolve`, which also checks that the years agree); per-row years
+    (:func:`ivpanalysis.analysis.plan.resolve`, which also checks that the years agree), or to the
+    year before ``plan_start`` when that comes earlier (the reference is the situation before the plan); per-row years
     in ``indicators.csv`` take precedence for their row. Raises ValueError for a malformed code or
     contradicting years and LookupError for a code no list and no data know.
     """
@@ -61,6 +62,8 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
     if year is None:
         year = max(years) if years else None
     if year is not None:
+        if reference_year is None and plan_start is not None and int(plan_start) <= year - plan.DEFAULT_REFERENCE_OFFSET:
+            reference_year = int(plan_start) - 1  # the default may not fall inside the plan: the year before it
         frame = plan.resolve(year, plan_start, reference_year, target_year)
         reference_year, plan_start, target_year = frame.reference_year, frame.plan_start, frame.target_year
     return Context(code=code, name=name, data=data, year=year, reference_year=reference_year,
