@@ -73,8 +73,9 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
 def title(ctx: Context) -> HTML:
     """The title block: municipality, plan period, report date in words, years and data status (and the
     table style, inline: no CDN); below it the one "Wat ontbreekt" box (:func:`missing_box`)."""
-    period = (f"{ctx.reference_year}–{ctx.year}" if ctx.year and ctx.reference_year and ctx.year != ctx.reference_year
-              else str(ctx.year or ""))
+    have = [int(y) for y in ctx.counts.columns if ctx.counts[y].notna().any() and ctx.year and y <= ctx.year] \
+        if not ctx.counts.empty else []
+    period = f"{min(have)}–{max(have)}" if len(have) > 1 else (str(have[0]) if have else "")
     rows = [("Gemeente", f"{ctx.name} ({ctx.code})"), ("Planperiode", _plan_period(ctx) or "niet bekend"),
             ("Rapportdatum", fmt.date_words(datetime.date.today())), ("Cijfers", period or "geen"),
             ("Referentiejaar", str(ctx.reference_year) if ctx.reference_year else "niet bekend"),
