@@ -346,3 +346,19 @@ def test_regions_with_plain_column_names(tmp_path):
     df = roles.recognise(f).tables[0].frame.set_index("region_code")
     assert df.loc["GM0995", ["police_unit_code", "police_unit_name", "province_code", "size_class", "urbanity_class"]].tolist() == \
         ["RE03", "Midden-Nederland", "PV24", 5, 3]
+
+
+def test_added_83648_does_not_replace_politie_rows_and_keeps_its_rank_in_the_folder(tmp_path):
+    cbs = _write(tmp_path / "cbs.csv", '"Perioden";"Regio\'s";"Misdrijven, totaal"\n"2019";"Lelystad";4290\n"2018";"Lelystad";4100\n')
+    politie = _write(tmp_path / "politie.csv", '"Soort misdrijf";"Perioden";"Regio\'s";"Geregistreerde misdrijven (aantal)"\n'
+                                               '"Totaal misdrijven";"2018";"Lelystad";4070\n')
+    out = snapshot_from_file([cbs], tmp_path / "snap")
+    snapshot_from_file([politie], out, add=True)  # the politie table outranks the 83648NED rows already there
+    v = datafolder.load(out).police.set_index("period")["value"]
+    assert (v[pd.Period("2018", "Y")], v[pd.Period("2019", "Y")]) == (4070, 4290)
+    cbs2 = _write(tmp_path / "cbs2.csv", '"Perioden";"Regio\'s";"Misdrijven, totaal"\n"2018";"Lelystad";4105\n')
+    import os
+    os.utime(cbs2, (2e9, 2e9))  # newer, but 83648NED: the politie row stays
+    snapshot_from_file([cbs2], out, add=True)
+    v = datafolder.load(out).police.set_index("period")["value"]
+    assert v[pd.Period("2018", "Y")] == 4070

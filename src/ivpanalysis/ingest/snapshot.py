@@ -171,17 +171,21 @@ def _existing(out: Path) -> tuple[dict, dict[str, list]]:
     prov = json.loads((out / "provenance.json").read_text(encoding="utf-8"))
     parts: dict[str, list] = {}
     created = prov.get("created", "")
+    # rows of 83648NED keep their lower rank: their tables are the ones provenance says are rounded
+    cbs_sources = {v for t in prov.get("tables", []) if t.get("rounded")
+                   for v in (t.get("table_id"), Path(t.get("file") or "").name) if v}
     for role, name in TIDY_FILES.items():
         if (out / name).exists():
             df = pd.read_parquet(out / name)
             df["period"] = schema.map_unique(df["period"].astype(str), lambda p: schema.parse_period(p)[0])
             df = schema.finish_tidy(df, source_file=str(out / name))
-            cbs = df["source"].astype(str).str.contains("83648", regex=False).all()
-            rec = {"table_id": f"{name} (already in the folder)", "role": role, "file_modified": created,
-                   "_rank": roles.CBS_RANK if cbs else roles.POLITIE_RANK, "_existing": True}
-            if role == "incidents":
-                role = "incidents_ready"
-            parts.setdefault(role, []).append((rec, df))
+            is_cbs = df["source"].astype(str).isin(cbs_sources)
+            for rank, rows in ((roles.POLITIE_RANK, df[~is_cbs]), (roles.CBS_RANK, df[is_cbs])):
+                if rows.empty:
+                    continue
+                rec = {"table_id": f"{name} (already in the folder)", "role": role, "file_modified": created,
+                       "_rank": rank, "_existing": True}
+                parts.setdefault("incidents_ready" if role == "incidents" else role, []).append((rec, rows))
     for name, role in (("regions.parquet", "regions"), ("pc4.parquet", "pc4")):
         if (out / name).exists():
             parts.setdefault(role, []).append(({"table_id": f"{name} (already in the folder)", "_rank": 0,
