@@ -77,7 +77,7 @@ def test_html_title_sections_and_order(lelystad):
     _, _, page = lelystad
     assert "<title>Evaluatie integraal veiligheidsplan Lelystad (GM0995)</title>" in page
     headings = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h2\b[^>]*>(.*?)</h2>", page)]
-    assert headings == ["Inhoud", "Samenvatting", "Politiecijfers", "Misdrijven per maand en de trend",
+    assert headings == ["Wat ontbreekt", "Inhoud", "Samenvatting", "Politiecijfers", "Misdrijven per maand en de trend",
                         "Indicatoren van het veiligheidsplan", "Veiligheidsgevoel en de kloof met de criminaliteit",
                         "Uitvoering van de activiteiten", "Verantwoording", "Begrippen"]
 
