@@ -62,10 +62,16 @@ def for_municipality(ctx: Context) -> pd.DataFrame | None:
 
 
 def frame(ctx: Context) -> plan.PlanFrame | None:
-    """The plan frame of the report (None without a report year)."""
-    if ctx.year is None:
+    """The plan frame of the report; without police counts (no report year) the plan's last target
+    year stands in, so its targets can still be listed with what they lack (None without either)."""
+    year = ctx.year
+    if year is None:
+        rows = plan_rows(ctx)
+        years = pd.to_numeric(rows["target_year"], errors="coerce").dropna() if len(rows) else []
+        year = int(max(years)) if len(years) else None
+    if year is None:
         return None
-    return plan.resolve(ctx.year, ctx.plan_start, ctx.reference_year, ctx.target_year)
+    return plan.resolve(year, ctx.plan_start, ctx.reference_year, ctx.target_year)
 
 
 def plan_rows(ctx: Context) -> pd.DataFrame:
