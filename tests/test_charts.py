@@ -9,7 +9,8 @@ from matplotlib.colors import to_rgb
 from matplotlib.figure import Figure
 
 import ivpanalysis as iv
-from ivpanalysis.analysis import gap, simulate, trend
+from ivpanalysis.analysis import gap, gap_simulation, simulate, trend
+from ivpanalysis.present import gap_text
 from ivpanalysis.errors import DataError
 from ivpanalysis.present import charts
 
@@ -111,7 +112,7 @@ def test_figure_renders_with_agg(real_like, tmp_path):
 
 @pytest.fixture(scope="module")
 def res():
-    df = gap.simulate_units(30, seed=4, n_gaps=2, gap_sd=5.0).drop(columns="planted")
+    df = gap_simulation.simulate_units(30, seed=4, n_gaps=2, gap_sd=5.0).drop(columns="planted")
     df["unit_name"] = [f"Gemeente {i}" for i in range(len(df))]
     df.loc[6, "pct_unsafe"] = np.nan  # a unit without a result is not drawn
     return gap.gap_across(df)
@@ -142,7 +143,7 @@ def test_quadrant_chart_plots_the_z_scores(res):
     ringed = _collection(ax, "Buiten het voorspellingsinterval").get_offsets()
     np.testing.assert_allclose(ringed, _xy(fitted[fitted["flag"].astype(bool)]))
     labels = {t.get_gid(): t.get_text() for t in ax.texts if t.get_gid()}
-    assert labels == {f"quadrant:{k}": v for k, v in gap.QUADRANTS.items()}
+    assert labels == {f"quadrant:{k}": v for k, v in gap_text.QUADRANTS.items()}
     assert "1.000 inwoners" in ax.get_xlabel() and "onveilig" in ax.get_ylabel()
     fig.canvas.draw()  # renders headless
     ticks = [t.get_text() for t in ax.get_xticklabels() + ax.get_yticklabels()]

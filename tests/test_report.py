@@ -84,7 +84,8 @@ def test_html_title_sections_and_order(lelystad):
     _, _, page = lelystad
     assert "<title>Evaluatie integraal veiligheidsplan Lelystad (GM0995)</title>" in page
     headings = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h2\b[^>]*>(.*?)</h2>", page)]
-    assert headings == ["Wat ontbreekt", "Inhoud", "Samenvatting", "Politiecijfers", "Misdrijven per maand en de trend",
+    assert headings == ["Wat ontbreekt", "Inhoud", "Samenvatting", "Politiecijfers", "Kaart",
+                        "Misdrijven per maand en de trend",
                         "Indicatoren van het veiligheidsplan", "Veiligheidsgevoel en de kloof met de criminaliteit",
                         "Uitvoering van de activiteiten", "Verantwoording", "Begrippen"]
 
@@ -391,10 +392,12 @@ def test_trend_chart_and_summary_for_the_default_municipality(lelystad):
     ctx = content.context("GM0995")
     s = ctx.counts.loc[content.TOTAL].dropna()
     res = trend.fit_trend(pd.Series(s.to_numpy(float), index=pd.PeriodIndex([pd.Period(str(int(y)), "Y") for y in s.index])),
-                          region_name=ctx.name, measure_label="misdrijven")
-    assert res.ok and _reads(res.summary_nl, page)
-    assert "vier jaarcijfers laten weinig zien" in text
-    assert 'alt="Geregistreerde misdrijven per jaar in Lelystad met trendlijn' in page
+                          region_name=ctx.name, measure_label="misdrijven", min_annual_points=trend.MIN_ANNUAL_POINTS)
+    # four yearly totals: the report says plainly that no trend can be told (issue 16, item 2)
+    from ivpanalysis.present import trend_text
+    assert res.status == "too_short" and _reads(trend_text.summary(res), page)
+    assert "vier jaarcijfers" in text and "geen trend" in text
+    assert 'alt="Geregistreerde misdrijven per jaar in Lelystad zonder trendlijn' in page
 
 
 def test_gap_across_municipalities_with_charts_when_the_data_allow(realdata, tmp_path):

@@ -11,11 +11,16 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from ivpanalysis.present import fmt
+from ivpanalysis.present import fmt, trend_text
 from ivpanalysis.analysis import simulate, trend
 from ivpanalysis.errors import DataError
 
 NL_DIR = ("bernasco_staat_van_de_misdaad", "first_commit_14f99b5")
+
+
+def _text(r) -> str:
+    """The Dutch text of a trend or projection (present.trend_text)."""
+    return trend_text.projection_summary(r) if isinstance(r, trend.Projection) else trend_text.summary(r)
 
 
 def _sim(**kw):
@@ -42,13 +47,15 @@ def test_result_fields_and_units(fit):
     assert fit.change_per_year == pytest.approx(fit.pct_per_year / 100)
     assert fit.change_ci == pytest.approx((fit.pct_ci_low / 100, fit.pct_ci_high / 100))
     assert (fit.ci_low, fit.ci_high) == fit.change_ci  # the contract: fractions
-    assert fit.summary == fit.summary_nl
     assert fit.frequency == "M" and fit.aggregated_to is None
     assert set(fit.model) >= {"formula", "family", "alpha", "alpha_method", "n", "frequency"}
     assert fit.model["n"] == 120 and fit.model["frequency"] == "M"
     assert "C(month)" in fit.model["formula"] and "covid" in fit.model["formula"]
-    assert set(fit.diagnostics) >= {"pearson_dispersion", "ljung_box_p"}
-    assert 0 <= fit.diagnostics["ljung_box_p"] <= 1
+    assert set(fit.diagnostics) >= {"pearson_dispersion", "resid_lag1", "resid_lag1_p", "autocorrelated",
+                                    "working_rho", "working_share", "variance_inflation"}
+    assert 0 <= fit.diagnostics["resid_lag1_p"] <= 1 and fit.diagnostics["variance_inflation"] >= 1
+    assert fit.model["covariance"] == "ar1" and fit.model["registration_break"] == "2018-07"
+    assert fit.notes == [] and fit.reason == {}
 
 
 def test_fitted_frame_has_trend_band_and_full_model(fit, monthly):
@@ -70,7 +77,7 @@ def test_recovers_known_trend_and_dispersion():
     r = trend.fit_trend(s)
     assert r.pct_ci_low < -5.0 < r.pct_ci_high
     assert r.alpha == pytest.approx(0.05, rel=0.5)
-    assert "moment" in r.model["alpha_method"]
+    assert r.model["alpha_method"] == "pearson"
 
 
 def test_alpha_is_estimated_not_statsmodels_default_one():
@@ -93,7 +100,7 @@ def test_poisson_interval_is_too_narrow_for_overdispersed_counts():
     s = _sim(mean=400, alpha=0.1, seed=5)
     nb, po = trend.fit_trend(s), trend.fit_trend(s, family="poisson")
     assert (po.pct_ci_high - po.pct_ci_low) < 0.5 * (nb.pct_ci_high - nb.pct_ci_low)
-    assert po.alpha == 0 and "Poisson" in po.model["family"]
+    assert po.alpha == 0 and po.model["family"] == "poisson"
 
 
 def test_population_offset_turns_counts_into_rates():
@@ -104,7 +111,7 @@ def test_population_offset_turns_counts_into_rates():
     flat = trend.fit_trend(s)
     rate = trend.fit_trend(s, population=pop)
     assert rate.pct_per_year == pytest.approx((1 + flat.pct_per_year / 100) / 1.03 * 100 - 100, abs=0.3)
-    assert "offset(log(population))" in rate.model["formula"] and "per inwoner" in rate.summary_nl
+    assert "offset(log(population))" in rate.model["formula"] and "per inwoner" in _text(rate)
     # a number is a constant offset: same slope as without
     assert trend.fit_trend(s, population=60000).pct_per_year == pytest.approx(flat.pct_per_year, abs=1e-6)
 
@@ -116,23 +123,26 @@ def test_population_gap_is_a_named_error():
         trend.fit_trend(s, population=pop)
 
 
-def test_registration_break_option():
+def test_registration_break_is_in_the_model_by_default():
     jumped = _sim(mean=300, alpha=0.02, break_effect=math.log(1.3), seed=9)
-    with_break = trend.fit_trend(jumped, registration_break=True)
+    with_break = trend.fit_trend(jumped)
     assert "after_2018-07" in with_break.model["formula"]
     b, se = with_break.params["after_2018_07"], math.sqrt(with_break.cov.loc["after_2018_07", "after_2018_07"])
     assert abs(b - math.log(1.3)) < 3 * se and se < 0.1
     assert with_break.model["effects"]["after_2018_07"] == pytest.approx(math.expm1(b))
     assert with_break.pct_ci_low < -5 < with_break.pct_ci_high
-    assert "juli 2018" in with_break.summary_nl
-    # ignoring the jump bends the trend upwards
-    assert trend.fit_trend(jumped).pct_per_year > with_break.pct_ci_high
+    assert "juli 2018" in _text(with_break)
+    # ignoring the jump (opting out) bends the trend upwards
+    assert trend.fit_trend(jumped, registration_break=False).pct_per_year > with_break.pct_ci_high
+    # a series that does not span July 2018 has no break term and no note about it
+    late = trend.fit_trend(jumped["2019-01":])
+    assert late.ok and "after_2018_07" not in late.model["terms"] and late.notes == []
 
 
 def test_custom_covid_window_and_no_covid():
     s = _sim(mean=100, seed=12)
     r = trend.fit_trend(s, covid=("2020-04", "2020-12"))
-    assert r.model["covid_window"] == ("2020-04", "2020-12") and "april 2020 – december 2020" in r.summary_nl
+    assert r.model["covid_window"] == ("2020-04", "2020-12") and "april 2020 – december 2020" in _text(r)
     assert "covid" not in trend.fit_trend(s, covid=False).model["formula"]
 
 
@@ -143,7 +153,7 @@ def test_small_counts_are_aggregated_to_quarters():
     r = trend.fit_trend(s)
     assert r.aggregated_to == "Q" and r.frequency == "Q" and r.input_frequency == "M"
     assert len(r.fitted) == 40 and "C(quarter)" in r.model["formula"]
-    assert "kwartaaltotalen" in r.summary_nl and "minder dan 10" in r.summary_nl
+    assert "kwartaaltotalen" in _text(r) and "minder dan 10" in _text(r)
     # quarter totals are the sums of their months
     assert r.fitted["observed"].iloc[0] == s.iloc[:3].sum()
     assert trend.fit_trend(s, aggregate=None).frequency == "M"
@@ -157,21 +167,37 @@ def test_incomplete_quarter_stays_missing():
     assert r.model["n"] == 39
 
 
-def test_four_annual_points_work_and_say_how_little_they_show():
+def test_short_annual_series_say_no_trend_can_be_told():
     a = pd.Series([4549.0, 4176.0, 4041.0, 4240.0], index=pd.period_range("2016", periods=4, freq="Y"))
-    r = trend.fit_trend(a, region_name="Lelystad", measure_label="Criminaliteit totaal")
-    assert r.ok and r.frequency == "Y" and r.model["n"] == 4
-    assert r.pct_ci_low < r.pct_per_year < r.pct_ci_high and r.pct_ci_high - r.pct_ci_low > 10
-    assert "vier jaarcijfers" in r.summary_nl and "niet uit deze reeks geschat" in r.summary_nl
-    assert "municipalities" in r.model["alpha_method"]
+    r = trend.fit_trend(a, region_name="Lelystad", measure_label="Criminaliteit totaal",
+                        min_annual_points=trend.MIN_ANNUAL_POINTS)  # as the report asks
+    assert r.status == "too_short" and not r.ok and math.isnan(r.pct_per_year)
+    assert r.reason == {"code": "short_annual", "periods": 4, "minimum": 8, "first": "2016", "last": "2019", "freq": "Y"}
+    assert "vier jaarcijfers" in _text(r) and "geen trend" in _text(r)
+    assert trend.project(r, 2022).status == "too_short"
+    # the library's default fits from three points (α borrowed from the municipalities' year-to-year
+    # spread) and says how little that shows
+    r4 = trend.fit_trend(a, region_name="Lelystad")
+    assert r4.ok and r4.model["n"] == 4 and r4.model["alpha_method"] == "borrowed"
+    assert "vier jaarcijfers laten weinig zien" in _text(r4) and "niet uit deze reeks geschat" in _text(r4)
+    assert r4.pct_ci_low < r4.pct_per_year < r4.pct_ci_high and r4.pct_ci_high - r4.pct_ci_low > 10
     # integer years and dates are accepted too
-    assert trend.fit_trend(pd.Series(a.to_numpy(), index=[2016, 2017, 2018, 2019])).pct_per_year == pytest.approx(r.pct_per_year)
+    ints = pd.Series(a.to_numpy(), index=[2016, 2017, 2018, 2019])
+    assert trend.fit_trend(ints).pct_per_year == pytest.approx(r4.pct_per_year)
+
+
+def test_eight_annual_points_fit_with_break_and_covid():
+    a = pd.Series([5200.0, 5000, 4900, 5300, 5200, 4500, 4700, 4800], index=pd.period_range("2015", periods=8, freq="Y"))
+    r = trend.fit_trend(a)
+    assert r.ok and r.model["n"] == 8
+    assert {"covid", "after_2018_07"} <= set(r.model["terms"]) and r.model["alpha_method"] == "borrowed"
 
 
 def test_annual_with_covid_year_drops_terms_it_cannot_estimate():
     a = pd.Series([4549.0, 4176.0, 4041.0, 4240.0], index=pd.period_range("2017", periods=4, freq="Y"))
     r = trend.fit_trend(a)
-    assert r.ok and "covid" not in r.model["terms"] and "COVID-periode" in r.summary_nl
+    assert r.ok and "covid" not in r.model["terms"] and "COVID-periode" in _text(r)
+    assert {"code": "term_dropped", "term": "covid", "n": 4} in r.notes
 
 
 @pytest.mark.parametrize("values,status", [([0.0] * 24, "no_data"), ([np.nan] * 24, "no_data"),
@@ -181,7 +207,7 @@ def test_no_data_is_a_result_not_a_line(values, status):
     r = trend.fit_trend(s, region_name="Lelystad")
     assert r.status == status and not r.ok
     assert math.isnan(r.pct_per_year) and math.isnan(r.pct_ci_low) and r.fitted.empty
-    assert "Lelystad" in r.summary_nl and ("Geen gegevens" in r.summary_nl or "Te weinig" in r.summary_nl)
+    assert "Lelystad" in _text(r) and ("Geen gegevens" in _text(r) or "Te weinig" in _text(r))
     p = trend.project(r, 2022, target=10)
     assert p.status == status and math.isnan(p.prob_below)
 
@@ -201,7 +227,7 @@ def test_tidy_frame_input(monthly):
                        "measure": "0.0.0", "measure_label": "Misdrijven, totaal", "value": monthly.to_numpy()})
     r = trend.fit_trend(df)
     assert r.pct_per_year == pytest.approx(trend.fit_trend(monthly).pct_per_year)
-    assert r.region_name == "Lelystad" and "Misdrijven, totaal" in r.summary_nl
+    assert r.region_name == "Lelystad" and "Misdrijven, totaal" in _text(r)
     two = pd.concat([df, df.assign(region_code="GM0363")])
     with pytest.raises(DataError, match="more than one region_code"):
         trend.fit_trend(two)
@@ -227,7 +253,7 @@ def test_bad_input_is_a_named_error(bad, message):
 # --- summary ------------------------------------------------------------------------------------
 
 def test_summary_numbers_come_from_fmt(fit):
-    text = fit.summary_nl
+    text = _text(fit)
     expected = (f"gemiddeld {fmt.pct(fit.pct_per_year, 1)} per jaar "
                 f"(95%-BI {fmt.pct(fit.pct_ci_low, 1)} tot {fmt.pct(fit.pct_ci_high, 1)})")
     assert expected in text
@@ -238,7 +264,7 @@ def test_summary_numbers_come_from_fmt(fit):
 def test_summary_says_when_interval_contains_zero():
     r = trend.fit_trend(_sim(mean=40, alpha=0.1, pct_per_year=0.0, n_months=96, seed=21))
     assert r.pct_ci_low < 0 < r.pct_ci_high  # fixed seed: this draw's interval contains 0
-    assert "niet aan te tonen" in r.summary_nl and "groter dan toevallige" not in r.summary_nl
+    assert "niet aan te tonen" in _text(r) and "groter dan toevallige" not in _text(r)
 
 
 # --- projection ---------------------------------------------------------------------------------
@@ -279,7 +305,7 @@ def test_projection_with_population_uses_last_known():
     s = _sim(mean=200, alpha=0.02, seed=8)
     r = trend.fit_trend(s, population=60000)
     p = trend.project(r, 2025)
-    assert p.population == 60000 and "laatst bekende" in p.summary_nl
+    assert p.population == 60000 and "laatst bekende" in _text(p)
     assert trend.project(r, 2025, population=120000).expected == pytest.approx(2 * p.expected)
 
 
@@ -323,7 +349,7 @@ def test_every_national_series_fits_or_says_why(realdata):
     for code, s in series.items():
         r = trend.fit_trend(s, measure_label=code, region_name="Nederland")
         statuses[code] = r.status
-        assert r.summary_nl
+        assert _text(r)
         if (s == 0).all():
             assert r.status == "no_data"
         elif r.ok:
@@ -344,7 +370,8 @@ def test_national_total_with_population(realdata):
     assert r.ok and -6 < r.pct_per_year < -2
     assert r.model["effects"]["covid"] < 0
     # 12 years of national data: residual autocorrelation is real and the summary warns about it
-    assert r.diagnostics["ljung_box_p"] < 0.001 and "Ljung-Box p < 0,001" in r.summary_nl
+    assert r.diagnostics["autocorrelated"] and r.diagnostics["resid_lag1_p"] < 0.001
+    assert r.diagnostics["variance_inflation"] > 1.5 and "hangen onderling samen" in _text(r)
     # the monthly population ends 2023-11: fitting on it names the missing month
     with pytest.raises(DataError, match="2023-12"):
         trend.fit_trend(s, population=pop)
@@ -372,11 +399,11 @@ def test_burglaries_per_municipality_from_misdaad_in_kaart(realdata):
     # Amsterdam: enough a month for a monthly model
     ams = trend.fit_trend(series("GM0363"))
     assert ams.ok and ams.frequency == "M" and ams.region_name == "Amsterdam"
-    assert "Woninginbraak" in ams.summary_nl and "Amsterdam" in ams.summary_nl
+    assert "Woninginbraak" in _text(ams) and "Amsterdam" in _text(ams)
     # Lelystad: under ten a month -> quarters, alpha still estimated from the series itself
     lely = trend.fit_trend(series("GM0995"))
-    assert lely.ok and lely.aggregated_to == "Q" and "kwartaaltotalen" in lely.summary_nl
-    assert "moment" in lely.model["alpha_method"] and lely.pct_ci_low < 0 < lely.pct_ci_high
+    assert lely.ok and lely.aggregated_to == "Q" and "kwartaaltotalen" in _text(lely)
+    assert lely.model["alpha_method"] == "pearson" and lely.pct_ci_low < 0 < lely.pct_ci_high
     # every municipality with burglaries gives a result, never an exception
     totals = burglary[burglary["region_code"] != ""].groupby("region_code")["value"].sum()
     codes = sorted(totals.index[totals > 0])[:40]
@@ -416,3 +443,23 @@ def test_population_needed_only_where_there_is_a_count():
     assert r.ok and r.fitted["fitted"].isna().tolist() == [False, False, True] + [False] * 5
     with pytest.raises(DataError, match="population missing"):
         trend.fit_trend(counts.fillna(460.0), population=pop)
+
+
+def test_covariance_options_and_the_working_correlation():
+    s = _sim(n_months=120, mean=300, alpha=0.02, seed=21)
+    fits = {c: trend.fit_trend(s, cov_type=c) for c in ("ar1", "model", "hac")}
+    assert all(f.ok for f in fits.values())
+    # same coefficients, different covariance; the AR sandwich never narrows below independence by much
+    assert len({round(f.pct_per_year, 9) for f in fits.values()}) == 1
+    ar, ind = fits["ar1"], fits["model"]
+    assert ar.diagnostics["variance_inflation"] >= 1 or ar.diagnostics["working_share"] == 0
+    assert ind.model["covariance"] == "model" and ind.diagnostics["working_rho"] == 0
+    with pytest.raises(ValueError, match="cov_type must be one of"):
+        trend.fit_trend(s, cov_type="robust")
+    # an AR(1) latent level widens the interval and is flagged by the lag-1 check
+    cell = simulate.ARCell(freq="M", n=144, level="large", rho=0.7)
+    y, _ = simulate.simulate_ar(cell, np.random.default_rng(5), 1)
+    series = pd.Series(y[0, :cell.n], index=cell.periods()[:cell.n])
+    r, naive = trend.fit_trend(series), trend.fit_trend(series, cov_type="model")
+    assert r.diagnostics["autocorrelated"] and r.diagnostics["working_rho"] > 0.3
+    assert (r.pct_ci_high - r.pct_ci_low) > 1.5 * (naive.pct_ci_high - naive.pct_ci_low)

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import argparse
+import os
 import sys
 from pathlib import Path
 
@@ -13,31 +14,88 @@ from ivpanalysis.ingest.loaders import read
 from ivpanalysis.ingest.validate import problems_in
 
 
-def cmd_validate(args) -> int:
-    if Path(args.path).is_dir():
-        from ivpanalysis.ingest.validate import dataset_problems
-        try:
-            probs = dataset_problems(load(args.path))
-        except DataError as e:
-            print(e, file=sys.stderr)
-            return 1
-        for p in probs:
-            print(p, file=sys.stderr)
-        if not probs:
-            print(f"{args.path}: data folder, no problems")
-        return 1 if probs else 0
+def _print_problems(probs) -> None:
+    for p in sorted(probs, key=lambda p: (p.file, p.line is not None, p.line or 0)):
+        print(p, file=sys.stderr)
+
+
+def _validate_folder(path: Path) -> int:
+    """Every table of a data folder through the gate; exit 1 when any problem is found."""
+    from ivpanalysis.ingest.validate import gate
     try:
-        df = read(args.path)
+        probs = gate(load(path)).problems
     except DataError as e:
-        print(e, file=sys.stderr)
+        _print_problems(e.problems)
         return 1
-    probs = problems_in(df, Path(args.path).name)
-    if probs:
-        for p in probs:
-            print(p, file=sys.stderr)
+    _print_problems(probs)
+    if not probs:
+        print(f"{path}: data folder, no problems")
+    return 1 if probs else 0
+
+
+def _is_tidy_csv(path: Path) -> bool:
+    from ivpanalysis.ingest import tablefile
+    try:
+        head = tablefile.read_text(path).splitlines()[0]
+    except (DataError, IndexError):
+        return False
+    return all(c in [h.strip() for h in head.split(",")] for c in tablefile.REQUIRED)
+
+
+def _validate_tidy_file(path: Path) -> int:
+    """A tidy CSV (as in a data folder) with the gate's row and plausibility checks."""
+    from ivpanalysis.ingest import plausible, tablefile
+    try:
+        df = tablefile.finish(tablefile.read_csv_text(path), path)
+    except DataError as e:
+        _print_problems(e.problems)
         return 1
-    print(f"{args.path}: {len(df)} rows, format {df.attrs.get('format')}, no problems")
-    return 0
+    probs = list(df.attrs["load_problems"]) + problems_in(df, str(path))
+    probs += plausible.police_counts(df, df) + plausible.population_values(df) + plausible.survey_values(df)
+    _print_problems(probs)
+    if not probs:
+        print(f"{path}: {len(df)} rows, tidy table, no problems")
+    return 1 if probs else 0
+
+
+def _validate_file(path: Path) -> int:
+    from ivpanalysis.ingest import tablefile
+    try:
+        tablefile.check_file(path)  # a FIFO is refused before it is opened (reading it would hang)
+        if path.suffix.lower() in (".csv", ".txt", ".json"):
+            try:
+                tablefile.read_text(path)  # UTF-16, a workbook saved as .csv, an empty file: said plainly
+            except DataError as e:
+                if "not UTF-8" not in e.problems[0].message:  # cp1252 StatLine downloads are the loaders' to read
+                    raise
+        if _is_tidy_csv(path):
+            return _validate_tidy_file(path)
+        df = read(path)
+    except DataError as e:
+        _print_problems(e.problems)
+        return 1
+    except Exception as e:  # noqa: BLE001 - validate names the file, never shows a traceback
+        print(f"{path}: cannot be read ({type(e).__name__}: {str(e).strip()[:200]}); expected a CSV, parquet, "
+              "JSON or Excel file in one of the supported formats", file=sys.stderr)
+        return 1
+    probs = problems_in(df, path.name)
+    _print_problems(probs)
+    if not probs:
+        print(f"{path}: {len(df)} rows, format {df.attrs.get('format')}, no problems")
+    return 1 if probs else 0
+
+
+def cmd_validate(args) -> int:
+    """Read a data file or folder and list its problems; never a traceback, exit 1 when invalid."""
+    path = Path(args.path)
+    if not os.path.lexists(path):
+        print(f"error: {args.path} does not exist (expected a data file or data folder)", file=sys.stderr)
+        return 2
+    try:
+        is_dir = path.is_dir()
+    except OSError:
+        is_dir = False
+    return _validate_folder(path) if is_dir else _validate_file(path)
 
 
 def cmd_read(args) -> int:
@@ -64,41 +122,103 @@ TABLES = {
 }
 
 
-def _dataset(args):
-    return load(args.data)  # None: the embedded dataset
+def data_dir(arg: str | None) -> Path | None:
+    """``--data`` resolved against the current directory (None: the embedded dataset)."""
+    return Path(arg).expanduser().absolute() if arg else None
+
+
+def municipality(arg: str, data=None) -> str:
+    """A code in any case or a name (see :mod:`ivpanalysis.ingest.municipality`); ValueError otherwise."""
+    from ivpanalysis.ingest.municipality import resolve
+    names = None
+    if data is not None:
+        frames = [f for f in (data.police, data.survey) if len(f)]
+        names = {c: n for f in frames for c, n in zip(f["region_code"], f["region_name"])
+                 if isinstance(c, str) and schema.GM_PATTERN.match(c) and n}
+    return resolve(arg, names)
+
+
+def years_in(data) -> list[int]:
+    """Years with police counts in the data (for checking ``--year``)."""
+    per = data.police.loc[data.police["value"].notna(), "period"]
+    return sorted({p.year for p in per if hasattr(p, "year")})
+
+
+def check_year(year: int | None, data) -> str | None:
+    """The error message when ``--year`` lies outside the data, else None."""
+    if year is None:
+        return None
+    years = years_in(data)
+    if year in years:
+        return None
+    present = f"{years[0]}–{years[-1]}" if years else "none"
+    return f"--year {year} is not in the data (years with police figures: {present})"
+
+
+#: table → the report section whose confined problems (e.g. a bad indicator row) refuse it too
+TABLE_SECTIONS = {"dashboard": "dashboard_section"}
+
+
+def gated_dataset(args, code: str):
+    """The data folder through the gate, refused (DataError) for shared problems or the municipality's own."""
+    from ivpanalysis.ingest.validate import gate, refuse, section_problems
+    data = gate(load(data_dir(args.data)))
+    refuse(data, code)
+    confined = section_problems(data, code, TABLE_SECTIONS.get(args.name, ""))
+    if confined:
+        raise DataError(confined)
+    return data
+
+
+def write_table(table, args) -> int:
+    """``--csv``/``--xlsx``/stdout; text cells that could be formulas are neutralised in files."""
+    from ivpanalysis.present import table_export
+    from ivpanalysis.report.export import neutralise
+    if args.csv:
+        try:
+            table_export.write_csv(neutralise(table), args.csv, args.dialect)
+        except BrokenPipeError:  # `… --csv - | head`: the reader has seen enough
+            sys.stderr.close()
+            return 0
+    if args.xlsx:
+        neutralise(table).to_excel(args.xlsx, index=False)
+    if not args.csv and not args.xlsx:
+        print(table_export.terminal_view(table))
+    return 0
 
 
 def cmd_table(args) -> int:
     import importlib
-    code = args.municipality
     try:
-        schema.check_municipality_code(code)
-    except ValueError as e:
+        data = load(data_dir(args.data))
+        code = municipality(args.municipality, data)
+        data = gated_dataset(args, code)
+    except DataError as e:
+        _print_problems(e.problems)
+        return 1
+    except (ValueError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
+        return 2
+    bad_year = check_year(args.year, data)
+    if bad_year:
+        print(f"error: {bad_year}", file=sys.stderr)
         return 2
     module, func = TABLES[args.name]
     mod = importlib.import_module(module)
     build = getattr(mod, func)
     try:
-        table = build(_dataset(args), code, year=args.year)
+        table = build(data, code, year=args.year)
     except (DataError, LookupError, FileNotFoundError) as e:
         print(f"error: {e}", file=sys.stderr)
         return 1
     columns = getattr(mod, "CSV_COLUMNS", None)  # a module may fix its exported columns (a contract)
     if columns:
         table = table[columns]
-    from ivpanalysis.present import table_export
-    if args.csv:
-        try:
-            table_export.write_csv(table, args.csv, args.dialect)
-        except BrokenPipeError:  # `… --csv - | head`: the reader has seen enough
-            sys.stderr.close()
-            return 0
-    if args.xlsx:
-        table.to_excel(args.xlsx, index=False)
-    if not args.csv and not args.xlsx:
-        print(table_export.terminal_view(table))
-    return 0
+    try:
+        return write_table(table, args)
+    except OSError as e:
+        print(f"error: cannot write {e.filename or args.csv or args.xlsx}: {e.strerror or e}", file=sys.stderr)
+        return 1
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -15,6 +15,8 @@ class Problem:
     column: str | None = None
     expected: str | None = None
     found: str | None = None
+    #: the municipality (GMxxxx) whose rows hold the problem; None when it concerns a shared table
+    region: str | None = None
 
     def __str__(self) -> str:
         where = self.file

@@ -1,4 +1,4 @@
-"""Objective versus subjective safety: does the feeling of unsafety follow registered crime?
+"""Objective versus subjective safety: does the feeling of unsafety follow registered crime? Numbers only.
 
 Two views, both with their uncertainty (see docs/methods-gap.md):
 
@@ -10,9 +10,10 @@ Two views, both with their uncertainty (see docs/methods-gap.md):
   (=100), and per year a verdict whether the change in the feeling is distinguishable from
   "unchanged" and from "moved in step with crime", given the survey margins.
 
-Builders turn tidy frames into these inputs (:func:`across_input`, :func:`over_time_input`), and
-:func:`interpretation` writes the Dutch text with its caveats. :func:`simulate_units` and
-:func:`simulation_check` check the interval's calibration on a known data-generating process.
+Builders turn tidy frames into these inputs (:func:`across_input`, :func:`over_time_input`).
+Results are frames with keys (verdicts, quadrants, notes) and numbers; the Dutch text is written
+by :mod:`ivpanalysis.present.gap_text`, the simulation check lives in
+:mod:`ivpanalysis.analysis.gap_simulation`.
 """
 from __future__ import annotations
 
@@ -23,7 +24,6 @@ import numpy as np
 import pandas as pd
 from scipy import stats
 
-from ivpanalysis.present import fmt
 from ivpanalysis.analysis import noise, police
 from ivpanalysis import paths
 from ivpanalysis.ingest import schema
@@ -41,27 +41,12 @@ POPULATION_MEASURES = ("bevolking_aan_het_einde_van_de_periode", "BevolkingAanHe
 GRADE_MEASURES = ("rapportcijfer_veiligheid_in_buurt", "rapportcijfer_veiligheid_buurt")
 UNIT_KINDS = ("municipality", "province", "police_unit")
 
-#: quadrant keys (computed here, drawn by gap_plot) with their Dutch labels
-QUADRANTS = {
-    "hoog_hoog": "Veel criminaliteit, veel onveiligheidsgevoel",
-    "hoog_laag": "Veel criminaliteit, weinig onveiligheidsgevoel",
-    "laag_hoog": "Weinig criminaliteit, veel onveiligheidsgevoel",
-    "laag_laag": "Weinig criminaliteit, weinig onveiligheidsgevoel",
-}
+#: quadrant keys (z-score of ln crime high/low, then of % unsafe); labels in present.gap_text
+QUADRANT_KEYS = ("hoog_hoog", "hoog_laag", "laag_hoog", "laag_laag")
 
-#: verdict keys of gap_over_time with the Dutch wording used in texts and tables
-VERDICTS = {
-    "referentiejaar": "referentiejaar",
-    "geen_meting": "geen meting in dit jaar",
-    "onbeslist": "niet te onderscheiden: past zowel bij 'gelijk gebleven' als bij 'meebewegen met de criminaliteit'",
-    "beweegt_mee": "beweegt mee met de criminaliteit",
-    "beweegt_niet_mee": "beweegt niet mee: het gevoel bleef binnen de marge gelijk terwijl de criminaliteit veranderde",
-    "beweegt_sterker_mee": "beweegt in dezelfde richting als de criminaliteit, maar sterker",
-    "beweegt_zwakker_mee": "beweegt in dezelfde richting als de criminaliteit, maar zwakker",
-    "beweegt_tegen": "beweegt tegen de criminaliteit in",
-    "beweegt_los_van": "verandert terwijl de criminaliteit gelijk bleef",
-    "methodebreuk": "niet te vergelijken: de Veiligheidsmonitor is in 2021 van methode veranderd",
-}
+#: verdict keys of gap_over_time; their Dutch wording is present.gap_text.VERDICTS
+VERDICT_KEYS = ("referentiejaar", "geen_meting", "onbeslist", "beweegt_mee", "beweegt_niet_mee",
+                "beweegt_sterker_mee", "beweegt_zwakker_mee", "beweegt_tegen", "beweegt_los_van", "methodebreuk")
 
 #: first survey year after the Veiligheidsmonitor's method change (internet-only, new questionnaire)
 SURVEY_BREAK_YEAR = 2021
@@ -75,16 +60,21 @@ def _where(df: pd.DataFrame, default: str) -> str:
     return str(df.attrs.get("source_file") or default)
 
 
-def _require(df: pd.DataFrame, cols: Iterable[str], what: str, explain: Mapping[str, str]) -> None:
-    missing = [c for c in cols if c not in df.columns]
+def _require(df: pd.DataFrame, cols: Iterable[str | tuple[str, ...]], what: str) -> None:
+    """Each entry of ``cols`` must be a column; a tuple entry means any one of its names."""
+    missing = [c if isinstance(c, tuple) else (c,) for c in cols]
+    missing = [alts for alts in missing if not any(a in df.columns for a in alts)]
     if missing:
-        raise DataError([Problem(_where(df, what), "required column is missing", column=c,
-                                 found=", ".join(map(str, df.columns)), expected=explain.get(c, c)) for c in missing])
+        raise DataError([Problem(_where(df, what), "required column is missing", column=alts[-1],
+                                 found=", ".join(map(str, df.columns)),
+                                 expected="a column " + " or ".join(map(repr, alts))) for alts in missing])
 
 
 def _numeric(df: pd.DataFrame, col: str, what: str, label_col: str | None) -> pd.Series:
     """Column as float; text that is not a number is an error naming the row; empty stays NaN."""
     raw = df[col]
+    if pd.api.types.is_numeric_dtype(raw) and not pd.api.types.is_bool_dtype(raw):
+        return raw.astype(float)
     num = pd.to_numeric(raw, errors="coerce")
     bad = num.isna() & raw.notna() & ~raw.astype(str).str.strip().isin(["", "nan", "NaN", "<NA>", "None"])
     if bad.any():
@@ -98,49 +88,130 @@ def _label(df: pd.DataFrame, label_col: str | None, i: int) -> str:
     return f" ({label_col} {df[label_col].iloc[i]!r})" if label_col and label_col in df.columns else ""
 
 
-def _check_range(df, values: pd.Series, col: str, what: str, label_col, ok, expected: str) -> None:
+def _check_range(df, values: pd.Series, col: str, what: str, label_col, ok, kind: str, expected: str) -> None:
+    """Finite values of ``col`` must satisfy ``ok``; else an error per row: expected a ``kind`` ``expected``."""
     v = values.to_numpy()
     bad = np.isfinite(v) & ~ok(v)
     if bad.any():
         raise DataError([Problem(_where(df, what), f"row {i + 1}{_label(df, label_col, i)}: value out of range",
-                                 column=col, found=str(v[i]), expected=expected) for i in np.flatnonzero(bad)])
+                                 column=col, found=str(v[i]), expected=f"a {kind} {expected}")
+                         for i in np.flatnonzero(bad)])
 
 
 # --- the model across units ------------------------------------------------------------------
 
+#: Huber's tuning constant: residuals beyond 1.345 sd count as 1.345 sd (95 % efficiency at the normal)
+HUBER_C = 1.345
+#: a unit whose leave-one-out z exceeds this two-sided level is set aside from the other units' fits
+SET_ASIDE_LEVEL = 0.99
+#: between-unit variance estimators of gap_across: robust (default) and DerSimonian–Laird moments
+TAU_METHODS = ("huber", "moments")
+
+
+def _huber_constants(c: float | None = None) -> tuple[float, float]:
+    """E ψ_c(Z)² (consistency at the normal) and the efficiency (2Φ(c) − 1)² / E ψ_c(Z)² of Huber's ψ."""
+    c = HUBER_C if c is None else c
+    phi, cdf = stats.norm.pdf(c), stats.norm.cdf(c)
+    kappa = 2 * cdf - 1 - 2 * c * phi + 2 * c ** 2 * (1 - cdf)
+    return float(kappa), float((2 * cdf - 1) ** 2 / kappa)
+
+
 @dataclass
-class _Fit:
-    beta: np.ndarray
-    cov: np.ndarray  # covariance of beta
-    tau2: float      # between-unit variance beyond sampling error (points²)
-    q_stat: float    # weighted residual sum of squares with sampling weights (NaN without margins)
+class _Fits:
+    """K fits of the model at once (one per weight mask): coefficients, their covariance, τ²."""
+    beta: np.ndarray  # (K, p)
+    cov: np.ndarray   # (K, p, p)
+    tau2: np.ndarray  # (K,) between-unit variance beyond sampling error (points²)
 
 
-def _fit(X: np.ndarray, y: np.ndarray, v: np.ndarray) -> _Fit:
-    """Linear model y = Xβ + u + e, u ~ N(0, τ²) between units, e ~ N(0, v) sampling error.
+def _wls(X: np.ndarray, y: np.ndarray, W: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Weighted least squares for each row of weights ``W`` (K, n): coefficients (K, p) and X'WX (K, p, p)."""
+    A = np.einsum("kn,na,nb->kab", W, X, X)
+    beta = np.linalg.solve(A, np.einsum("kn,na,n->ka", W, X, y)[..., None])[..., 0]
+    return beta, A
 
-    Without sampling variances (all v = 0) this is OLS and τ² is the residual mean square. With
-    them, τ² is the method-of-moments (DerSimonian–Laird) estimate for meta-regression and β is
-    estimated by weighted least squares with weights 1 / (v + τ²).
-    """
-    n, p = X.shape
+
+def _moments_tau2(X: np.ndarray, y: np.ndarray, v: np.ndarray, M: np.ndarray) -> np.ndarray:
+    """τ² per mask: DerSimonian–Laird for meta-regression, or the residual mean square without margins."""
+    n_k, p = M.sum(axis=1), X.shape[1]
     if not np.any(v > 0):
-        xtx_inv = np.linalg.inv(X.T @ X)
-        beta = xtx_inv @ X.T @ y
-        r = y - X @ beta
-        tau2 = float(r @ r / (n - p))
-        return _Fit(beta, tau2 * xtx_inv, tau2, float("nan"))
-    w = 1.0 / v
-    xtwx_inv = np.linalg.inv(X.T @ (w[:, None] * X))
-    beta_fe = xtwx_inv @ X.T @ (w * y)
-    r = y - X @ beta_fe
-    q = float(w @ r ** 2)
-    c = float(w.sum() - np.trace(xtwx_inv @ (X.T @ ((w ** 2)[:, None] * X))))
-    tau2 = max(0.0, (q - (n - p)) / c) if c > 0 else 0.0
-    w2 = 1.0 / (v + tau2)
-    cov = np.linalg.inv(X.T @ (w2[:, None] * X))
-    beta = cov @ X.T @ (w2 * y)
-    return _Fit(beta, cov, tau2, q)
+        beta, _ = _wls(X, y, M)
+        return (M * (y - beta @ X.T) ** 2).sum(axis=1) / (n_k - p)
+    w = M / v
+    beta, A = _wls(X, y, w)
+    q = (w * (y - beta @ X.T) ** 2).sum(axis=1)
+    B = np.einsum("kn,na,nb->kab", w ** 2, X, X)
+    c = w.sum(axis=1) - np.einsum("kaa->k", np.linalg.solve(A, B))
+    return np.where(c > 0, np.maximum(0.0, (q - (n_k - p)) / np.where(c > 0, c, 1.0)), 0.0)
+
+
+def _huber_tau2(r: np.ndarray, v: np.ndarray, M: np.ndarray, target: np.ndarray, start: np.ndarray) -> np.ndarray:
+    """τ² ≥ 0 solving Σ ψ_c(r / √(v + τ²))² = target per mask (Huber's proposal 2), by Newton from ``start``.
+
+    The left side falls with τ²; where it is below the target at τ² = 0 the sampling error alone
+    explains the spread and τ² = 0.
+    """
+    zero = (M * np.minimum(r ** 2 / np.maximum(v, 1e-300), HUBER_C ** 2)).sum(axis=1) <= target
+    t = np.maximum(start, 1e-8 * (M * r ** 2).sum(axis=1) / np.maximum(target, 1e-300))
+    for _ in range(100):
+        s2 = v + t[:, None]
+        z2 = r ** 2 / s2
+        inside = M * (z2 < HUBER_C ** 2)
+        g = (M * np.minimum(z2, HUBER_C ** 2)).sum(axis=1) - target
+        dg = -(inside * z2 / s2).sum(axis=1)
+        # damped: never below a tenth of the last value, so v + τ² stays above 0 without margins
+        t_new = np.maximum(t / 10, np.where(dg < 0, t - g / np.where(dg < 0, dg, -1.0), 2 * t))
+        if np.all(np.abs(t_new - t) <= 1e-12 * (1 + t)):
+            t = t_new
+            break
+        t = t_new
+    return np.where(zero, 0.0, t)
+
+
+def _huber(X: np.ndarray, y: np.ndarray, v: np.ndarray, M: np.ndarray, beta: np.ndarray,
+           tau2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Huber M-estimate of β and τ², iterated from ``beta``, ``tau2``: units far from the line are down-weighted.
+
+    β by iteratively reweighted least squares with weights h / (v + τ²), h = min(1, c / |z|);
+    τ² by Huber's proposal 2 with the residual degrees of freedom, Σ ψ_c(z)² = (n − p)·E ψ_c(Z)²,
+    so that at the normal it estimates the same τ² as the moments do while one unit far off
+    adds at most c² instead of z².
+    """
+    kappa, _ = _huber_constants()
+    target = (M.sum(axis=1) - X.shape[1]) * kappa
+    for _ in range(500):
+        s = np.sqrt(v + tau2[:, None] + 1e-12)
+        z = np.abs(y - beta @ X.T) / s
+        h = np.minimum(1.0, HUBER_C / np.maximum(z, 1e-12))
+        beta_new, _ = _wls(X, y, M * h / s ** 2)
+        tau2_new = _huber_tau2(y - beta_new @ X.T, v, M, target, tau2)
+        step = max(np.max(np.abs(beta_new - beta)), np.max(np.abs(tau2_new - tau2)))
+        beta, tau2 = beta_new, tau2_new
+        if step < 1e-9:
+            break
+    return beta, tau2
+
+
+def _fit_many(X: np.ndarray, y: np.ndarray, v: np.ndarray, M: np.ndarray, method: str,
+              start: _Fits | None = None) -> _Fits:
+    """The model y = Xβ + u + e, u ~ N(0, τ²), e ~ N(0, v), fitted once per 0/1 weight mask (rows of ``M``).
+
+    ``moments``: τ² by DerSimonian–Laird (without margins: OLS, τ² the residual mean square) and β
+    by WLS with weights 1 / (v + τ²), Cov(β) = (X'WX)⁻¹. ``huber``: β and τ² by :func:`_huber`,
+    Cov(β) = (X'WX)⁻¹ / efficiency at the normal; iterated from ``start`` (a fit to nearly the same
+    units) when given, else from the moments fit.
+    """
+    tau2 = _moments_tau2(X, y, v, M)
+    if method == "huber":
+        if start is None:
+            beta, _ = _wls(X, y, M / (v + tau2[:, None] + 1e-12))
+        else:
+            beta, tau2 = np.repeat(start.beta, len(M), axis=0), np.repeat(start.tau2, len(M))
+        beta, tau2 = _huber(X, y, v, M, beta, tau2)
+        _, A = _wls(X, y, M / (v + tau2[:, None] + 1e-12))
+        return _Fits(beta, np.linalg.inv(A) / _huber_constants()[1], tau2)
+    beta, A = _wls(X, y, M / (v + tau2[:, None] + 1e-12))
+    return _Fits(beta, np.linalg.inv(A), tau2)
 
 
 def _design(log_crime: np.ndarray, urbanity: pd.Series | None) -> tuple[np.ndarray, list[str]]:
@@ -154,7 +225,153 @@ def _design(log_crime: np.ndarray, urbanity: pd.Series | None) -> tuple[np.ndarr
     return np.column_stack(cols), names
 
 
-def gap_across(df: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
+@dataclass
+class _Across:
+    """Checked input of :func:`gap_across`: the frame, its numbers and what was assumed."""
+    out: pd.DataFrame
+    crime: np.ndarray
+    pct: np.ndarray
+    se: np.ndarray          # sampling SE per unit (NaN without margins)
+    has_margin: bool
+    urbanity: pd.Series | None
+    complete: np.ndarray    # rows that enter the fit
+    notes: list[dict]
+
+
+def _check_across(df: pd.DataFrame) -> _Across:
+    """Validate the units frame (columns, duplicates, numbers, ranges) and settle margins and urbanity."""
+    what = "gap_across input"
+    _require(df, ("unit", "crime_per_1000", "pct_unsafe"), what)
+    out = df.copy()
+    out.attrs = dict(df.attrs)
+    dup = out["unit"].duplicated().to_numpy()
+    if dup.any():
+        raise DataError([Problem(_where(df, what), f"row {i + 1}: unit appears more than once", column="unit",
+                                 found=str(out['unit'].iloc[i]), expected="one row per unit")
+                         for i in np.flatnonzero(dup)])
+    crime = _numeric(out, "crime_per_1000", what, "unit")
+    pct = _numeric(out, "pct_unsafe", what, "unit")
+    _check_range(out, crime, "crime_per_1000", what, "unit", lambda v: v > 0, "rate", "above 0")
+    _check_range(out, pct, "pct_unsafe", what, "unit", lambda v: (v >= 0) & (v <= 100), "percentage", "from 0 to 100")
+    notes: list[dict] = []
+    has_margin = "margin" in out.columns and _numeric(out, "margin", what, "unit").notna().any()
+    se = np.full(len(out), np.nan)
+    if has_margin:
+        margin = _numeric(out, "margin", what, "unit")
+        _check_range(out, margin, "margin", what, "unit", lambda v: v > 0, "margin", "above 0")
+        gaps = margin.isna() & crime.notna() & pct.notna()
+        if gaps.any():
+            fill = float(margin.median())
+            margin = margin.fillna(fill)
+            notes.append({"key": "margin_filled", "units": out.loc[gaps, "unit"].tolist(), "margin": fill})
+        se = (margin / Z95).to_numpy()
+    else:
+        notes.append({"key": "no_margins"})
+    urb = out["urbanity"] if "urbanity" in out.columns else None
+    complete = (crime.notna() & pct.notna()).to_numpy().copy()
+    if urb is not None:
+        no_urb = complete & urb.isna().to_numpy()
+        if no_urb.any():
+            notes.append({"key": "no_urbanity", "units": out.loc[no_urb, "unit"].tolist()})
+        complete &= urb.notna().to_numpy()
+    return _Across(out, crime.to_numpy(), pct.to_numpy(), se, bool(has_margin), urb, complete, notes)
+
+
+def _leave_one_out(X: np.ndarray, y: np.ndarray, v: np.ndarray, method: str,
+                   full: _Fits) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per unit the prediction from the fit to the other units and its sd √(τ²₍₋ᵢ₎ + v + x'Cov₍₋ᵢ₎x).
+
+    All n leave-one-out fits at once. NaN for the only unit of its urbanity class: without it the
+    class has no one to compare with. With ``huber``, units whose own leave-one-out z exceeds the
+    two-sided :data:`SET_ASIDE_LEVEL` quantile are then left out of every other unit's fit as well
+    (returned as a mask), so one unit far off cannot widen the others' intervals.
+    """
+    n, p = X.shape
+    dummies = X[:, 2:] != 0
+    sole = (dummies & (dummies.sum(axis=0) == 1)).any(axis=1)
+    M = 1.0 - np.eye(n)
+    M[sole] = 1.0  # placeholder fits, discarded below
+    expected, sd_pred = _predict(X, y, v, M, method, full)
+    aside = np.zeros(n, dtype=bool)
+    if method == "huber":
+        cut = float(stats.t.ppf(0.5 + SET_ASIDE_LEVEL / 2, n - p - 1))
+        aside = np.abs(y - expected) / sd_pred > cut
+        if aside.any() and n - aside.sum() - 1 >= p + 2:
+            M2 = M * ~aside[None, :]
+            e2, s2 = _predict(X, y, v, M2, method, full)
+            expected, sd_pred = np.where(aside, expected, e2), np.where(aside, sd_pred, s2)
+        else:
+            aside[:] = False
+    expected[sole], sd_pred[sole] = np.nan, np.nan
+    return expected, sd_pred, aside
+
+
+def _predict(X: np.ndarray, y: np.ndarray, v: np.ndarray, M: np.ndarray, method: str,
+             full: _Fits) -> tuple[np.ndarray, np.ndarray]:
+    """Prediction for unit k from the fit with weight mask row k, and its sd (diagonal of the K = n fits)."""
+    f = _fit_many(X, y, v, M, method, start=full)
+    expected = np.einsum("ka,ka->k", X, f.beta)
+    return expected, np.sqrt(f.tau2 + v + np.einsum("ka,kab,kb->k", X, f.cov, X))
+
+
+def _shrunken(X: np.ndarray, y: np.ndarray, v: np.ndarray, full: _Fits, level: float) -> dict[str, np.ndarray]:
+    """Empirical-Bayes estimate of each unit's true gap u with its ``level`` interval.
+
+    Given τ² and the line (full fit), u | y ~ N(B·r, τ²v/(τ² + v) + B²·x'Cov x) with B = τ²/(τ² + v)
+    and r = y − xβ: a unit measured imprecisely is pulled towards the line, a precise one keeps its
+    own residual. The interval uses t on n − p degrees of freedom for the estimated τ² and β.
+    """
+    tau2 = float(full.tau2[0])
+    r = y - X @ full.beta[0]
+    B = tau2 / (tau2 + v) if tau2 > 0 else np.zeros_like(v)
+    pev = tau2 * v / (tau2 + v + 1e-300) + B ** 2 * np.einsum("ka,ab,kb->k", X, full.cov[0], X)
+    q = float(stats.t.ppf(0.5 + level / 2, len(y) - X.shape[1]))
+    g = B * r
+    return {"gap_shrunk": g, "gap_shrunk_lower": g - q * np.sqrt(pev), "gap_shrunk_upper": g + q * np.sqrt(pev),
+            "shrinkage": 1 - B}
+
+
+def chance_flags(n_units: int, level: float = LEVEL) -> dict[str, float]:
+    """How many of ``n_units`` units fall outside a ``level`` interval by chance alone (independent units).
+
+    ``expected`` = n·(1 − level); ``low``/``high`` the central 95 % range of that count (binomial);
+    ``at_least_one`` the probability of one or more chance flags, 1 − level^n.
+    """
+    p = 1 - level
+    return {"n_units": int(n_units), "expected": n_units * p, "low": float(stats.binom.ppf(0.025, n_units, p)),
+            "high": float(stats.binom.ppf(0.975, n_units, p)), "at_least_one": 1 - level ** n_units}
+
+
+def _add_intervals(out: pd.DataFrame, pct: np.ndarray, expected: np.ndarray, sd_pred: np.ndarray, tq: float) -> None:
+    """Residual, z, the prediction interval, the gap's interval and the flag (in place)."""
+    out["expected"] = expected
+    out["residual"] = pct - expected
+    out["sd_pred"] = sd_pred
+    out["residual_z"] = out["residual"] / sd_pred
+    out["lower"] = expected - tq * sd_pred
+    out["upper"] = expected + tq * sd_pred
+    # the same interval seen from the gap: it excludes 0 exactly when the unit is flagged
+    out["residual_lower"] = pct - out["upper"]
+    out["residual_upper"] = pct - out["lower"]
+    fitted = np.isfinite(expected)
+    flag = pd.array([pd.NA] * len(out), dtype="boolean")
+    flag[fitted] = (pct[fitted] < out["lower"].to_numpy()[fitted]) | (pct[fitted] > out["upper"].to_numpy()[fitted])
+    out["flag"] = flag
+
+
+def _add_quadrants(out: pd.DataFrame, a: _Across) -> None:
+    """z-scores of ln crime and % unsafe across the fitted units and the quadrant key (in place)."""
+    lc = np.log(a.crime)
+    y = a.pct[a.complete]
+    cz = (lc - lc[a.complete].mean()) / lc[a.complete].std(ddof=1)
+    uz = (a.pct - y.mean()) / y.std(ddof=1)
+    out["crime_z"] = np.where(a.complete, cz, np.nan)
+    out["unsafe_z"] = np.where(a.complete, uz, np.nan)
+    quad = np.where(cz >= 0, "hoog_", "laag_").astype(object) + np.where(uz >= 0, "hoog", "laag").astype(object)
+    out["quadrant"] = pd.Series(np.where(a.complete, quad, None), index=out.index, dtype=object)
+
+
+def gap_across(df: pd.DataFrame, level: float = LEVEL, tau_method: str = "huber") -> pd.DataFrame:
     """The objective-subjective gap of each unit, with a prediction interval.
 
     ``df`` has one row per unit with ``unit``, ``crime_per_1000`` (> 0), ``pct_unsafe`` (0–100)
@@ -164,7 +381,9 @@ def gap_across(df: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     Model: pct_unsafe = a + b·ln(crime_per_1000) [+ urbanity class] + u + e, with e the sampling
     error (SE = margin / 1.96) and u ~ N(0, τ²) the ordinary differences between units; weights
     1 / (SE² + τ²). Without margins all units get equal weight and τ² absorbs the sampling error
-    as well. Each unit is compared with the line fitted to the *other* units (leave one out), so a
+    as well. ``tau_method``: ``huber`` (default) estimates β and τ² robustly, so one unit far off
+    does not inflate τ² and hide every other unit; ``moments`` is DerSimonian–Laird (OLS without
+    margins). Each unit is compared with the line fitted to the *other* units (leave one out), so a
     unit with a large gap cannot pull its own expectation towards itself:
 
     * ``expected`` – predicted % from the other units; ``residual`` = pct_unsafe − expected;
@@ -176,120 +395,53 @@ def gap_across(df: pd.DataFrame, level: float = LEVEL) -> pd.DataFrame:
     * ``residual_lower``/``residual_upper`` – the interval of the gap itself (pct − upper,
       pct − lower): it excludes 0 exactly when the unit is flagged (the caterpillar's bars).
 
+    * ``gap_shrunk`` (+ ``_lower``/``_upper``) – the empirical-Bayes estimate of the unit's true gap
+      with its interval (margins needed; NaN without), ``shrinkage`` the share pulled to the line.
+
     Also ``se``, ``sd_pred``, ``crime_z``/``unsafe_z`` (z-scores of ln crime and of % unsafe across
-    the fitted units) and ``quadrant`` (a key of :data:`QUADRANTS`) for the charts. Units with a
-    missing value are kept with NaN results and a ``flag`` of <NA>. ``attrs`` carry the model
-    statement, coefficients, τ and the assumptions made.
+    the fitted units) and ``quadrant`` (a key of :data:`QUADRANT_KEYS`) for the charts. Units with a
+    missing value are kept with NaN results and a ``flag`` of <NA>. ``attrs`` carry the model,
+    coefficients, τ, ``chance_flags`` (:func:`chance_flags`) and ``notes`` (keyed records of what was assumed; worded by present.gap_text).
     """
-    what = "gap_across input"
-    explain = {"unit": "a column 'unit' naming each unit",
-               "crime_per_1000": "a column 'crime_per_1000' (registered crime per 1.000 inhabitants)",
-               "pct_unsafe": "a column 'pct_unsafe' (% feeling unsafe, 0–100)"}
-    _require(df, ("unit", "crime_per_1000", "pct_unsafe"), what, explain)
-    out = df.copy()
-    out.attrs = dict(df.attrs)
-    dup = out["unit"][out["unit"].duplicated()]
-    if len(dup):
-        raise DataError([Problem(_where(df, what), f"row {i + 1}: unit appears more than once", column="unit",
-                                 found=str(out['unit'].iloc[i]), expected="one row per unit")
-                         for i in np.flatnonzero(out["unit"].duplicated().to_numpy())])
-    crime = _numeric(out, "crime_per_1000", what, "unit")
-    pct = _numeric(out, "pct_unsafe", what, "unit")
-    _check_range(out, crime, "crime_per_1000", what, "unit", lambda v: v > 0,
-                 "a rate above 0 (the model uses its logarithm)")
-    _check_range(out, pct, "pct_unsafe", what, "unit", lambda v: (v >= 0) & (v <= 100), "a percentage from 0 to 100")
-    assumptions: list[str] = []
-    has_margin = "margin" in out.columns and _numeric(out, "margin", what, "unit").notna().any()
-    if has_margin:
-        margin = _numeric(out, "margin", what, "unit")
-        _check_range(out, margin, "margin", what, "unit", lambda v: v > 0, "a 95 % margin above 0 (points)")
-        gaps = margin.isna() & crime.notna() & pct.notna()
-        if gaps.any():
-            fill = float(margin.median())
-            margin = margin.fillna(fill)
-            assumptions.append(f"Voor {', '.join(map(str, out.loc[gaps, 'unit']))} is geen marge gepubliceerd; "
-                               f"aangenomen is de mediane marge van de andere eenheden ({fmt.number(fill, 1)} punt).")
-        se = margin / Z95
-    else:
-        se = pd.Series(np.nan, index=out.index)
-        assumptions.append("Geen marges gegeven: alle eenheden tellen even zwaar mee en de spreiding rond de lijn "
-                           "(steekproefruis én echte verschillen tussen eenheden) wordt uit de gegevens zelf geschat.")
-    urb = out["urbanity"] if "urbanity" in out.columns else None
-    complete = crime.notna() & pct.notna()
-    if urb is not None:
-        no_urb = complete & urb.isna()
-        if no_urb.any():
-            assumptions.append(f"Zonder stedelijkheid, dus niet meegenomen: {', '.join(map(str, out.loc[no_urb, 'unit']))}.")
-        complete &= urb.notna()
-    idx = np.flatnonzero(complete.to_numpy())
-    X, names = _design(np.log(crime.to_numpy()[idx]), urb.iloc[idx] if urb is not None else None)
-    y = pct.to_numpy()[idx]
-    v = (se.to_numpy()[idx] ** 2) if has_margin else np.zeros(len(idx))
+    if tau_method not in TAU_METHODS:
+        raise ValueError(f"tau_method must be one of {TAU_METHODS}, not {tau_method!r}")
+    a = _check_across(df)
+    idx = np.flatnonzero(a.complete)
+    X, names = _design(np.log(a.crime[idx]), a.urbanity.iloc[idx] if a.urbanity is not None else None)
+    y = a.pct[idx]
+    v = a.se[idx] ** 2 if a.has_margin else np.zeros(len(idx))
     n, p = X.shape
     if n < p + 3:
-        raise DataError(Problem(_where(df, what), f"only {n} unit(s) with both crime and % unsafe", column="pct_unsafe",
-                                expected=f"at least {p + 3} complete units for {p} model terms"))
-    full = _fit(X, y, v)
-    dof = n - p - 1
-    tq = float(stats.t.ppf(0.5 + level / 2, dof))
-    expected = np.full(len(out), np.nan)
-    sd_pred = np.full(len(out), np.nan)
-    not_comparable: list[str] = []
-    for k, i in enumerate(idx):
-        keep = np.arange(n) != k
-        Xo = X[keep]
-        used = np.abs(Xo).sum(axis=0) > 0
-        if np.any(X[k, ~used] != 0):  # the only unit of its urbanity class: nothing to compare with
-            not_comparable.append(str(out["unit"].iloc[i]))
-            continue
-        f = _fit(Xo[:, used], y[keep], v[keep])
-        x = X[k, used]
-        expected[i] = float(x @ f.beta)
-        sd_pred[i] = float(np.sqrt(f.tau2 + v[k] + x @ f.cov @ x))
-    if not_comparable:
-        assumptions.append(f"Enige eenheid in haar stedelijkheidsklasse, dus geen vergelijking mogelijk: "
-                           f"{', '.join(not_comparable)}.")
-    out["se"] = se.to_numpy()
-    out["expected"] = expected
-    out["residual"] = pct.to_numpy() - expected
-    out["sd_pred"] = sd_pred
-    out["residual_z"] = out["residual"] / sd_pred
-    out["lower"] = expected - tq * sd_pred
-    out["upper"] = expected + tq * sd_pred
-    # the same interval seen from the gap: it excludes 0 exactly when the unit is flagged
-    out["residual_lower"] = pct.to_numpy() - out["upper"]
-    out["residual_upper"] = pct.to_numpy() - out["lower"]
-    fitted = np.isfinite(expected)
-    flag = pd.array([pd.NA] * len(out), dtype="boolean")
-    flag[fitted] = (pct.to_numpy()[fitted] < out["lower"].to_numpy()[fitted]) | \
-                   (pct.to_numpy()[fitted] > out["upper"].to_numpy()[fitted])
-    out["flag"] = flag
-    lc = np.log(crime.to_numpy())
-    cz = (lc - lc[idx].mean()) / lc[idx].std(ddof=1)
-    uz = (pct.to_numpy() - y.mean()) / y.std(ddof=1)
-    out["crime_z"] = np.where(complete, cz, np.nan)
-    out["unsafe_z"] = np.where(complete, uz, np.nan)
-    quad = np.where(cz >= 0, "hoog_", "laag_").astype(object) + np.where(uz >= 0, "hoog", "laag").astype(object)
-    out["quadrant"] = pd.Series(np.where(complete, quad, None), index=out.index, dtype=object)
-    terms = "ln(criminaliteit per 1.000)" + (" + stedelijkheidsklasse" if urb is not None else "")
-    weights = ("1 / (SE² + τ²), SE = margin / 1.96 (survey precision plus between-unit variance, DerSimonian–Laird τ²)"
-               if has_margin else "equal weights (no margins): ordinary least squares")
-    out.attrs.update({
-        "model": f"pct_unsafe ~ log(crime_per_1000){' + C(urbanity)' if urb is not None else ''}",
-        "model_nl": f"% wel eens onveilig = a + b × {terms} + afwijking van de eenheid",
-        "weights": weights,
-        "coefficients": dict(zip(names, map(float, full.beta))),
-        "std_errors": dict(zip(names, map(float, np.sqrt(np.diag(full.cov))))),
-        "tau": float(np.sqrt(full.tau2)),
-        "n_units": int(n),
-        "df": int(dof),
-        "t_quantile": tq,
-        "level": level,
-        "has_margin": bool(has_margin),
-        "assumptions": assumptions,
-        "interval": "leave-one-out prediction interval (externally studentized residuals)",
-    })
+        raise DataError(Problem(_where(df, "gap_across input"), f"only {n} unit(s) with both crime and % unsafe",
+                                column="pct_unsafe", expected=f"at least {p + 3} complete units for {p} model terms"))
+    full = _fit_many(X, y, v, np.ones((1, n)), tau_method)
+    expected, sd_pred = np.full(len(a.out), np.nan), np.full(len(a.out), np.nan)
+    expected[idx], sd_pred[idx], aside = _leave_one_out(X, y, v, tau_method, full)
+    a.notes += [{"key": key, "units": a.out["unit"].iloc[idx[which]].tolist()} for key, which in
+                (("set_aside", aside), ("not_comparable", ~np.isfinite(expected[idx]))) if which.any()]
+    out = a.out
+    out["se"] = a.se
+    tq = float(stats.t.ppf(0.5 + level / 2, n - p - 1))
+    _add_intervals(out, a.pct, expected, sd_pred, tq)
+    for col, values in _shrunken(X, y, v, full, level).items():
+        out[col] = np.nan
+        out.loc[out.index[idx], col] = values if a.has_margin else np.nan
+    _add_quadrants(out, a)
+    out.attrs.update(_across_attrs(a, names, full, tau_method, level, tq, int(np.isfinite(expected).sum())))
     return out
+
+
+def _across_attrs(a: _Across, names: list[str], full: _Fits, tau_method: str, level: float, tq: float,
+                  n_compared: int) -> dict:
+    """The model statement, estimates and counts that gap_across leaves in ``attrs``."""
+    n, p = int(a.complete.sum()), len(names)
+    terms = ["log(crime_per_1000)"] + (["C(urbanity)"] if a.urbanity is not None else [])
+    return {"model": "pct_unsafe ~ " + " + ".join(terms), "weights": "inverse_total_variance" if a.has_margin else "equal",
+            "coefficients": dict(zip(names, map(float, full.beta[0]))),
+            "std_errors": dict(zip(names, map(float, np.sqrt(np.diag(full.cov[0]))))),
+            "tau": float(np.sqrt(full.tau2[0])), "tau_method": tau_method, "n_units": n, "df": n - p - 1,
+            "t_quantile": tq, "level": level, "has_margin": a.has_margin, "notes": a.notes,
+            "interval": "leave_one_out", "chance_flags": chance_flags(n_compared, level)}
 
 
 def slope_per_10pct(res: pd.DataFrame) -> float:
@@ -297,11 +449,95 @@ def slope_per_10pct(res: pd.DataFrame) -> float:
     return res.attrs["coefficients"]["log_crime_per_1000"] * float(np.log(1.1))
 
 
+def slope_per_10pct_interval(res: pd.DataFrame) -> tuple[float, float]:
+    """The ``level`` confidence interval of :func:`slope_per_10pct` (t on n − p degrees of freedom)."""
+    a = res.attrs
+    half = float(stats.t.ppf(0.5 + a["level"] / 2, a["n_units"] - len(a["coefficients"]))) \
+        * a["std_errors"]["log_crime_per_1000"] * float(np.log(1.1))
+    slope = slope_per_10pct(res)
+    return slope - half, slope + half
+
+
 # --- one municipality over time --------------------------------------------------------------
 
 def _srs_margin(pct: np.ndarray, n: int) -> np.ndarray:
     p = pct / 100.0
     return Z95 * np.sqrt(p * (1 - p) / n) * 100.0
+
+
+def _check_over_time(df: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, pd.Series | None, np.ndarray]:
+    """Validated rows sorted by year (``year``, ``crime``, ``pct_unsafe``), the margins, the grades and the order."""
+    what = "gap_over_time input"
+    crime_col = "crime_per_1000" if "crime_per_1000" in df.columns else "crime_count"
+    _require(df, ("year", ("crime_per_1000", "crime_count"), "pct_unsafe"), what)
+    d = df.copy()
+    year = _numeric(d, "year", what, None)
+    if year.isna().any():
+        i = int(np.flatnonzero(year.isna().to_numpy())[0])
+        raise DataError.at(_where(df, what), f"row {i + 1}: year is missing", column="year", expected="a year such as 2016")
+    if year.duplicated().any():
+        i = int(np.flatnonzero(year.duplicated().to_numpy())[0])
+        raise DataError.at(_where(df, what), f"row {i + 1}: year appears more than once", column="year",
+                           found=str(int(year.iloc[i])), expected="one row per year for one municipality")
+    crime = _numeric(d, crime_col, what, "year")
+    pct = _numeric(d, "pct_unsafe", what, "year")
+    _check_range(d, crime, crime_col, what, "year", lambda v: v > 0, "number", "above 0")
+    _check_range(d, pct, "pct_unsafe", what, "year", lambda v: (v >= 0) & (v <= 100), "percentage", "from 0 to 100")
+    margin = _numeric(d, "margin", what, "year") if "margin" in d.columns else pd.Series(np.nan, index=d.index)
+    _check_range(d, margin, "margin", what, "year", lambda v: v > 0, "margin", "above 0")
+    grade = _numeric(d, "rapportcijfer", what, "year") if "rapportcijfer" in d.columns else None
+    order = np.argsort(year.to_numpy(), kind="stable")
+    out = pd.DataFrame({"year": year.to_numpy()[order].astype(int), "crime": crime.to_numpy()[order],
+                        "pct_unsafe": pct.to_numpy()[order]})
+    return out, margin.to_numpy()[order], grade, order
+
+
+def _verdict(lo: float, hi: float, h_step: float, crime_sign: float, diff: float) -> str:
+    """Compare the change's interval [lo, hi] with 0 ("unchanged") and with ``h_step`` ("in step with crime")."""
+    still_ok, step_ok = lo <= 0 <= hi, lo <= h_step <= hi
+    if crime_sign == 0:
+        return "beweegt_mee" if still_ok else "beweegt_los_van"
+    if still_ok and step_ok:
+        return "onbeslist"
+    if step_ok:
+        return "beweegt_mee"
+    if still_ok:
+        return "beweegt_niet_mee"
+    if np.sign(diff) == crime_sign:
+        return "beweegt_sterker_mee" if abs(diff) > abs(h_step) else "beweegt_zwakker_mee"
+    return "beweegt_tegen"
+
+
+def _verdicts(out: pd.DataFrame, b: int) -> list[str]:
+    """The verdict key of every year against the reference row ``b`` (see :data:`VERDICT_KEYS`)."""
+    base_year, p0 = int(out["year"].iloc[b]), out["pct_unsafe"].iloc[b]
+    verdicts = []
+    for i, r in enumerate(out.itertuples(index=False)):
+        if i == b:
+            verdicts.append("referentiejaar")
+        elif not (np.isfinite(r.diff) and np.isfinite(r.crime)):
+            verdicts.append("geen_meting")
+        elif (base_year < SURVEY_BREAK_YEAR) != (int(r.year) < SURVEY_BREAK_YEAR):
+            verdicts.append("methodebreuk")
+        else:
+            verdicts.append(_verdict(float(r.diff_lower), float(r.diff_upper), r.in_step - p0,
+                                     float(np.sign(r.crime_index - 100)), float(r.diff)))
+    return verdicts
+
+
+def _over_time_notes(out: pd.DataFrame, has_rate: bool, base_year: int, assumed_n: int) -> list[dict]:
+    """Keyed records of what the comparison over time assumed or could not compare."""
+    notes: list[dict] = []
+    if not has_rate:
+        notes.append({"key": "count_for_rate"})
+    assumed = out["margin_assumed"].fillna(False).to_numpy(bool)
+    if assumed.any():
+        notes.append({"key": "margin_assumed", "years": out.loc[assumed, "year"].tolist(), "assumed_n": assumed_n})
+    if base_year < CRIME_BREAK_YEAR and (out["year"].to_numpy() >= CRIME_BREAK_YEAR).any():
+        notes.append({"key": "crime_break"})
+    if (out["verdict"] == "methodebreuk").any():
+        notes.append({"key": "survey_break"})
+    return notes
 
 
 def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUMED_N,
@@ -317,50 +553,26 @@ def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUM
     (independent samples); where a margin is missing it is assumed from simple random sampling of
     ``assumed_n`` respondents (the Veiligheidsmonitor's design minimum) and ``margin_assumed`` is
     True. The verdict compares that interval with two readings: "unchanged" (0) and "in step with
-    crime" (the % unsafe the crime index would give: ref × crime index / 100); see :data:`VERDICTS`.
+    crime" (the % unsafe the crime index would give: ref × crime index / 100); see :data:`VERDICT_KEYS`.
 
     When counts are given (``crime_count``), ``crime_p``/``crime_changed`` say whether crime's own
     change against the reference year exceeds ordinary year-to-year variation, by the project's
-    exact conditional test (:func:`ivpanalysis.noise.verdicts`; ``crime_alpha`` its overdispersion,
-    default the pooled α of ``data/codes/overdispersion.csv``). With rates only they stay empty.
+    exact conditional test (:func:`ivpanalysis.analysis.noise.verdicts`; ``crime_alpha`` its
+    overdispersion, default the pooled α of ``data/codes/overdispersion.csv``). With rates only they
+    stay empty. ``attrs['notes']`` are keyed records of what was assumed (worded by present.gap_text).
     """
-    what = "gap_over_time input"
-    has_rate = "crime_per_1000" in df.columns
-    crime_col = "crime_per_1000" if has_rate else "crime_count"
-    _require(df, ("year", crime_col, "pct_unsafe"), what,
-             {"year": "a column 'year'", "crime_count": "a column 'crime_per_1000' or 'crime_count'",
-              "pct_unsafe": "a column 'pct_unsafe' (% feeling unsafe, 0–100)"})
-    d = df.copy()
-    year = _numeric(d, "year", what, None)
-    if year.isna().any():
-        i = int(np.flatnonzero(year.isna().to_numpy())[0])
-        raise DataError.at(_where(df, what), f"row {i + 1}: year is missing", column="year", expected="a year such as 2016")
-    if year.duplicated().any():
-        i = int(np.flatnonzero(year.duplicated().to_numpy())[0])
-        raise DataError.at(_where(df, what), f"row {i + 1}: year appears more than once", column="year",
-                           found=str(int(year.iloc[i])), expected="one row per year for one municipality")
-    crime = _numeric(d, crime_col, what, "year")
-    pct = _numeric(d, "pct_unsafe", what, "year")
-    _check_range(d, crime, crime_col, what, "year", lambda v: v > 0, "registered crime above 0")
-    _check_range(d, pct, "pct_unsafe", what, "year", lambda v: (v >= 0) & (v <= 100), "a percentage from 0 to 100")
-    margin = _numeric(d, "margin", what, "year") if "margin" in d.columns else pd.Series(np.nan, index=d.index)
-    _check_range(d, margin, "margin", what, "year", lambda v: v > 0, "a 95 % margin above 0 (points)")
-    grade = _numeric(d, "rapportcijfer", what, "year") if "rapportcijfer" in d.columns else None
-    order = np.argsort(year.to_numpy(), kind="stable")
-    out = pd.DataFrame({"year": year.to_numpy()[order].astype(int), "crime": crime.to_numpy()[order],
-                        "pct_unsafe": pct.to_numpy()[order]})
-    margin = margin.to_numpy()[order]
+    out, margin, grade, order = _check_over_time(df)
     both = np.isfinite(out["crime"]) & np.isfinite(out["pct_unsafe"])
     if not both.any():
-        raise DataError.at(_where(df, what), "no year has both registered crime and % unsafe", column="pct_unsafe",
-                           expected="at least one year with both, to index the series to")
+        raise DataError.at(_where(df, "gap_over_time input"), "no year has both registered crime and % unsafe",
+                           column="pct_unsafe", expected="at least one year with both, to index the series to")
     b = int(np.flatnonzero(both.to_numpy())[0])
     base_year = int(out["year"].iloc[b])
-    assumed = np.isnan(margin) & np.isfinite(out["pct_unsafe"].to_numpy())
-    margin = np.where(assumed, _srs_margin(out["pct_unsafe"].to_numpy(), assumed_n), margin)
-    out["margin"] = margin
-    out["margin_assumed"] = pd.array(np.where(np.isfinite(out["pct_unsafe"]), assumed, False), dtype="boolean")
-    out.loc[~np.isfinite(out["pct_unsafe"]), "margin_assumed"] = pd.NA
+    measured = np.isfinite(out["pct_unsafe"].to_numpy())
+    assumed = np.isnan(margin) & measured
+    out["margin"] = np.where(assumed, _srs_margin(out["pct_unsafe"].to_numpy(), assumed_n), margin)
+    out["margin_assumed"] = pd.array(np.where(measured, assumed, False), dtype="boolean")
+    out.loc[~measured, "margin_assumed"] = pd.NA
     c0, p0 = out["crime"].iloc[b], out["pct_unsafe"].iloc[b]
     out["crime_index"] = out["crime"] / c0 * 100
     out["unsafe_index"] = out["pct_unsafe"] / p0 * 100
@@ -376,66 +588,25 @@ def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUM
     out["diff_upper"] = out["diff"] + q * sd
     out.loc[b, ["diff_lower", "diff_upper"]] = np.nan  # the reference year has no change to judge
     out["in_step"] = p0 * out["crime_index"] / 100  # % unsafe if the feeling had moved with the crime index
-    verdicts = []
-    for i in range(len(out)):
-        if i == b:
-            verdicts.append("referentiejaar")
-            continue
-        if not (np.isfinite(out["diff"].iloc[i]) and np.isfinite(out["crime"].iloc[i])):
-            verdicts.append("geen_meting")
-            continue
-        if (base_year < SURVEY_BREAK_YEAR) != (int(out["year"].iloc[i]) < SURVEY_BREAK_YEAR):
-            verdicts.append("methodebreuk")
-            continue
-        lo, hi = float(out["diff_lower"].iloc[i]), float(out["diff_upper"].iloc[i])
-        h_step = out["in_step"].iloc[i] - p0
-        still_ok, step_ok = lo <= 0 <= hi, lo <= h_step <= hi
-        dc = float(np.sign(out["crime_index"].iloc[i] - 100))
-        df_ = float(np.sign(out["diff"].iloc[i]))
-        if dc == 0:
-            verdicts.append("beweegt_mee" if still_ok else "beweegt_los_van")
-        elif still_ok and step_ok:
-            verdicts.append("onbeslist")
-        elif step_ok:
-            verdicts.append("beweegt_mee")
-        elif still_ok:
-            verdicts.append("beweegt_niet_mee")
-        elif df_ == dc:
-            verdicts.append("beweegt_sterker_mee" if abs(out["diff"].iloc[i]) > abs(h_step) else "beweegt_zwakker_mee")
-        else:
-            verdicts.append("beweegt_tegen")
-    out["verdict"] = verdicts
-    if "crime_count" in d.columns:
-        k = _numeric(d, "crime_count", what, "year").to_numpy()[order]
-        a = noise.alpha_for(None) if crime_alpha is None else crime_alpha
-        k0 = np.full(len(k), k[b])
-        out["crime_p"] = noise.p_value(k0, k, a)
-        out["crime_changed"] = noise.verdicts(k0, k, a, p=out["crime_p"].to_numpy())
-        out.loc[b, ["crime_p", "crime_changed"]] = [np.nan, ""]
-        out.attrs["crime_alpha"] = a
-    out["verdict_nl"] = out["verdict"].map(VERDICTS)
-    assumptions = []
-    if not has_rate:
-        assumptions.append("Er is geen bevolkingsaantal bekend: het aantal geregistreerde misdrijven staat in voor "
-                           "het aantal per 1.000 inwoners (bij een veranderende bevolking wijkt de index daarvan af).")
-    if out["margin_assumed"].fillna(False).any():
-        yrs = ", ".join(str(y) for y in out.loc[out["margin_assumed"].fillna(False), "year"])
-        assumptions.append(f"Geen marge gepubliceerd voor {yrs}: aangenomen is een enkelvoudige steekproef van "
-                           f"{assumed_n} respondenten (het ontwerpminimum van de Veiligheidsmonitor per gemeente "
-                           f"van 70.000+ inwoners); een grotere steekproef geeft een smallere marge.")
-    years = out["year"].to_numpy()
-    if base_year < CRIME_BREAK_YEAR and (years >= CRIME_BREAK_YEAR).any():
-        assumptions.append("Sinds juli 2018 registreert de politie samenhangende misdrijven in één incident apart; "
-                           "daarvoor telde alleen het zwaarste. Vanaf 2019 ligt de geregistreerde criminaliteit daardoor "
-                           "hoger dan bij de oude telling: een daling is eerder onderschat dan overschat.")
-    if (out["verdict"] == "methodebreuk").any():
-        assumptions.append("De Veiligheidsmonitor is in 2021 van methode veranderd (alleen internet, herziene "
-                           "vragenlijst); cijfers van vóór en na die breuk worden hier niet met elkaar vergeleken.")
-    out.attrs.update({"crime_basis": "rate" if has_rate else "count", "base_year": base_year, "level": level,
-                      "assumed_n": assumed_n, "assumptions": assumptions, **{k: v for k, v in df.attrs.items()
-                                                                             if k in ("region_code", "region_name")}})
+    out["verdict"] = _verdicts(out, b)
+    if "crime_count" in df.columns:
+        _add_crime_noise(out, df, order, b, crime_alpha)
+    out.attrs.update({"crime_basis": "rate" if "crime_per_1000" in df.columns else "count", "base_year": base_year,
+                      "level": level, "assumed_n": assumed_n,
+                      "notes": _over_time_notes(out, "crime_per_1000" in df.columns, base_year, assumed_n),
+                      **{k: v for k, v in df.attrs.items() if k in ("region_code", "region_name")}})
     return out
 
+
+def _add_crime_noise(out: pd.DataFrame, df: pd.DataFrame, order: np.ndarray, b: int, crime_alpha: float | None) -> None:
+    """``crime_p``/``crime_changed``: crime's change against the reference year by the noise test (in place)."""
+    k = _numeric(df, "crime_count", "gap_over_time input", "year").to_numpy()[order]
+    a = noise.alpha_for(None) if crime_alpha is None else crime_alpha
+    k0 = np.full(len(k), k[b])
+    out["crime_p"] = noise.p_value(k0, k, a)
+    out["crime_changed"] = noise.verdicts(k0, k, a, p=out["crime_p"].to_numpy())
+    out.loc[b, ["crime_p", "crime_changed"]] = [np.nan, ""]
+    out.attrs["crime_alpha"] = a
 
 # --- building the inputs from tidy frames ----------------------------------------------------
 
@@ -585,266 +756,3 @@ def over_time_input(data, region_code: str = paths.DEFAULT_MUNICIPALITY, *, crim
     return out
 
 
-# --- simulation check (known data-generating process) ----------------------------------------
-
-def simulate_units(n_units: int = 100, *, seed: int = 0, tau: float = 2.0, slope: float = 8.0,
-                   margin_range: tuple[float, float] = (1.0, 6.0), n_gaps: int = 0, gap_sd: float = 4.0,
-                   with_margin: bool = True) -> pd.DataFrame:
-    """Simulated units (labelled: simulated data) from the model :func:`gap_across` assumes.
-
-    ln(crime per 1.000) ~ N(ln 50, 0.3²); % unsafe = 20 + ``slope``·(ln crime − ln 50) + u + e with
-    u ~ N(0, ``tau``²) the ordinary differences between units and e ~ N(0, SE²) sampling error,
-    SE = margin / 1.96, margins uniform on ``margin_range``. ``n_gaps`` units get a planted gap of
-    ``gap_sd`` times their own sd √(τ² + SE²), sign at random; ``planted`` holds it (0 elsewhere).
-    ``with_margin=False`` leaves the margins out of the frame (the analysis then does not know them).
-    """
-    rng = np.random.default_rng(seed)
-    log_c = rng.normal(np.log(50.0), 0.3, n_units)
-    margin = rng.uniform(*margin_range, n_units)
-    se = margin / Z95
-    y = 20.0 + slope * (log_c - np.log(50.0)) + rng.normal(0.0, tau, n_units) + rng.normal(0.0, 1.0, n_units) * se
-    planted = np.zeros(n_units)
-    if n_gaps:
-        who = rng.choice(n_units, size=n_gaps, replace=False)
-        planted[who] = rng.choice([-1.0, 1.0], size=n_gaps) * gap_sd * np.sqrt(tau ** 2 + se[who] ** 2)
-    df = pd.DataFrame({"unit": [f"E{i:03d}" for i in range(n_units)], "crime_per_1000": np.exp(log_c),
-                       "pct_unsafe": np.clip(y + planted, 0.0, 100.0), "planted": planted})
-    if with_margin:
-        df["margin"] = margin
-    df.attrs["simulated"] = True
-    return df
-
-
-def simulation_check(reps: int = 200, n_units: int = 100, *, seed: int = 20240601, tau: float = 2.0,
-                     n_gaps: int = 5, gap_sds: tuple[float, ...] = (3.0, 4.0, 5.0), with_margin: bool = True,
-                     margin_range: tuple[float, float] = (1.0, 6.0), compare_naive: bool = False,
-                     level: float = LEVEL) -> pd.DataFrame:
-    """Calibration and power of :func:`gap_across` on :func:`simulate_units` data (simulated).
-
-    Rows: ``scenario`` ("geen kloof" = no planted gap, or "kloof <k> sd"), ``what`` (``outside``:
-    share of units without a planted gap outside the interval; ``outside_most_precise`` /
-    ``outside_least_precise``: the same within the third of units with the smallest / largest
-    margins; ``recovered``: share of planted gaps flagged with the right sign), ``share``, ``mcse``
-    (Monte Carlo standard error) and ``units`` (how many unit-runs the share is over), per
-    ``method``: ``gap_across``, and with ``compare_naive`` (margins needed) also ``naive_wls``
-    (:func:`naive_wls_flags` on the same simulated data).
-    """
-    rng = np.random.default_rng(seed)
-    rows = []
-
-    def add(method, scenario, what, hits: np.ndarray):
-        hits = np.asarray(hits, dtype=float)
-        share = float(hits.mean()) if len(hits) else float("nan")
-        rows.append({"method": method, "scenario": scenario, "what": what, "share": share,
-                     "mcse": float(np.sqrt(share * (1 - share) / len(hits))) if len(hits) else float("nan"),
-                     "units": int(len(hits))})
-
-    methods = ["gap_across"] + (["naive_wls"] if compare_naive and with_margin else [])
-    for gsd in (0.0, *gap_sds):
-        acc = {m: {"outside": [], "outside_most_precise": [], "outside_least_precise": [], "recovered": []}
-               for m in methods}
-        for _ in range(reps):
-            sim = simulate_units(n_units, seed=int(rng.integers(2 ** 31)), tau=tau, n_gaps=n_gaps if gsd else 0,
-                                 gap_sd=gsd, with_margin=with_margin, margin_range=margin_range)
-            planted = sim.pop("planted").to_numpy()
-            res = gap_across(sim, level=level)
-            flags = {"gap_across": res["flag"].to_numpy(dtype=bool)}
-            if "naive_wls" in methods:
-                flags["naive_wls"] = naive_wls_flags(sim, level)
-            sign = np.sign(sim["pct_unsafe"].to_numpy() - res["expected"].to_numpy())
-            none = planted == 0
-            for m, flag in flags.items():
-                acc[m]["outside"].append(flag[none])
-                if with_margin:
-                    mg = sim["margin"].to_numpy()
-                    lo, hi = np.quantile(mg, [1 / 3, 2 / 3])
-                    acc[m]["outside_most_precise"].append(flag[none & (mg <= lo)])
-                    acc[m]["outside_least_precise"].append(flag[none & (mg >= hi)])
-                if gsd:
-                    acc[m]["recovered"].append(flag[~none] & (sign[~none] == np.sign(planted[~none])))
-        scenario = "geen kloof" if gsd == 0 else f"kloof {fmt.number(gsd, 0)} sd"
-        for m in methods:
-            for what, parts in acc[m].items():
-                if parts:
-                    add(m, scenario, what, np.concatenate(parts))
-    out = pd.DataFrame(rows)
-    out.attrs.update({"reps": reps, "n_units": n_units, "seed": seed, "tau": tau, "n_gaps": n_gaps,
-                      "with_margin": with_margin, "margin_range": margin_range, "level": level,
-                      "simulated": True})
-    return out
-
-
-# --- Dutch text ------------------------------------------------------------------------------
-
-CAVEATS = (
-    "**Geregistreerde criminaliteit is niet alle criminaliteit.** Niet elk delict wordt aangegeven en de "
-    "aangiftebereidheid verschilt per soort delict: van geweld wordt maar ongeveer één op de vijf gevallen "
-    "aangegeven, terwijl juist slachtoffers van geweld zich het onveiligst voelen. De politiecijfers tellen dus "
-    "het minst van wat mensen het meest vrezen.",
-    "**Criminaliteit telt waar het gebeurt, het gevoel waar mensen wonen.** Een misdrijf wordt geteld in het gebied "
-    "waar het is gepleegd; de Veiligheidsmonitor vraagt inwoners naar hun eigen buurt. Binnensteden, stations en "
-    "uitgaansgebieden trekken bezoekers en verhogen daardoor de criminaliteit per inwoner, zonder dat de inwoners "
-    "zelf onveiliger zijn.",
-    "**Een verband tussen gebieden zegt niets over personen.** Dat gebieden met meer criminaliteit gemiddeld meer "
-    "onveiligheidsgevoel hebben, betekent niet dat de inwoners die zich onveilig voelen ook degenen zijn die met "
-    "criminaliteit te maken krijgen (ecologische drogreden). Persoonlijke kenmerken verklaren het grootste deel van "
-    "het onveiligheidsgevoel.",
-    "**De Veiligheidsmonitor is in 2021 van methode veranderd** (alleen nog via internet, herziene vragenlijst). "
-    "Cijfers vanaf 2021 zijn niet zonder omrekening te vergelijken met die tot en met 2019; na 2017 verschijnt "
-    "de monitor bovendien eens per twee jaar.",
-)
-
-
-def caveats_text() -> str:
-    """The caveats that belong to every reading of the gap, as a Dutch markdown list."""
-    return "\n".join(f"- {c}" for c in CAVEATS)
-
-
-def unit_label(res: pd.DataFrame, unit) -> str:
-    """Reader-facing name of a unit: ``unit_name`` without the "(PV)" suffix, else the unit key."""
-    if "unit_name" in res.columns:
-        hit = res.loc[res["unit"] == unit, "unit_name"]
-        if len(hit) and isinstance(hit.iloc[0], str) and hit.iloc[0]:
-            return hit.iloc[0].replace(" (PV)", "")
-    return str(unit)
-
-
-def _pct_level(x) -> str:
-    return fmt.share(x, 1)
-
-
-def text_over_time(res: pd.DataFrame, name: str | None = None) -> str:
-    """Dutch paragraph(s) on one municipality's crime and feeling of unsafety, from :func:`gap_over_time`."""
-    name = name or res.attrs.get("region_name") or "de gemeente"
-    b = res.attrs["base_year"]
-    base = res[res["year"] == b].iloc[0]
-    basis = "het aantal geregistreerde misdrijven" if res.attrs["crime_basis"] == "count" else \
-        "het aantal geregistreerde misdrijven per 1.000 inwoners"
-    parts = []
-    later = res[(res["year"] > b) & res["verdict"].ne("geen_meting")]
-    if later.empty:
-        parts.append(f"Voor {name} is na {b} geen nieuwe meting van het onveiligheidsgevoel beschikbaar; "
-                     "een vergelijking door de tijd is nog niet mogelijk.")
-    for _, r in later.iterrows():
-        if r["verdict"] == "methodebreuk":
-            parts.append(f"De meting van {r['year']} ({fmt.share(r['pct_unsafe'], 0)} voelt zich wel eens onveilig) "
-                         f"is niet te vergelijken met die van {b}: {VERDICTS['methodebreuk']}.")
-            continue
-        dc = r["crime_index"] - 100
-        verb = "daalde" if dc < 0 else ("steeg" if dc > 0 else "bleef gelijk")
-        crime_txt = f"{verb} {basis}" + (f" met {fmt.pct(abs(dc), 0, sign=False)}" if dc else "")
-        noise_txt = {"yes": " Dat is meer dan de gewone schommeling van jaar tot jaar.",
-                     "no": " Dat valt binnen de gewone schommeling van jaar tot jaar.",
-                     "too_small": " De aantallen zijn te klein om dat van toeval te onderscheiden."}.get(
-            r.get("crime_changed", ""), "")
-        sentence = (f"In {name} {crime_txt} van {b} tot {r['year']} (index {fmt.number(r['crime_index'], 0)})."
-                    f"{noise_txt} "
-                    f"Het aandeel inwoners dat zich wel eens onveilig voelt in de eigen buurt ging van "
-                    f"{fmt.share(base['pct_unsafe'], 0)} naar {fmt.share(r['pct_unsafe'], 0)} "
-                    f"(index {fmt.number(r['unsafe_index'], 0)}): een verschil van {fmt.signed(r['diff'], 1)} "
-                    f"procentpunt, met een {fmt.number(res.attrs['level'] * 100, 0)}%-onzekerheidsmarge van "
-                    f"{fmt.signed(r['diff_lower'], 1)} tot {fmt.signed(r['diff_upper'], 1)} procentpunt. "
-                    f"Was het gevoel gelijk opgegaan met de criminaliteit, dan was het {fmt.share(r['in_step'], 1)} "
-                    f"geweest. Oordeel: {r['verdict_nl']}.")
-        if r["verdict"] == "onbeslist":
-            sentence += (" Met deze metingen is dus niet te zeggen dat het onveiligheidsgevoel achterblijft bij de "
-                         "criminaliteit, maar ook niet dat het meebeweegt; alleen verschillen groter dan ongeveer "
-                         f"{fmt.number((r['diff_upper'] - r['diff_lower']) / 2, 1)} procentpunt zijn te onderscheiden.")
-        if "rapportcijfer" in res.columns and np.isfinite(r.get("rapportcijfer", np.nan)) \
-                and np.isfinite(base.get("rapportcijfer", np.nan)):
-            g0, g1 = fmt.number(base["rapportcijfer"], 1), fmt.number(r["rapportcijfer"], 1)
-            sentence += (f" Het rapportcijfer voor de veiligheid in de buurt bleef {g0}." if g0 == g1 else
-                         f" Het rapportcijfer voor de veiligheid in de buurt ging van {g0} naar {g1}.")
-        parts.append(sentence)
-    parts.extend(res.attrs.get("assumptions", []))
-    return "\n\n".join(parts)
-
-
-def text_across(res: pd.DataFrame, focal=None) -> str:
-    """Dutch paragraph(s) on the gap across units, from :func:`gap_across`; ``focal`` a unit to discuss."""
-    a = res.attrs
-    lvl = fmt.number(a["level"] * 100, 0)
-    slope = slope_per_10pct(res)
-    half = float(stats.t.ppf(0.5 + a["level"] / 2, a["n_units"] - len(a["coefficients"]))) \
-        * a["std_errors"]["log_crime_per_1000"] * float(np.log(1.1))
-    outside = round(100 * (1 - a["level"]), 6)  # 5 for 95 %, 20 for 80 % (not 19,999…)
-    chance = fmt.share(outside, 0 if outside.is_integer() else 1)
-    parts = [
-        f"Over {a['n_units']} eenheden hangt het aandeel inwoners dat zich wel eens onveilig voelt samen met de "
-        f"geregistreerde criminaliteit: waar per 1.000 inwoners 10% meer misdrijven worden geregistreerd, ligt het "
-        f"onveiligheidsgevoel gemiddeld {fmt.signed(slope, 1)} procentpunt hoger ({lvl}%-betrouwbaarheidsinterval "
-        f"{fmt.signed(slope - half, 1)} tot {fmt.signed(slope + half, 1)})."
-        + (" Daarbij is rekening gehouden met de stedelijkheid." if "urbanity" in a["model"] else ""),
-        f"De kloof van een eenheid is het verschil tussen het gemeten onveiligheidsgevoel en wat op grond van de "
-        f"criminaliteit te verwachten is, vergeleken met de lijn door de andere eenheden. Een eenheid wordt alleen "
-        f"gemarkeerd als zij buiten het {lvl}%-voorspellingsinterval valt; ook zonder echte kloof valt ongeveer "
-        f"{chance} van de eenheden daar bij toeval buiten.",
-    ]
-    fitted = res[res["flag"].notna()]
-    flagged = fitted[fitted["flag"].astype(bool)]
-    if flagged.empty:
-        parts.append("Geen enkele eenheid valt buiten het interval: de verschillen passen bij de samenhang met de "
-                     "criminaliteit en de meetonzekerheid.")
-    else:
-        items = [f"{unit_label(res, r['unit'])} ({_pct_level(r['pct_unsafe'])} gemeten, {_pct_level(r['expected'])} "
-                 f"verwacht, interval {_pct_level(r['lower'])}–{_pct_level(r['upper'])}; "
-                 f"{'meer' if r['residual'] > 0 else 'minder'} onveiligheidsgevoel dan verwacht)"
-                 for _, r in flagged.sort_values("residual_z").iterrows()]
-        exp_n = fmt.number(len(fitted) * (1 - a["level"]), 1)
-        verb = "valt" if len(flagged) == 1 else "vallen"
-        parts.append(f"Buiten het interval {verb} {len(flagged)} van de {len(fitted)} eenheden (bij toeval verwacht: "
-                     f"ongeveer {exp_n}): " + "; ".join(items) + ".")
-    if focal is not None:
-        hit = res[res["unit"] == focal]
-        if hit.empty:
-            raise DataError.at("gap_across result", f"focal unit {focal!r} is not among the units", column="unit",
-                               expected="one of " + ", ".join(map(str, res["unit"])))
-        r = hit.iloc[0]
-        nm = unit_label(res, focal)
-        if pd.isna(r["flag"]):
-            parts.append(f"Voor {nm} ontbreekt een gegeven; er is geen kloof te berekenen.")
-        else:
-            where = "buiten" if bool(r["flag"]) else "binnen"
-            parts.append(f"{nm}: gemeten {_pct_level(r['pct_unsafe'])}, verwacht {_pct_level(r['expected'])} "
-                         f"(interval {_pct_level(r['lower'])}–{_pct_level(r['upper'])}); de kloof van "
-                         f"{fmt.signed(r['residual'], 1)} procentpunt valt {where} het interval.")
-    parts.extend(a.get("assumptions", []))
-    return "\n\n".join(parts)
-
-
-def interpretation(over_time: pd.DataFrame | None = None, across: pd.DataFrame | None = None, focal=None,
-                   name: str | None = None) -> str:
-    """The report's Dutch interpretation of the gap: the views given, then the caveats."""
-    if over_time is None and across is None:
-        raise ValueError("interpretation() needs a gap_over_time or a gap_across result (or both)")
-    parts = []
-    if over_time is not None:
-        parts += ["### Door de tijd", text_over_time(over_time, name)]
-    if across is not None:
-        parts += ["### Vergeleken met andere gebieden", text_across(across, focal)]
-    parts += ["### Kanttekeningen",
-              "Een kloof tussen criminaliteit en gevoel is normaal en geen teken van falend beleid: ook landelijk "
-              "daalde de geregistreerde criminaliteit sterker dan het onveiligheidsgevoel. Lees de cijfers met deze "
-              "kanttekeningen:", caveats_text()]
-    return "\n\n".join(parts)
-
-
-def naive_wls_flags(df: pd.DataFrame, level: float = LEVEL) -> np.ndarray:
-    """Flags from plain WLS with weights 1/SE² and statsmodels-style prediction intervals (for comparison).
-
-    Variance of unit i taken as s²·SE²ᵢ (a common multiplicative scale s², no between-unit term),
-    interval fitted on all units. :func:`simulation_check` uses it to show why :func:`gap_across`
-    adds τ²: with real between-unit differences this flags precise (large) units far too often and
-    imprecise ones almost never. Expects complete rows with ``margin``.
-    """
-    X = np.column_stack([np.ones(len(df)), np.log(df["crime_per_1000"].to_numpy(float))])
-    y = df["pct_unsafe"].to_numpy(float)
-    w = 1.0 / (df["margin"].to_numpy(float) / Z95) ** 2
-    n, p = X.shape
-    xtwx_inv = np.linalg.inv(X.T @ (w[:, None] * X))
-    beta = xtwx_inv @ X.T @ (w * y)
-    r = y - X @ beta
-    s2 = float(w @ r ** 2 / (n - p))
-    var = s2 / w + s2 * np.einsum("ij,jk,ik->i", X, xtwx_inv, X)
-    tq = float(stats.t.ppf(0.5 + level / 2, n - p))
-    return np.abs(r) > tq * np.sqrt(var)

@@ -14,6 +14,7 @@ from ivpanalysis.analysis import missing_inputs
 
 # report sections (codes; Dutch names in present/comparison_text.py)
 POLICE, COMPARISON, TREND, MONTHLY, DASHBOARD, SURVEY = "police", "comparison", "trend", "monthly", "dashboard", "survey"
+MAP = "map"
 
 
 @dataclass(frozen=True)
@@ -82,7 +83,9 @@ def missing_for(data, code: str, comps=None, targets: pd.DataFrame | None = None
     if code not in have["survey"]:
         add("survey", "survey", (SURVEY, DASHBOARD))
     if regions is None or regions.empty or code not in set(regions["region_code"]):
-        add("regions", "regions", (COMPARISON,))
+        add("regions", "regions", (COMPARISON, MAP))
+    if not has_boundary(data, code):
+        add("boundaries", "boundaries", (MAP,))
     if code not in have["incidents"]:
         add("incidents", "incidents", (MONTHLY,), ("woninginbraak",))
     if comps is not None:
@@ -96,6 +99,13 @@ def missing_for(data, code: str, comps=None, targets: pd.DataFrame | None = None
     return [MissingInput(what, tuple(r["sections"]), r["src"].table, r["src"].role,
                          missing_inputs.command(r["key"], code, data_dir), r["src"].url, tuple(r["detail"]))
             for what, r in found.items()]
+
+
+def has_boundary(data, code: str) -> bool:
+    """Whether the folder's boundaries (``Dataset.boundaries``) hold a shape for ``code``."""
+    fc = getattr(data, "boundaries", None)
+    return bool(fc) and any((f.get("properties") or {}).get("region_code") == code and f.get("geometry")
+                            for f in fc.get("features") or [])
 
 
 def as_frame(items: list[MissingInput]) -> pd.DataFrame:

@@ -9,27 +9,11 @@ import math
 
 import pandas as pd
 
-#: denominator key → (population-table measure, short label for messages)
-DENOMINATORS = {
-    "inwoners": ("inwoners", "inwoners"),
-    "woningen": ("woningen", "woningen"),
-    "jongeren_12_24": ("jongeren_12_24", "jongeren_12-24"),
-}
+from ivpanalysis.ingest.denominators import DENOMINATORS, denominator  # noqa: E402,F401
 
 
 class MissingDenominator(LookupError):
     """A rate was asked for but the data hold no denominator for that region and year."""
-
-
-def denominator(population: pd.DataFrame, code: str, kind: str) -> pd.Series:
-    """The denominator series of one region by year (int index); empty when the data have none."""
-    if kind not in DENOMINATORS:
-        raise LookupError(f"unknown denominator {kind!r}; expected one of {', '.join(DENOMINATORS)}")
-    measure = DENOMINATORS[kind][0]
-    df = population[(population["region_code"] == code) & (population["measure"] == measure)]
-    if df.empty:
-        return pd.Series(dtype=float)
-    return pd.Series(df["value"].to_numpy(float), index=[p.year for p in df["period"]]).sort_index()
 
 
 def per_1000(count: float, code: str, year: int, kind: str, population: pd.DataFrame) -> float:

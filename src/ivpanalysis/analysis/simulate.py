@@ -156,8 +156,7 @@ def demonstration_series(yearly: pd.Series, seed=0, alpha: float = 0.02, seasona
         lam = rng.gamma(1.0 / alpha, mu * alpha) if alpha > 0 else mu
         out[pd.period_range(f"{p.year}-01", periods=12, freq="M")] = rng.poisson(lam).astype(float)
     out.attrs.update(simulated=True, demonstration=True, label=SIMULATED_LABEL, region_name=region_name,
-                     measure_label=str(yearly.attrs.get("measure_label", "")),
-                     note="gesimuleerd rond de echte jaartotalen; geen echte maandcijfers")
+                     measure_label=str(yearly.attrs.get("measure_label", "")))
     return out
 
 
@@ -193,3 +192,157 @@ def projection_check(design: Design, reps: int = 500, fit_months: int = 96, seed
             "pi_coverage": inside / n, "mc_se": float(np.sqrt(0.95 * 0.05 / n)),
             "mean_pit": float(pits.mean()), "pit_sd": float(pits.std()), "below_median_share": below / n}
 
+
+
+# --- calibration under autocorrelation and the July 2018 break (issue 16) --------------------------
+
+#: expected count per month of the three size levels (annual series: twelve times as much a year)
+LEVELS = {"small": 20.0, "medium": 200.0, "large": 2000.0}
+#: calibration lengths: months for monthly series, years for annual ones
+MONTHLY_LENGTHS = (48, 96, 144)
+ANNUAL_LENGTHS = (5, 8, 14)
+RHOS = (0.0, 0.3, 0.5, 0.7)
+#: last period of each series: months end in December so the next calendar year is 12 months ahead;
+#: every series spans July 2018
+_MONTHLY_START = {48: "2017-01", 96: "2014-01", 144: "2012-01"}
+_ANNUAL_START = {5: 2015, 8: 2014, 14: 2010}
+
+
+@dataclass(frozen=True)
+class ARCell:
+    """One cell of the autocorrelation calibration: NB counts around an AR(1) latent log level.
+
+    ``log μ_t = log(level) + log(1 + pct/100)·t + season + covid + break + u_t``, u an AR(1) with
+    coefficient ``rho`` per period and marginal s.d. ``sigma`` (0.10 a month, 0.05 a year); counts
+    NB2 with ``alpha`` around exp(log μ). ``break_pct`` is the size of the July-2018 level shift in
+    % (its sign alternates over replicates: ±). ``horizons`` future periods are simulated past the
+    fitted ones (12 months, or 4 years) for the projection check.
+    """
+
+    freq: str  # "M" or "Y"
+    n: int
+    level: str
+    rho: float
+    break_pct: float = 0.0
+    pct_per_year: float = -3.0
+    alpha: float = 0.005
+    seasonal_amplitude: float = 0.15
+    covid_effect: float = -0.2
+
+    @property
+    def sigma(self) -> float:
+        return 0.10 if self.freq == "M" else 0.05
+
+    @property
+    def horizon(self) -> int:
+        return 12 if self.freq == "M" else 4
+
+    @property
+    def name(self) -> str:
+        return f"{self.freq}{self.n}_{self.level}_rho{self.rho:g}_break{self.break_pct:g}"
+
+    def periods(self) -> pd.PeriodIndex:
+        """Fitted and future periods together."""
+        if self.freq == "M":
+            return pd.period_range(_MONTHLY_START[self.n], periods=self.n + self.horizon, freq="M")
+        return pd.period_range(str(_ANNUAL_START[self.n]), periods=self.n + self.horizon, freq="Y")
+
+
+def ar_cells() -> list[ARCell]:
+    """The design of issue 16, item 5: lengths × levels × ρ × (no break, ±10 % break)."""
+    out = []
+    for freq, lengths in (("M", MONTHLY_LENGTHS), ("Y", ANNUAL_LENGTHS)):
+        for n in lengths:
+            for level in LEVELS:
+                for rho in RHOS:
+                    for brk in (0.0, 10.0):
+                        out.append(ARCell(freq=freq, n=n, level=level, rho=rho, break_pct=brk))
+    return out
+
+
+def _share_in(periods: pd.PeriodIndex, first: str, last: str | None) -> np.ndarray:
+    """Share of each period's months inside [first, last] (last open when None)."""
+    return _trend._month_fraction(periods, first, last)
+
+
+def ar_expected(cell: ARCell, sign: float = 1.0) -> np.ndarray:
+    """Expected counts per period without the latent AR term (season, COVID, break as a share of months)."""
+    idx = cell.periods()
+    k = 1 if cell.freq == "M" else 12
+    mid = _trend._months0(idx) + (k - 1) / 2.0
+    t = (mid - mid[cell.n // 2]) / 12.0
+    mu = LEVELS[cell.level] * k * np.exp(np.log1p(cell.pct_per_year / 100.0) * t)
+    if cell.freq == "M":
+        mu = mu * np.exp(cell.seasonal_amplitude * np.sin(2 * np.pi * (idx.month.to_numpy() - 1) / 12))
+    covid = _share_in(idx, *_trend.COVID_DEFAULT)
+    after = _share_in(idx, _trend.REGISTRATION_BREAK, None)
+    mu = mu * (1 - covid + covid * np.exp(cell.covid_effect))
+    return mu * (1 - after + after * (1 + sign * cell.break_pct / 100.0))
+
+
+def simulate_ar(cell: ARCell, rng: np.random.Generator, reps: int) -> tuple[np.ndarray, np.ndarray]:
+    """``reps`` simulated series of ``cell`` (rows; fitted then future periods) and the break signs.
+
+    Simulated data, for checking the method only.
+    """
+    m = cell.n + cell.horizon
+    signs = np.where(np.arange(reps) % 2 == 0, 1.0, -1.0)
+    u = np.empty((reps, m))
+    u[:, 0] = rng.normal(0.0, cell.sigma, reps)
+    innov = rng.normal(0.0, cell.sigma * np.sqrt(1 - cell.rho ** 2), (reps, m))
+    for t in range(1, m):
+        u[:, t] = cell.rho * u[:, t - 1] + innov[:, t]
+    base = np.vstack([ar_expected(cell, 1.0), ar_expected(cell, -1.0)])
+    mu = base[(signs < 0).astype(int)] * np.exp(u - cell.sigma ** 2 / 2)
+    lam = rng.gamma(1.0 / cell.alpha, mu * cell.alpha)
+    return rng.poisson(lam).astype(float), signs
+
+
+def _future_blocks(cell: ARCell, X_all: np.ndarray) -> list[np.ndarray]:
+    """Design rows of each projected total: the 12 months after the fit, or each of the 4 years."""
+    fut = X_all[cell.n:]
+    return [fut] if cell.freq == "M" else [fut[h:h + 1] for h in range(cell.horizon)]
+
+
+def calibrate(cell: ARCell, reps: int, seed: int = 20261201, n_sims: int = 2000, chunk: int = 0,
+              **fit_options) -> dict:
+    """Coverage of the slope and projection intervals and the residual check's firing rate in one cell.
+
+    Fits with :func:`ivpanalysis.analysis.trend.fit_arrays` on the design :func:`fit_trend` would build
+    (checked equal in tests), so a cell of 1000 series takes seconds; annual series shorter than
+    ``trend.MIN_ANNUAL_POINTS`` are declined as ``fit_trend`` declines them (``declined``).
+    Replicates come from ``default_rng([seed, *cell key, chunk])``: any cell (and any chunk of
+    replicates of it) can be rerun alone.
+    """
+    key = [seed, 0 if cell.freq == "M" else 1, cell.n, list(LEVELS).index(cell.level),
+           int(round(cell.rho * 10)), int(cell.break_pct), chunk]
+    rng = np.random.default_rng(key)
+    y_all, signs = simulate_ar(cell, rng, reps)
+    periods = cell.periods()
+    X_df, spec, _ = _trend.model_design(periods[:cell.n])
+    spec["columns"] = list(X_df.columns)
+    X_all = _trend._design(periods, spec)[spec["columns"]].to_numpy()
+    pos = _trend._months0(periods[:cell.n]) // (1 if cell.freq == "M" else 12)
+    truth = np.log1p(cell.pct_per_year / 100.0)
+    blocks = _future_blocks(cell, X_all)
+    out = {"cell": cell.name, "chunk": chunk, "reps": reps, "declined": 0, "fitted": 0, "slope_covered": 0, "check_fired": 0,
+           "proj_n": [0] * len(blocks), "proj_covered": [0] * len(blocks)}
+    if cell.freq == "Y" and cell.n < _trend.MIN_ANNUAL_POINTS:
+        out["declined"] = reps
+        return out
+    for r in range(reps):
+        fit = _trend.fit_arrays(y_all[r, :cell.n], X_all[:cell.n], pos, cell.freq, **fit_options)
+        iv, d = fit["interval"], fit["diagnostics"]
+        out["fitted"] += 1
+        lo, hi = np.log1p(iv["lo"] / 100.0), np.log1p(iv["hi"] / 100.0)
+        out["slope_covered"] += int(lo <= truth <= hi)
+        out["check_fired"] += int(d["autocorrelated"])
+        kind = _trend._DISPERSION_KIND[fit["alpha_method"]]
+        for h, Xf in enumerate(blocks):
+            draws = _trend.draw_totals(fit["beta"], fit["cov"], fit["alpha"], kind, fit["df_t"],
+                                       d["working_rho"], d["working_share"], Xf, 0.0, rng, n_sims)
+            lower, upper = np.quantile(draws, [0.025, 0.975])
+            actual = y_all[r, cell.n:].sum() if cell.freq == "M" else y_all[r, cell.n + h]
+            out["proj_n"][h] += 1
+            out["proj_covered"][h] += int(lower <= actual <= upper)
+    return out

@@ -2,14 +2,17 @@
 
 ``fit_trend`` fits ``log E[y_t] = log(population_t) + b0 + b1·t + season + covid + break`` to a
 series of counts (monthly, quarterly or annual), with ``t`` in years, so ``exp(b1) − 1`` is the
-average change per year. Counts vary more than Poisson (NB2: Var = μ + αμ²); the dispersion α is
-*estimated* by maximising the profile likelihood over α (statsmodels' ``families.NegativeBinomial()``
-silently fixes α = 1). Series with fewer than about ten events a month are aggregated to quarters
-(or years) first; annual series too short to estimate α use the year-to-year α of
-:mod:`ivpanalysis.noise`. ``project`` turns a fit into an expected count for a target year with a
-prediction interval and the probability of ending below a target. Robust STL and the multi-year
-average are the picture's companions; the coverage of the interval is checked by simulation in
-:mod:`ivpanalysis.simulate` (see docs/methods-trend.md).
+average change per year. Counts vary more than Poisson (NB2: Var = μ + αμ²); α is estimated by
+the Pearson moment rule (or profile likelihood). The July 2018 registration change and the COVID
+period are model terms by default for any series that spans them. Real monthly residuals are
+autocorrelated, so the coefficients' covariance is a GEE-type sandwich with a working correlation
+``c(k) = s·ρ^k`` (AR(1) latent level plus independent count noise) estimated from the Pearson
+residuals; a lag-1 test on the same residuals says when they are correlated. The report asks for
+at least :data:`MIN_ANNUAL_POINTS` annual points (``min_annual_points``); shorter series get status
+``too_short``: no trend can be told from them.
+``project`` turns a fit into an expected count for a target year with a prediction interval and
+the probability of ending below a target. This module returns numbers and codes only; the Dutch
+sentences are in :mod:`ivpanalysis.present.trend_text` (see docs/methods-trend.md).
 """
 from __future__ import annotations
 
@@ -20,7 +23,6 @@ import numpy as np
 import pandas as pd
 from scipy import optimize, stats
 
-from ivpanalysis.present import fmt
 from ivpanalysis.ingest import schema
 from ivpanalysis.errors import DataError
 
@@ -34,25 +36,34 @@ MIN_MEAN_PER_PERIOD = 10.0
 MIN_EVENTS = 10
 #: residual degrees of freedom needed to estimate α from the series itself
 MIN_DF_FOR_ALPHA = 8
+#: the report's minimum of annual points: shorter series get status ``too_short`` there (pass it as
+#: ``min_annual_points``); below it a trend is hardly told from chance (see docs/methods-trend.md)
+MIN_ANNUAL_POINTS = 8
+#: lags of the residual autocorrelation used to estimate the working correlation, by frequency
+ACF_LAGS = {"M": 6, "Q": 3, "Y": 2}
+#: one-sided level of the residual lag-1 autocorrelation check
+RESIDUAL_CHECK_LEVEL = 0.05
+#: largest AR coefficient of the working correlation (keeps the covariance finite)
+RHO_MAX = 0.95
 ALPHA_BOUNDS = (1e-8, 10.0)
 LEVEL = 0.95
 
-_FREQ_NL = {"M": "maand", "Q": "kwartaal", "Y": "jaar"}
-_FREQ_PLURAL_NL = {"M": "maandcijfers", "Q": "kwartaaltotalen", "Y": "jaartotalen"}
-_MONTH_NL = {v: k for k, v in schema.MONTHS_NL.items()}
 _MONTHS_IN = {"M": 1, "Q": 3, "Y": 12}
-_COUNT_WORDS_NL = {2: "twee", 3: "drie", 4: "vier", 5: "vijf", 6: "zes"}
+_COV_TYPES = ("ar1", "model", "hac")
+_DISPERSION_KIND = {"pearson": "estimated", "ml": "estimated", "borrowed": "borrowed", "caller": "fixed", "none": "fixed"}
 
 
 @dataclass
 class TrendResult:
-    """Result of :func:`fit_trend`.
+    """Result of :func:`fit_trend`: numbers and codes, no sentences.
 
     ``status`` is ``ok``, ``no_data`` (every value zero or missing), ``too_few`` (fewer than
-    :data:`MIN_EVENTS` events or fewer than three usable periods) or ``failed`` (the model could not
-    be fitted); only ``ok`` carries numbers, the others carry NaN and a Dutch ``summary_nl`` that
-    says why. Percentages are in percent units (−3.3 is −3,3 % a year); ``change_per_year`` and
-    ``change_ci`` give the same as fractions.
+    :data:`MIN_EVENTS` events or too few usable periods), ``too_short`` (an annual series of fewer
+    than :data:`MIN_ANNUAL_POINTS` years) or ``failed``; only ``ok`` carries numbers, the others carry
+    NaN and a ``reason`` (a dict with a ``code`` and the figures that explain it). ``notes`` are
+    dicts with a ``code`` too. Percentages are in percent units (−3.3 is −3,3 % a year);
+    ``change_per_year`` and ``change_ci`` give the same as fractions.
+    :func:`ivpanalysis.present.trend_text.summary` writes the Dutch text.
     """
 
     status: str
@@ -64,17 +75,18 @@ class TrendResult:
     #: by period: period, observed, expected (full model: season, COVID), fitted (the trend line:
     #: average season, no COVID dip), lower/upper (pointwise band of the trend line)
     fitted: pd.DataFrame = field(default_factory=pd.DataFrame)
-    #: formula, family, alpha, alpha_method, n, frequency, terms, covariance, offset
+    #: formula, family, alpha, alpha_method, n, frequency, terms, covariance, offset, …
     model: dict = field(default_factory=dict)
-    #: pearson_dispersion, ljung_box_p, ljung_box_lags
+    #: pearson_dispersion, resid_acf (lags 1..k), resid_lag1, resid_lag1_p, autocorrelated,
+    #: working_rho, working_share, variance_inflation, df_resid
     diagnostics: dict = field(default_factory=dict)
     frequency: str = ""  # frequency the model was fitted on: M, Q or Y
     input_frequency: str = ""
     aggregated_to: str | None = None  # "Q" or "Y" when the input was aggregated before fitting
     region_name: str = ""
     measure_label: str = ""
-    notes: list[str] = field(default_factory=list)
-    summary_nl: str = ""
+    reason: dict = field(default_factory=dict)
+    notes: list[dict] = field(default_factory=list)
     #: the input series on its own frequency (missing periods NaN), for the chart
     observed: pd.Series = field(default_factory=lambda: pd.Series(dtype=float))
     # internals for project(): parameter estimates, covariance, dispersion, design spec
@@ -86,6 +98,11 @@ class TrendResult:
     @property
     def ok(self) -> bool:
         return self.status == "ok"
+
+    @property
+    def simulated(self) -> bool:
+        """The counts are simulated (``attrs['simulated']``), not observations."""
+        return bool(self.observed.attrs.get("simulated", False))
 
     @property
     def change_per_year(self) -> float:
@@ -107,17 +124,15 @@ class TrendResult:
         """The confidence interval of :attr:`change_per_year`, as fractions."""
         return self.ci_low, self.ci_high
 
-    @property
-    def summary(self) -> str:
-        return self.summary_nl
-
 
 @dataclass
 class Projection:
     """Result of :func:`project`: the expected count in ``year`` with a prediction interval.
 
     The interval holds parameter uncertainty (coefficients drawn from their estimated covariance)
-    and the year's own negative-binomial variation. ``prob_below`` is P(count < target).
+    and the year's own variation (negative binomial, periods correlated as the working
+    correlation says). ``prob_below`` is P(count < target). ``population_assumed`` is True when
+    the last known population stood in for the year's.
     """
 
     year: int
@@ -131,8 +146,8 @@ class Projection:
     n_sims: int = 0
     seed: int = 0
     population: float | None = None
-    population_note: str = ""
-    summary_nl: str = ""
+    population_assumed: bool = False
+    reason: dict = field(default_factory=dict)
     draws: np.ndarray = field(default_factory=lambda: np.empty(0), repr=False)
 
 
@@ -288,22 +303,6 @@ def _design(periods: pd.PeriodIndex, spec: dict) -> pd.DataFrame:
     return pd.DataFrame(cols, index=periods)
 
 
-def _formula(spec: dict, columns) -> str:
-    parts = ["1", "t_years"]
-    if any(c.startswith("month_") for c in columns):
-        parts.append("C(month)")
-    if any(c.startswith("quarter_") for c in columns):
-        parts.append("C(quarter)")
-    if "covid" in columns:
-        parts.append(f"covid[{spec['covid'][0]}..{spec['covid'][1]}]")
-    if "after_2018_07" in columns:
-        parts.append(f"after_{spec['break']}")
-    f = "count ~ " + " + ".join(parts)
-    if spec.get("offset"):
-        f += " + offset(log(population))"
-    return f
-
-
 # --- population ---------------------------------------------------------------------------------
 
 def _population_for(periods: pd.PeriodIndex, population, needed=None) -> np.ndarray:
@@ -347,46 +346,65 @@ def _population_for(periods: pd.PeriodIndex, population, needed=None) -> np.ndar
 
 # --- the fit ------------------------------------------------------------------------------------
 
-def _glm(y, X, offset, alpha, family="nb"):
-    import statsmodels.api as sm
+def _irls(y, X, offset, alpha, start=None, max_iter=60, tol=1e-9):
+    """NB2 (Poisson when α = 0) log-link GLM by iteratively reweighted least squares.
 
-    fam = sm.families.Poisson() if family == "poisson" else sm.families.NegativeBinomial(alpha=alpha)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore")
-        return sm.GLM(y, np.asarray(X, dtype=float), family=fam, offset=offset)
+    Returns the coefficients, the fitted means and the Fisher information ``X'WX`` (W = μ/(1+αμ)).
+    Own loop rather than statsmodels: the calibration suite fits hundreds of thousands of series.
+    """
+    off = np.zeros(len(y)) if offset is None else np.asarray(offset, float)
+    if start is None:
+        beta = np.linalg.lstsq(X, np.log(y + 0.5) - off, rcond=None)[0]
+    else:
+        beta = np.asarray(start, float)
+    for _ in range(max_iter):
+        eta = np.clip(X @ beta + off, -30.0, 30.0)
+        mu = np.exp(eta)
+        w = mu / (1.0 + alpha * mu)
+        z = eta - off + (y - mu) / mu
+        xtw = X.T * w
+        new = np.linalg.solve(xtw @ X, xtw @ z)
+        done = np.max(np.abs(new - beta)) < tol * (1.0 + np.max(np.abs(beta)))
+        beta = new
+        if done:
+            break
+    mu = np.exp(np.clip(X @ beta + off, -30.0, 30.0))
+    w = mu / (1.0 + alpha * mu)
+    return beta, mu, (X.T * w) @ X
+
+
+def _nb_loglik(y, mu, alpha) -> float:
+    if alpha <= ALPHA_BOUNDS[0]:
+        return float(stats.poisson.logpmf(y, mu).sum())
+    n = 1.0 / alpha
+    return float(stats.nbinom.logpmf(y, n, n / (n + mu)).sum())
 
 
 def _profile_alpha(y, X, offset) -> float:
     """ML estimate of NB2 α: maximise the log-likelihood over log α, β refitted by IRLS each time."""
     def nll(log_a):
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            return -_glm(y, X, offset, float(np.exp(log_a))).fit().llf
+        a = float(np.exp(log_a))
+        return -_nb_loglik(y, _irls(y, X, offset, a)[1], a)
 
     lo, hi = np.log(ALPHA_BOUNDS[0]), np.log(ALPHA_BOUNDS[1])
     res = optimize.minimize_scalar(nll, bounds=(lo, hi), method="bounded", options={"xatol": 1e-3})
-    a = float(np.exp(res.x))
     # the bounded search stops near, not at, a boundary; keep the better of the two
-    if nll(lo) <= res.fun:
-        a = ALPHA_BOUNDS[0]
-    return a
+    return ALPHA_BOUNDS[0] if nll(lo) <= res.fun else float(np.exp(res.x))
 
 
 def _pearson_alpha(y, X, offset) -> float:
     """Moment estimate of NB2 α (Breslow 1984): Pearson χ² equals its degrees of freedom n − p.
 
     Less biased than ML in short series, because it counts the degrees of freedom spent on the
-    coefficients (ML divides by n). Alternates: fit the coefficients at the current α (IRLS), then
-    solve Σ (y − μ)² / (μ + αμ²) = n − p for α with μ held; stops when α settles. Returns the lower
+    coefficients. Alternates: fit the coefficients at the current α (IRLS), then solve
+    Σ (y − μ)² / (μ + αμ²) = n − p for α with μ held; stops when α settles. Returns the lower
     bound (≈ Poisson) when even α → 0 leaves χ² below n − p.
     """
     df = len(y) - X.shape[1]
     a_lo, a_hi = ALPHA_BOUNDS
     a, start = 0.0, None
     for _ in range(50):
-        res = _glm(y, X, offset, max(a, a_lo)).fit(start_params=start)
-        start = res.params
-        mu = np.asarray(res.fittedvalues)
+        start, mu, _info = _irls(y, X, offset, max(a, a_lo), start=start)
         r2 = (y - mu) ** 2
 
         def excess(al):
@@ -410,154 +428,197 @@ def _external_alpha(measure: str) -> float:
     return noise.alpha_for(measure or None)
 
 
-def _simulated_nl(freq: str) -> str:
-    """The sentence every summary of simulated counts starts with."""
-    noun = {"M": "maandcijfers", "Q": "kwartaalcijfers", "Y": "jaarcijfers"}.get(freq, "cijfers")
-    return f"Gesimuleerde gegevens: deze {noun} zijn gesimuleerd, geen waarnemingen. "
+def _dispersion(y, X, offset, freq: str, family: str, alpha, alpha_method: str, measure: str) -> tuple[float, str]:
+    """NB2 α and how it was found: ``none`` (Poisson), ``caller``, ``pearson``, ``ml`` or ``borrowed``.
+
+    Annual series with fewer than :data:`MIN_DF_FOR_ALPHA` residual degrees of freedom borrow the
+    year-to-year α of municipalities (:mod:`ivpanalysis.analysis.noise`).
+    """
+    if family == "poisson":
+        return 0.0, "none"
+    if alpha is not None:
+        return float(alpha), "caller"
+    if len(y) - X.shape[1] >= MIN_DF_FOR_ALPHA or freq != "Y":
+        if alpha_method == "ml":
+            return _profile_alpha(y, X, offset), "ml"
+        return _pearson_alpha(y, X, offset), "pearson"
+    return _external_alpha(measure), "borrowed"
 
 
-def _no_result(status: str, values, freq, region, label, note_nl: str) -> TrendResult:
-    if values.attrs.get("simulated"):
-        note_nl = _simulated_nl(freq) + note_nl
-    r = TrendResult(status=status, frequency=freq, input_frequency=freq, region_name=region,
-                    measure_label=label, observed=values, summary_nl=note_nl)
+# --- residual correlation and covariance ---------------------------------------------------------
+
+def _lag_pairs(pos: np.ndarray, k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Index pairs (i, j) of observed periods exactly ``k`` periods apart (gaps respected; ``pos`` ascending)."""
+    j = np.searchsorted(pos, pos + k)
+    ok = j < len(pos)
+    ok[ok] = pos[j[ok]] == pos[ok] + k
+    return np.flatnonzero(ok), j[ok]
+
+
+def _residual_acf(resid, hat, pos, lags: int) -> tuple[np.ndarray, np.ndarray]:
+    """Autocorrelation of the Pearson residuals at lags 1..``lags``, less its value under independence.
+
+    With p coefficients fitted, independent residuals are correlated by the fit itself (the month
+    terms induce lag-12 correlation, the trend negative low-lag correlation): E[Σ e_i e_j] = −Σ H_ij
+    over the pairs, so that expectation is subtracted. Returns the corrected acf and pair counts.
+    """
+    n, n_params = len(resid), int(round(np.trace(hat)))
+    scale = float(resid @ resid) / n
+    acf, counts = np.zeros(lags), np.zeros(lags, dtype=int)
+    for k in range(1, lags + 1):
+        i, j = _lag_pairs(pos, k)
+        counts[k - 1] = len(i)
+        if len(i) < 3 or scale <= 0:
+            continue
+        raw = float(resid[i] @ resid[j]) / len(i) / scale
+        null = -float(hat[i, j].sum()) / len(i) / ((n - n_params) / n)
+        acf[k - 1] = raw - null
+    return acf, counts
+
+
+def _working_correlation(acf: np.ndarray, counts: np.ndarray) -> tuple[float, float]:
+    """(ρ, s) of the working correlation c(k) = s·ρ^k fitted to the residual acf by least squares.
+
+    s is the share of the residual variance that follows the AR(1) latent level; the rest is
+    independent count noise. ρ on a grid 0..RHO_MAX; no correlation (0, 0) when the acf is not
+    positive at lag 1.
+    """
+    use = counts >= 3
+    if not use.any() or acf[0] <= 0:
+        return 0.0, 0.0
+    k = np.arange(1, len(acf) + 1)[use]
+    r = acf[use]
+    best = (np.inf, 0.0, 0.0)
+    for rho in np.linspace(0.05, RHO_MAX, 19):
+        g = rho ** k
+        s = float(np.clip((g @ r) / (g @ g), 0.0, 1.0))
+        sse = float(((r - s * g) ** 2).sum())
+        if sse < best[0]:
+            best = (sse, rho, s)
+    return float(best[1]), float(best[2])
+
+
+def _sandwich(X, w, pos, rho: float, share: float) -> np.ndarray:
+    """Cov(β) = B⁻¹ X'√W R √W X B⁻¹ with R the working correlation (B = X'WX, W the GLM weights)."""
+    lag = np.abs(pos[:, None] - pos[None, :])
+    R = share * rho ** lag
+    np.fill_diagonal(R, 1.0)
+    xs = X * np.sqrt(w)[:, None]
+    binv = np.linalg.inv(xs.T @ xs)
+    return binv @ (xs.T @ R @ xs) @ binv
+
+
+def _newey_west(X, w, resid, maxlags: int) -> np.ndarray:
+    """Newey–West (HAC) sandwich on the GLM score contributions (kept for comparison only)."""
+    xs = X * np.sqrt(w)[:, None]
+    u = xs * resid[:, None]
+    meat = u.T @ u
+    for lag in range(1, maxlags + 1):
+        g = u[lag:].T @ u[:-lag]
+        meat += (1 - lag / (maxlags + 1)) * (g + g.T)
+    binv = np.linalg.inv(xs.T @ xs)
+    return binv @ meat @ binv
+
+
+def _covariance(X, y, mu, a, pos, freq, cov_type, dispersion: str) -> tuple[np.ndarray, dict]:
+    """Covariance of the coefficients and the residual diagnostics it rests on."""
+    n, p = X.shape
+    V = mu + a * mu ** 2
+    w = mu ** 2 / V
+    resid = (y - mu) / np.sqrt(V)
+    xs = X * np.sqrt(w)[:, None]
+    binv = np.linalg.inv(xs.T @ xs)
+    hat = xs @ binv @ xs.T
+    lags = min(ACF_LAGS[freq], max(1, n // 4))
+    acf, counts = _residual_acf(resid, hat, pos, lags)
+    pearson = float(resid @ resid / (n - p)) if n > p else float("nan")
+    rho, share = _working_correlation(acf, counts) if cov_type == "ar1" else (0.0, 0.0)
+    if cov_type == "ar1":
+        cov = _sandwich(X, w, pos, rho, share)
+    elif cov_type == "hac":
+        cov = _newey_west(X, w, resid, min({"M": 12, "Q": 4, "Y": 1}[freq], max(1, n // 4)))
+    else:
+        cov = binv
+    # a borrowed α is not the series' own: widen by the observed dispersion (never narrow)
+    if dispersion == "borrowed" and np.isfinite(pearson) and pearson > 1:
+        cov = cov * pearson
+    lag1 = float(acf[0]) if counts[0] >= 6 else float("nan")
+    lag1_p = float(stats.norm.sf(lag1 * np.sqrt(counts[0]))) if np.isfinite(lag1) and n >= 8 else float("nan")
+    inflation = float(cov[1, 1] / binv[1, 1]) if binv[1, 1] > 0 else float("nan")
+    diag = {"pearson_dispersion": pearson, "resid_acf": [float(v) for v in acf], "resid_lag1": lag1,
+            "resid_lag1_p": lag1_p, "autocorrelated": bool(np.isfinite(lag1_p) and lag1_p < RESIDUAL_CHECK_LEVEL),
+            "working_rho": rho, "working_share": share, "variance_inflation": inflation}
+    return cov, diag
+
+
+# --- series preparation and model terms ----------------------------------------------------------
+
+def _no_result(status: str, values, freq, region, label, reason: dict, **kw) -> TrendResult:
+    r = TrendResult(status=status, frequency=freq, input_frequency=kw.pop("input_frequency", freq),
+                    region_name=region, measure_label=label, observed=values, reason=reason, **kw)
     r.fitted = pd.DataFrame(columns=["period", "observed", "expected", "fitted", "lower", "upper"])
     return r
 
 
-def _what_nl(label: str) -> str:
-    return f"'{label}'" if label else "het aantal misdrijven"
-
-
-def _where_nl(region: str) -> str:
-    return f" in {region}" if region else ""
-
-
-def _period_nl(p: pd.Period) -> str:
-    f = schema.freq_of(p)
-    if f == "M":
-        return f"{_MONTH_NL[p.month]} {p.year}"
-    if f == "Q":
-        return f"{p.quarter}e kwartaal {p.year}"
-    return str(p.year)
-
-
-def fit_trend(series, population=None, *, covid=True, registration_break: bool = False,
-              seasonal: bool = True, aggregate: str | None = "auto", family: str = "nb",
-              alpha: float | None = None, alpha_method: str = "pearson", cov_type: str = "model",
-              level: float = LEVEL,
-              region_name: str | None = None, measure_label: str | None = None,
-              measure: str | None = None) -> TrendResult:
-    """Fit a log-linear trend to counts and return the average % change per year with its CI.
-
-    Parameters
-    ----------
-    series : Series of counts indexed by pandas Period (M, Q or Y), dates or integer years; or a
-        tidy frame (region_code, period, measure, value, …) of one region and one measure.
-        Missing periods are NaN and left out of the fit (never read as 0).
-    population : optional number or Series by period or by year: a log offset, so the trend is one
-        of the rate per inhabitant. Annual figures are used for every month of their year.
-    covid : True (window 2020-03..2021-06), False, or a ``(first_month, last_month)`` pair: an
-        indicator (a fraction for quarters/years) for the COVID period, so the dip does not bend
-        the trend.
-    registration_break : add a level shift from July 2018 (separate registration of related
-        offences).
-    seasonal : month-of-year (quarter-of-year) effects.
-    aggregate : ``"auto"`` sums monthly counts to quarters when the mean is below 10 a month;
-        ``None`` never aggregates; ``"Q"``/``"Y"`` force it.
-    family : ``"nb"`` (negative binomial with α estimated; default) or ``"poisson"`` (ignores
-        overdispersion; for comparison only).
-    alpha : fix the NB dispersion instead of estimating it.
-    alpha_method : ``"pearson"`` (default: Pearson χ² = n − p, nearly unbiased in short series) or
-        ``"ml"`` (profile maximum likelihood); see docs/methods-trend.md for the comparison.
-    cov_type : ``"model"`` (the NB model's own covariance) or ``"hac"`` (Newey–West, robust to
-        residual autocorrelation; lag 12 months / 4 quarters; under-covers on short series).
-    level : confidence level of the interval and band (0.95).
-    region_name, measure_label, measure : override what the summary names (taken from a tidy frame
-        or the Series' ``attrs`` otherwise); ``measure`` (a SoortMisdrijf code) picks the borrowed
-        yearly α for short annual series.
-
-    Never raises for a series that is merely empty of events: all-zero or all-missing gives
-    ``status="no_data"``, too few events ``"too_few"``. Malformed input raises
-    :class:`~ivpanalysis.errors.DataError` naming what was expected.
-    """
-    values, freq, region, label, meas = _clean_series(series)
-    region = region_name if region_name is not None else region
-    label = measure_label if measure_label is not None else label
-    meas = measure if measure is not None else meas
-    if family not in ("nb", "poisson"):
-        raise ValueError(f"family must be 'nb' or 'poisson', not {family!r}")
-    if alpha_method not in ("pearson", "ml"):
-        raise ValueError(f"alpha_method must be 'pearson' or 'ml', not {alpha_method!r}")
-    if cov_type not in ("model", "hac"):
-        raise ValueError(f"cov_type must be 'model' or 'hac', not {cov_type!r}")
-    input_freq = freq
+def _observed_copy(values: pd.Series, series) -> pd.Series:
+    """The input on its own frequency, carrying whether it is simulated (or a demonstration)."""
     observed = values.copy()
     attrs = dict(getattr(series, "attrs", {}))
     if isinstance(series, pd.DataFrame) and "kind" in series.columns:  # tidy rows carry their own label
         attrs["simulated"] = bool(attrs.get("simulated")) or bool((series["kind"] == "simulated").any())
-    simulated = bool(attrs.get("simulated", False))
-    observed.attrs = {"simulated": simulated, "demonstration": bool(attrs.get("demonstration", False))}
-    n_present = int(values.notna().sum())
-    if n_present == 0 or float(values.sum()) == 0.0:
-        why = "ontbreken alle waarden" if n_present == 0 else "is de waarde in elke periode 0"
-        text = (f"Geen gegevens: voor {_what_nl(label)}{_where_nl(region)} {why}. "
-                "Er is daarom geen trend berekend en geen trendlijn getekend.")
-        return _no_result("no_data", observed, freq, region, label, text)
+    observed.attrs = {"simulated": bool(attrs.get("simulated", False)),
+                      "demonstration": bool(attrs.get("demonstration", False))}
+    return observed
 
-    # aggregation for small counts
-    notes: list[str] = []
-    aggregated_to = None
+
+def _prepare(values: pd.Series, freq: str, aggregate) -> tuple[pd.Series, str, str | None, list[dict]]:
+    """Aggregate small monthly counts to quarters (``auto``) or to what the caller forces."""
     order = ["M", "Q", "Y"]
     if aggregate == "auto":
         mean = float(values.mean())
         if freq == "M" and mean < MIN_MEAN_PER_PERIOD and _aggregate(values, "Q").notna().sum() >= 3:
-            nxt = "Q"
-            agg = _aggregate(values, nxt)
-            notes.append(f"Omdat er gemiddeld minder dan {fmt.number(MIN_MEAN_PER_PERIOD)} voorvallen per "
-                         f"{_FREQ_NL[freq]} zijn ({fmt.number(mean, 1)}), is gerekend met {_FREQ_PLURAL_NL[nxt]}.")
-            values, freq, aggregated_to = agg, nxt, nxt
-    elif aggregate in ("Q", "Y"):
+            note = {"code": "aggregated", "mean": mean, "threshold": MIN_MEAN_PER_PERIOD, "from": freq, "to": "Q"}
+            return _aggregate(values, "Q"), "Q", "Q", [note]
+        return values, freq, None, []
+    if aggregate in ("Q", "Y"):
         if order.index(aggregate) < order.index(freq):
             raise DataError.at("series", f"cannot aggregate {freq} periods to {aggregate}", expected="a coarser frequency")
         if aggregate != freq:
-            values, freq, aggregated_to = _aggregate(values, aggregate), aggregate, aggregate
-            notes.append(f"Gerekend met {_FREQ_PLURAL_NL[freq]}.")
-    elif aggregate is not None:
+            return _aggregate(values, aggregate), aggregate, aggregate, [{"code": "aggregated_forced", "to": aggregate}]
+        return values, freq, None, []
+    if aggregate is not None:
         raise ValueError(f"aggregate must be 'auto', None, 'Q' or 'Y', not {aggregate!r}")
+    return values, freq, None, []
 
-    present = values.dropna()
+
+def _too_little(present: pd.Series, freq: str, min_annual: int) -> tuple[str, dict] | None:
+    """(status, reason) when the usable periods cannot carry a trend, else None."""
     if float(present.sum()) < MIN_EVENTS or (present > 0).sum() < 3:
-        text = (f"Te weinig voorvallen voor een trend: {_what_nl(label)}{_where_nl(region)} telt "
-                f"{fmt.number(present.sum())} voorvallen in {len(present)} perioden "
-                f"({_period_nl(present.index[0])} tot en met {_period_nl(present.index[-1])}). "
-                "Met zo weinig voorvallen is geen stijging of daling vast te stellen.")
-        return _set(_no_result("too_few", observed, freq, region, label, text), input_frequency=input_freq,
-                    aggregated_to=aggregated_to, notes=notes)
+        return "too_few", {"code": "few_events", "events": float(present.sum()), "periods": len(present),
+                           "first": str(present.index[0]), "last": str(present.index[-1]), "freq": freq}
+    if freq == "Y" and len(present) < min_annual:
+        return "too_short", {"code": "short_annual", "periods": len(present), "minimum": min_annual,
+                             "first": str(present.index[0]), "last": str(present.index[-1]), "freq": freq}
+    return None
 
-    # model terms
-    covid_window = None
-    if covid is True:
-        covid_window = COVID_DEFAULT
-    elif covid:
-        covid_window = (str(pd.Period(covid[0], "M")), str(pd.Period(covid[1], "M")))
-    spec = {"origin": _month0(present.index[0]) + (_MONTHS_IN[freq] - 1) / 2.0, "terms": [],
-            "covid": covid_window, "break": REGISTRATION_BREAK, "offset": population is not None}
-    pidx = present.index
+
+def _wanted_terms(pidx: pd.PeriodIndex, freq: str, seasonal: bool, covid_window, registration_break: bool) -> list[str]:
+    """Optional terms in the order they are dropped last-first: season, COVID, July 2018 break."""
     wanted = []
     if seasonal and freq in ("M", "Q"):
         wanted.append("season")
-    if covid_window is not None:
-        frac = _month_fraction(pidx, *covid_window)
-        if (frac > 0).any() and (frac < 1).any():
-            wanted.append("covid")
-    if registration_break:
-        frac = _month_fraction(pidx, REGISTRATION_BREAK, None)
-        if (frac > 0).any() and (frac < 1).any():
-            wanted.append("break_2018")
-        else:
-            notes.append("De registratiebreuk van juli 2018 valt buiten deze reeks en is niet meegenomen.")
-    # drop optional terms (last asked first) until at least two residual degrees of freedom remain
+    for term, window, on in (("covid", covid_window, covid_window is not None),
+                             ("break_2018", (REGISTRATION_BREAK, None), registration_break)):
+        if on:
+            frac = _month_fraction(pidx, *window)
+            if (frac > 0).any() and (frac < 1).any():  # only for a series that spans it
+                wanted.append(term)
+    return wanted
+
+
+def _model_terms(pidx: pd.PeriodIndex, freq: str, spec: dict, wanted: list[str]) -> tuple[pd.DataFrame, list[dict]]:
+    """The design matrix: optional terms dropped (last asked first) until two residual df remain."""
+    notes: list[dict] = []
     spec["terms"] = list(wanted)
     dropped = []
     while True:
@@ -569,130 +630,176 @@ def fit_trend(series, population=None, *, covid=True, registration_break: bool =
             break
         dropped.append(spec["terms"].pop())
     if empty:
-        notes.append("Niet elke maand van het jaar komt in de gegevens voor; voor de ontbrekende "
-                     "maanden is het seizoenseffect niet geschat.")
-    if len(pidx) - X.shape[1] < 1:
-        text = (f"Te weinig perioden voor een trend: {_what_nl(label)}{_where_nl(region)} heeft "
-                f"{len(pidx)} bruikbare {_FREQ_PLURAL_NL[freq]}.")
-        return _set(_no_result("too_few", observed, freq, region, label, text),
-                    input_frequency=input_freq, aggregated_to=aggregated_to, notes=notes)
-    names_nl = {"covid": "de COVID-periode", "break_2018": "de registratiebreuk van juli 2018", "season": "seizoenseffecten"}
-    for d in dropped:
-        notes.append(f"Met {len(pidx)} punten is er geen ruimte om {names_nl[d]} apart te schatten; die term is weggelaten.")
+        notes.append({"code": "season_incomplete", "missing": empty})
+    notes.extend({"code": "term_dropped", "term": d, "n": len(pidx)} for d in dropped)
+    return X, notes
 
-    y = present.to_numpy(dtype=float)
-    pop = _population_for(pidx, population) if population is not None else None
-    offset = np.log(pop) if pop is not None else None
-    df_resid = len(y) - X.shape[1]
 
-    # dispersion
-    if family == "poisson":
-        a, a_method = 0.0, "none (Poisson: variance = mean)"
-    elif alpha is not None:
-        a, a_method = float(alpha), "fixed by the caller"
-    elif df_resid >= MIN_DF_FOR_ALPHA or freq != "Y":
-        try:
-            if alpha_method == "ml":
-                a, a_method = _profile_alpha(y, X, offset), "maximum likelihood (profile over alpha, IRLS for the coefficients)"
-            else:
-                a, a_method = _pearson_alpha(y, X, offset), "moment (Pearson chi2 = n - p, Breslow 1984), IRLS for the coefficients"
-        except Exception as e:  # pragma: no cover - numerical failure is reported, not raised
-            return _set(_no_result("failed", observed, freq, region, label,
-                                   f"Het trendmodel kon niet worden geschat ({type(e).__name__})."),
-                        input_frequency=input_freq, aggregated_to=aggregated_to, notes=notes)
-    else:
-        a = _external_alpha(meas)
-        a_method = ("not estimable from {} points; year-to-year alpha of municipalities "
-                    "(ivpanalysis.noise, data/codes/overdispersion.csv)").format(len(y))
-    small_external = family == "nb" and alpha is None and df_resid < MIN_DF_FOR_ALPHA and freq == "Y"
-    # dispersion estimated (or borrowed) rather than known: t quantiles on the residual df
-    use_t = family == "nb" and alpha is None
+def _covid_window(covid):
+    if covid is True:
+        return COVID_DEFAULT
+    if covid:
+        return (str(pd.Period(covid[0], "M")), str(pd.Period(covid[1], "M")))
+    return None
 
-    try:
-        model = _glm(y, X, offset, max(a, ALPHA_BOUNDS[0]), "poisson" if family == "poisson" else "nb")
-        with warnings.catch_warnings():
-            warnings.simplefilter("ignore")
-            if cov_type == "hac":
-                lags = {"M": 12, "Q": 4, "Y": 1}[freq]
-                res = model.fit(cov_type="HAC", cov_kwds={"maxlags": min(lags, max(1, len(y) // 4))})
-            else:
-                res = model.fit()
-    except Exception as e:  # pragma: no cover
-        return _set(_no_result("failed", observed, freq, region, label,
-                               f"Het trendmodel kon niet worden geschat ({type(e).__name__})."),
-                    input_frequency=input_freq, aggregated_to=aggregated_to, notes=notes)
 
-    params = pd.Series(np.asarray(res.params), index=X.columns)
-    cov = pd.DataFrame(np.asarray(res.cov_params()), index=X.columns, columns=X.columns)
-    mu = np.asarray(res.fittedvalues)
-    pearson_resid = (y - mu) / np.sqrt(mu + a * mu ** 2)
-    pearson_disp = float((pearson_resid ** 2).sum() / df_resid) if df_resid > 0 else float("nan")
-    # few points with a borrowed alpha: widen by the observed dispersion (never narrow) and use t
-    if small_external and np.isfinite(pearson_disp) and pearson_disp > 1:
-        cov = cov * pearson_disp
-    if use_t:
-        quant = float(stats.t.ppf(0.5 + level / 2, df_resid))
-    else:
-        quant = float(stats.norm.ppf(0.5 + level / 2))
-    b, se = float(params["t_years"]), float(np.sqrt(cov.loc["t_years", "t_years"]))
-    pct = 100 * np.expm1(b)
-    lo, hi = 100 * np.expm1(b - quant * se), 100 * np.expm1(b + quant * se)
-    pval = float(2 * (stats.t.sf(abs(b / se), df_resid) if use_t else stats.norm.sf(abs(b / se))))
+def model_design(pidx: pd.PeriodIndex, *, covid=True, registration_break: bool = True, seasonal: bool = True,
+                 offset: bool = False) -> tuple[pd.DataFrame, dict, list[dict]]:
+    """Design matrix, spec and notes of :func:`fit_trend` for the observed periods ``pidx``."""
+    freq = _freq_letter(pidx)
+    spec = {"origin": _month0(pidx[0]) + (_MONTHS_IN[freq] - 1) / 2.0, "terms": [], "freq": freq,
+            "covid": _covid_window(covid), "break": REGISTRATION_BREAK, "offset": offset}
+    X, notes = _model_terms(pidx, freq, spec, _wanted_terms(pidx, freq, seasonal, spec["covid"], registration_break))
+    return X, spec, notes
 
-    # Ljung–Box on Pearson residuals
-    lb_lags = {"M": 12, "Q": 4, "Y": 2}[freq]
-    lb_lags = min(lb_lags, len(y) // 4)
-    lb_p = float("nan")
-    if lb_lags >= 1 and len(y) >= 8 and present.index.equals(pd.period_range(pidx[0], pidx[-1], freq=pidx.freq)):
-        from statsmodels.stats.diagnostic import acorr_ljungbox
 
-        lb_p = float(acorr_ljungbox(pearson_resid, lags=[lb_lags])["lb_pvalue"].iloc[0])
+def _check_options(family, alpha_method, cov_type) -> None:
+    if family not in ("nb", "poisson"):
+        raise ValueError(f"family must be 'nb' or 'poisson', not {family!r}")
+    if alpha_method not in ("pearson", "ml"):
+        raise ValueError(f"alpha_method must be 'pearson' or 'ml', not {alpha_method!r}")
+    if cov_type not in _COV_TYPES:
+        raise ValueError(f"cov_type must be one of {', '.join(_COV_TYPES)}, not {cov_type!r}")
 
-    spec.update(offset=pop is not None, columns=list(X.columns),
-                dispersion="borrowed" if small_external else "estimated" if use_t else "fixed",
-                last_population=float(pop[-1]) if pop is not None else None, freq=freq)
-    fitted = _fitted_frame(values, spec, params, cov, quant, population)
 
-    model_info = {
-        "formula": _formula(spec, X.columns),
-        "family": "Poisson" if family == "poisson" else "negative binomial (NB2: Var = mu + alpha*mu^2), log link",
-        "alpha": a,
-        "alpha_method": a_method,
-        "n": len(y),
-        "n_params": X.shape[1],
-        "frequency": freq,
-        "terms": list(X.columns),
-        "covariance": ("HAC (Newey-West)" if cov_type == "hac" else "model-based (inverse Fisher information)")
-                      + ("; scaled by Pearson dispersion when > 1" if small_external else "")
-                      + (f"; t quantiles ({df_resid} df)" if use_t else "; normal quantiles"),
-        "covid_window": covid_window if "covid" in spec["terms"] else None,
+# --- intervals and the result --------------------------------------------------------------------
+
+def _intervals(params: np.ndarray, cov: np.ndarray, df_resid: int, use_t: bool, level: float) -> dict:
+    """% change per year with its interval and p-value (t quantiles on the residual df when α was estimated)."""
+    dist = stats.t(df_resid) if use_t else stats.norm()
+    quant = float(dist.ppf(0.5 + level / 2))
+    b, se = float(params[1]), float(np.sqrt(cov[1, 1]))
+    return {"pct": float(100 * np.expm1(b)), "lo": float(100 * np.expm1(b - quant * se)),
+            "hi": float(100 * np.expm1(b + quant * se)), "p": float(2 * dist.sf(abs(b / se))), "quant": quant}
+
+
+def _formula(spec: dict, columns) -> str:
+    parts = ["1", "t_years"]
+    if any(c.startswith("month_") for c in columns):
+        parts.append("C(month)")
+    if any(c.startswith("quarter_") for c in columns):
+        parts.append("C(quarter)")
+    if "covid" in columns:
+        parts.append(f"covid[{spec['covid'][0]}..{spec['covid'][1]}]")
+    if "after_2018_07" in columns:
+        parts.append(f"after_{spec['break']}")
+    f = "count ~ " + " + ".join(parts)
+    if spec.get("offset"):
+        f += " + offset(log(population))"
+    return f
+
+
+def _model_info(spec, X, a, a_method, cov_type, use_t, df_resid, pidx, params) -> dict:
+    """What was fitted, as codes and figures (the text layer names them)."""
+    cols = list(X.columns)
+    return {
+        "formula": _formula(spec, cols), "family": "poisson" if a_method == "none" else "nb2",
+        "alpha": a, "alpha_method": a_method, "n": len(pidx), "n_params": len(cols),
+        "frequency": spec["freq"], "terms": cols, "covariance": cov_type,
+        "quantiles": "t" if use_t else "normal", "df_resid": df_resid,
+        "covid_window": spec["covid"] if "covid" in spec["terms"] else None,
         "registration_break": REGISTRATION_BREAK if "break_2018" in spec["terms"] else None,
-        "offset": "log(population)" if pop is not None else None,
-        "first_period": str(pidx[0]),
-        "last_period": str(pidx[-1]),
-        "effects": {k: float(np.expm1(params[k])) for k in ("covid", "after_2018_07") if k in params.index},
+        "offset": "log(population)" if spec["offset"] else None,
+        "first_period": str(pidx[0]), "last_period": str(pidx[-1]),
+        "effects": {k: float(np.expm1(params[cols.index(k)])) for k in ("covid", "after_2018_07") if k in cols},
     }
-    diagnostics = {"pearson_dispersion": pearson_disp, "ljung_box_p": lb_p, "ljung_box_lags": lb_lags,
-                   "df_resid": df_resid}
-    result = TrendResult(status="ok", pct_per_year=float(pct), pct_ci_low=float(lo), pct_ci_high=float(hi),
-                         p_value=pval, level=level, fitted=fitted, model=model_info, diagnostics=diagnostics,
-                         frequency=freq, input_frequency=input_freq, aggregated_to=aggregated_to,
-                         region_name=region, measure_label=label, notes=notes, observed=observed,
-                         params=params, cov=cov, alpha=a, _spec=spec)
-    result.summary_nl = _summary_nl(result, small_external)
-    if observed.attrs["demonstration"]:
-        result.summary_nl = ("Gesimuleerde maandcijfers rond de echte jaartotalen (demonstratie): de trend en het "
-                             "interval hieronder beschrijven de simulatie, niet de echte ontwikkeling. "
-                             + result.summary_nl)
-    elif simulated:
-        result.summary_nl = _simulated_nl(input_freq) + result.summary_nl
-    return result
 
 
-def _set(result: TrendResult, **kw) -> TrendResult:
-    for k, v in kw.items():
-        setattr(result, k, v)
-    return result
+def fit_trend(series, population=None, *, covid=True, registration_break: bool = True,
+              seasonal: bool = True, aggregate: str | None = "auto", family: str = "nb",
+              alpha: float | None = None, alpha_method: str = "pearson", cov_type: str = "ar1",
+              level: float = LEVEL, min_annual_points: int = 3,
+              region_name: str | None = None, measure_label: str | None = None,
+              measure: str | None = None) -> TrendResult:
+    """Fit a log-linear trend to counts and return the average % change per year with its CI.
+
+    series: counts by pandas Period (M, Q or Y), dates or integer years, or a tidy frame of one
+    region and measure; missing periods are NaN and left out (never read as 0). population: a
+    number or Series by period/year, used as log offset (a trend of the rate). covid: True (window
+    2020-03..2021-06), False or a (first, last) month pair. registration_break: a level shift from
+    July 2018 for any series that spans it (default on). seasonal: month/quarter effects.
+    aggregate: ``auto`` sums months to quarters below 10 a month; None never; ``Q``/``Y`` force.
+    family ``nb``/``poisson``; alpha fixes α; alpha_method ``pearson``/``ml``. cov_type: ``ar1``
+    (default: sandwich with the estimated working correlation), ``model`` (independence) or ``hac``
+    (Newey–West; comparison only). min_annual_points: shorter annual series get ``too_short``
+    (default 3; the report passes :data:`MIN_ANNUAL_POINTS`).
+    region_name, measure_label, measure: override what the result names; ``measure`` picks the
+    borrowed α. Empty series give ``no_data``/``too_few`` results; malformed input raises DataError.
+    """
+    _check_options(family, alpha_method, cov_type)
+    values, freq, region, label, meas = _clean_series(series)
+    region = region_name if region_name is not None else region
+    label = measure_label if measure_label is not None else label
+    meas = measure if measure is not None else meas
+    observed = _observed_copy(values, series)
+    n_present = int(values.notna().sum())
+    if n_present == 0 or float(values.sum()) == 0.0:
+        code = "all_missing" if n_present == 0 else "all_zero"
+        return _no_result("no_data", observed, freq, region, label, {"code": code})
+    input_freq = freq
+    values, freq, aggregated_to, notes = _prepare(values, freq, aggregate)
+    present = values.dropna()
+    common = dict(input_frequency=input_freq, aggregated_to=aggregated_to, notes=notes)
+    short = _too_little(present, freq, min_annual_points)
+    if short:
+        return _no_result(short[0], observed, freq, region, label, short[1], **common)
+    pidx = present.index
+    X, spec, term_notes = model_design(pidx, covid=covid, registration_break=registration_break,
+                                       seasonal=seasonal, offset=population is not None)
+    notes.extend(term_notes)
+    if len(pidx) - X.shape[1] < 1:
+        reason = {"code": "few_periods", "periods": len(pidx), "freq": freq}
+        return _no_result("too_few", observed, freq, region, label, reason, **common)
+    pop = _population_for(pidx, population) if population is not None else None  # DataError names gaps
+    try:
+        return _fit(present, values, X, spec, population, pop, observed, region, label, common,
+                    family=family, alpha=alpha, alpha_method=alpha_method, cov_type=cov_type, level=level, meas=meas)
+    except (np.linalg.LinAlgError, FloatingPointError) as e:  # numerical failure is reported, not raised
+        return _no_result("failed", observed, freq, region, label, {"code": "fit_failed", "error": type(e).__name__}, **common)
+
+
+def fit_arrays(y, X, pos, freq: str, offset=None, *, family: str = "nb", alpha: float | None = None,
+               alpha_method: str = "pearson", cov_type: str = "ar1", level: float = LEVEL, measure: str = "") -> dict:
+    """The numeric core of :func:`fit_trend` on arrays: dispersion, coefficients, covariance, interval.
+
+    ``X`` is the design (column 1 the time in years), ``pos`` the period number of each row (gaps
+    allowed). Used by :func:`fit_trend` and, without the pandas around it, by the calibration suite.
+    """
+    y, X = np.asarray(y, float), np.asarray(X, float)
+    df_resid = len(y) - X.shape[1]
+    a, a_method = _dispersion(y, X, offset, freq, family, alpha, alpha_method, measure)
+    beta, mu, _info = _irls(y, X, offset, max(a, ALPHA_BOUNDS[0]) if family == "nb" else 0.0)
+    cov, diagnostics = _covariance(X, y, mu, a, np.asarray(pos), freq, cov_type, a_method)
+    # t quantiles when the variance is estimated from the series: α, and the working correlation,
+    # whose estimate rests on fewer independent pieces the larger the inflation (df / inflation)
+    use_t = a_method in ("pearson", "ml")
+    df_t = max(1.0, df_resid / max(1.0, diagnostics["variance_inflation"])) if cov_type == "ar1" else df_resid
+    diagnostics.update(df_resid=df_resid, df_t=df_t)
+    return {"beta": beta, "cov": cov, "alpha": a, "alpha_method": a_method, "use_t": use_t,
+            "df_resid": df_resid, "df_t": df_t, "diagnostics": diagnostics,
+            "interval": _intervals(beta, cov, df_t, use_t, level)}
+
+
+def _fit(present, values, X, spec, population, pop, observed, region, label, common, *, family, alpha,
+         alpha_method, cov_type, level, meas) -> TrendResult:
+    """Fit a prepared series (:func:`fit_arrays`) and wrap the numbers in a :class:`TrendResult`."""
+    freq, pidx = spec["freq"], present.index
+    core = fit_arrays(present.to_numpy(dtype=float), X.to_numpy(dtype=float), _months0(pidx) // _MONTHS_IN[freq],
+                      freq, np.log(pop) if pop is not None else None, family=family, alpha=alpha,
+                      alpha_method=alpha_method, cov_type=cov_type, level=level, measure=meas)
+    d, iv = core["diagnostics"], core["interval"]
+    spec.update(columns=list(X.columns), dispersion=_DISPERSION_KIND[core["alpha_method"]],
+                last_population=float(pop[-1]) if pop is not None else None,
+                working_rho=d["working_rho"], working_share=d["working_share"])
+    params = pd.Series(core["beta"], index=X.columns)
+    cov_df = pd.DataFrame(core["cov"], index=X.columns, columns=X.columns)
+    fitted = _fitted_frame(values, spec, params, cov_df, iv["quant"], population)
+    model = _model_info(spec, X, core["alpha"], core["alpha_method"], cov_type, core["use_t"], core["df_resid"],
+                        pidx, core["beta"])
+    return TrendResult(status="ok", pct_per_year=iv["pct"], pct_ci_low=iv["lo"], pct_ci_high=iv["hi"],
+                       p_value=iv["p"], level=level, fitted=fitted, model=model, diagnostics=d, frequency=freq,
+                       region_name=region, measure_label=label, observed=observed, params=params, cov=cov_df,
+                       alpha=core["alpha"], _spec=spec, **common)
 
 
 def _fitted_frame(values: pd.Series, spec: dict, params: pd.Series, cov: pd.DataFrame, quant: float,
@@ -724,120 +831,72 @@ def _trend_rows(X: pd.DataFrame) -> pd.DataFrame:
     return Xt
 
 
-def _summary_nl(r: TrendResult, small_external: bool) -> str:
-    obs = r.fitted["observed"].dropna()
-    first, last = obs.index[0], obs.index[-1]
-    pct = lambda x: fmt.pct(x, 1)  # noqa: E731
-    subject = r.measure_label or "Aantal misdrijven"
-    if r.model["offset"]:
-        subject += " per inwoner"
-    subject += _where_nl(r.region_name)
-    s = [f"{subject}, {_period_nl(first)} tot en met {_period_nl(last)}: gemiddeld {pct(r.pct_per_year)} per jaar "
-         f"({fmt.number(100 * r.level)}%-BI {pct(r.pct_ci_low)} tot {pct(r.pct_ci_high)})."]
-    if r.pct_ci_high < 0:
-        s.append("Die daling is groter dan toevallige schommelingen verklaren.")
-    elif r.pct_ci_low > 0:
-        s.append("Die stijging is groter dan toevallige schommelingen verklaren.")
-    else:
-        s.append("Het interval bevat 0%: een stijging of daling is met deze cijfers niet aan te tonen.")
-    terms = []
-    if any(c.startswith("month_") for c in r.model["terms"]):
-        terms.append("maandeffecten")
-    if any(c.startswith("quarter_") for c in r.model["terms"]):
-        terms.append("kwartaaleffecten")
-    if r.model["covid_window"]:
-        a, b = r.model["covid_window"]
-        terms.append(f"een aparte term voor de COVID-periode ({_period_nl(pd.Period(a, 'M'))} – {_period_nl(pd.Period(b, 'M'))})")
-    if r.model["registration_break"]:
-        terms.append("een sprong bij de registratiewijziging van juli 2018")
-    fam = "een Poissonmodel" if r.model["alpha"] == 0 else "een negatief-binomiaal model"
-    s.append(f"Berekend met {fam}" + (" met " + ", ".join(terms[:-1]) + (" en " if len(terms) > 1 else "") + terms[-1] if terms else "")
-             + f" op {r.model['n']} {_FREQ_PLURAL_NL[r.frequency]}.")
-    s.extend(r.notes)
-    if r.frequency == "Y" and r.model["n"] <= 6:
-        n = r.model["n"]
-        s.append(f"Let op: {_COUNT_WORDS_NL.get(n, str(n))} jaarcijfers laten weinig zien. Met zo weinig punten "
-                 "is een trend nauwelijks van toeval te onderscheiden; het interval is daarom breed en één "
-                 "afwijkend jaar kan de lijn al kantelen.")
-    if small_external:
-        s.append(f"De spreiding tussen jaren (α = {fmt.number(r.alpha, 4)}) is niet uit deze reeks geschat maar "
-                 "overgenomen uit de jaar-op-jaarvariatie van Nederlandse gemeenten.")
-    lb = r.diagnostics.get("ljung_box_p", float("nan"))
-    if np.isfinite(lb) and lb < 0.05:
-        shown = "< 0,001" if lb < 0.001 else "= " + fmt.number(lb, 3)
-        s.append(f"De afwijkingen van de trendlijn hangen onderling samen (Ljung-Box p {shown}), "
-                 "bijvoorbeeld doordat de ontwikkeling niet steeds even snel gaat; het werkelijke interval is "
-                 "daardoor waarschijnlijk breder dan hier vermeld.")
-    return " ".join(s)
-
-
 # --- projection ---------------------------------------------------------------------------------
+
+def _target_periods(year: int, freq: str) -> pd.PeriodIndex:
+    if freq == "Y":
+        return pd.period_range(pd.Period(year=year, freq="Y"), periods=1, freq="Y")
+    return pd.period_range(pd.Period(f"{year}-01", "M").asfreq(freq, "start"), periods={"M": 12, "Q": 4}[freq], freq=freq)
+
 
 def project(trend: TrendResult, year: int, target: float | None = None, *, population: float | None = None,
             n_sims: int = 20000, seed: int = 0, level: float = LEVEL) -> Projection:
     """Expected count in ``year`` with a prediction interval, and P(count < ``target``).
 
-    Coefficients are drawn from their estimated distribution (multivariate t on the residual degrees
-    of freedom when α was estimated, matching the t-based interval of the trend), α from a scaled
-    inverse χ² on the same degrees of freedom (its own estimation error), and each draw's count
-    from the negative binomial with that α (Poisson when α = 0), summed over the periods of
-    the year; season as estimated; the COVID term as the window says (zero after June 2021); a
-    July-2018 break, if fitted, at its post level.
-    With a population offset the year's population is ``population`` or, when not given, the last
-    known one (stated in ``population_note``).
+    Coefficients are drawn from their estimated covariance (the AR-robust one; multivariate t when
+    α was estimated), α from a scaled inverse χ². The year's total is drawn as a negative binomial
+    whose variance is that of the sum of its periods correlated by the working correlation
+    c(k) = s·ρ^k. Season as estimated; COVID as the window says; a July-2018 break at its post
+    level. With a population offset and no ``population`` the last known one is used
+    (``population_assumed``).
     """
     year = int(year)
     if not trend.ok:
         return Projection(year=year, status=trend.status, target=target, level=level,
-                          summary_nl=f"Geen projectie voor {year}: er is geen trend geschat. " + trend.summary_nl)
+                          reason={"code": "no_trend", "trend_status": trend.status})
     spec = trend._spec
-    freq = spec["freq"]
-    periods = pd.period_range(pd.Period(f"{year}-01", "M").asfreq(freq, "start") if freq != "Y" else pd.Period(year=year, freq="Y"),
-                              periods={"M": 12, "Q": 4, "Y": 1}[freq], freq=freq)
-    X = _design(periods, spec)[spec["columns"]].to_numpy()
-    note = ""
+    X = _design(_target_periods(year, spec["freq"]), spec)[spec["columns"]].to_numpy()
+    assumed = bool(spec["offset"] and population is None)
     if spec["offset"]:
-        if population is None:
-            population = spec["last_population"]
-            note = "bevolking gelijk aan de laatst bekende"
-        offset = np.log(float(population))
-    else:
-        offset = 0.0
-    rng = np.random.default_rng(seed)
-    k = len(trend.params)
-    z = rng.multivariate_normal(np.zeros(k), trend.cov.to_numpy(), size=n_sims, method="svd")
-    df = trend.diagnostics.get("df_resid", 0)
-    estimated = trend._spec.get("dispersion") in ("estimated", "borrowed")
-    alpha = np.full(n_sims, trend.alpha)
-    if estimated and df > 0:
-        # the interval used t quantiles: draw coefficients from the matching multivariate t
-        z = z * np.sqrt(df / rng.chisquare(df, n_sims))[:, None]
-        if trend._spec["dispersion"] == "estimated":
-            # alpha is an estimate on df degrees of freedom too: scaled inverse chi-square draws
-            alpha = trend.alpha * df / rng.chisquare(df, n_sims)
-    beta = trend.params.to_numpy() + z
-    # t draws on very few degrees of freedom (annual series) have extreme tails; keep the rate
-    # finite for the count draws (this does not move the interval unless it is absurdly wide anyway)
-    mu = np.exp(np.clip(beta @ X.T + offset, -50.0, np.log(1e12)))  # (n_sims, periods)
-    if trend.alpha > ALPHA_BOUNDS[0]:
-        a = alpha[:, None]
-        lam = rng.gamma(1.0 / a, mu * a)
-    else:
-        lam = mu
-    draws = rng.poisson(lam).sum(axis=1).astype(float)
+        population = spec["last_population"] if population is None else population
+    offset = np.log(float(population)) if spec["offset"] else 0.0
+    draws = draw_totals(trend.params.to_numpy(), trend.cov.to_numpy(), trend.alpha, spec["dispersion"],
+                        trend.diagnostics.get("df_t", 0), spec.get("working_rho", 0.0),
+                        spec.get("working_share", 0.0), X, offset, np.random.default_rng(seed), n_sims)
     expected = float(np.exp(X @ trend.params.to_numpy() + offset).sum())
     lower, upper = np.quantile(draws, [0.5 - level / 2, 0.5 + level / 2])
     prob = float((draws < target).mean()) if target is not None else float("nan")
-    text = (f"Verwachting voor {year} bij voortzetting van de trend: {fmt.number(expected)} "
-            f"({fmt.number(100 * level)}%-voorspelinterval {fmt.number(lower)} tot {fmt.number(upper)}).")
-    if target is not None:
-        text += f" Kans dat het aantal onder {fmt.number(target)} uitkomt: {fmt.share(100 * prob)}."
-    if note:
-        text += f" Aanname: {note}."
     return Projection(year=year, status="ok", expected=expected, lower=float(lower), upper=float(upper), level=level,
                       target=target, prob_below=prob, n_sims=n_sims, seed=seed,
                       population=float(population) if population is not None else None,
-                      population_note=note, summary_nl=text, draws=draws)
+                      population_assumed=assumed, draws=draws)
+
+
+def draw_totals(beta, cov, alpha: float, dispersion: str, df: int, rho: float, share: float, X, offset,
+                rng, n_sims: int) -> np.ndarray:
+    """Draws of the total count over the rows of ``X`` (the periods of one target year).
+
+    Parameter draws (multivariate t on ``df`` and α from a scaled inverse χ² when the dispersion
+    was estimated; normal otherwise), then an NB total whose variance is that of the
+    periods' sum under the working correlation c(k) = share·rho^k.
+    """
+    k = len(beta)
+    z = rng.multivariate_normal(np.zeros(k), cov, size=n_sims, method="svd")
+    alphas = np.full(n_sims, alpha)
+    if dispersion == "estimated" and df > 0:  # as the interval: t on df, α its own estimation error
+        z = z * np.sqrt(df / rng.chisquare(df, n_sims))[:, None]
+        alphas = alpha * df / rng.chisquare(df, n_sims)
+    # t draws on few degrees of freedom have extreme tails; keep the rate finite for the count draws
+    mu = np.exp(np.clip((beta + z) @ X.T + offset, -50.0, np.log(1e12)))  # (n_sims, periods)
+    lag = np.abs(np.arange(X.shape[0])[:, None] - np.arange(X.shape[0])[None, :])
+    R = share * rho ** lag
+    np.fill_diagonal(R, 1.0)
+    sd = np.sqrt(mu + alphas[:, None] * mu ** 2)
+    total = mu.sum(axis=1)
+    extra = np.maximum(np.einsum("si,ij,sj->s", sd, R, sd) - total, 0.0) / total ** 2  # NB2 α of the total
+    safe = np.maximum(extra, ALPHA_BOUNDS[0])
+    lam = np.where(extra > ALPHA_BOUNDS[0], rng.gamma(1.0 / safe, total * safe), total)
+    return rng.poisson(lam).astype(float)
 
 
 # --- picture companions -------------------------------------------------------------------------

@@ -29,8 +29,8 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from ivpanalysis.ingest import datafolder, schema
-from ivpanalysis.present import fmt
+from ivpanalysis.ingest import datafolder, schema, validate
+from ivpanalysis.present import fmt, trend_text
 from ivpanalysis import paths
 from ivpanalysis.analysis import rates
 from ivpanalysis.analysis import trend as _trend
@@ -77,7 +77,7 @@ class View:
 
     @property
     def summary_nl(self) -> str:
-        return self.trend.summary_nl if self.trend is not None else ""
+        return trend_text.summary(self.trend) if self.trend is not None else ""
 
 
 # --- what the data offer ----------------------------------------------------------------------------
@@ -474,6 +474,8 @@ def explore(data: str | Path | datafolder.Dataset | None = None, municipality: s
     (default :data:`DEFAULT_EXPORT`, reports/verkenner). Display the result in a notebook cell.
     """
     ds = data if isinstance(data, datafolder.Dataset) else datafolder.load(data)
+    ds = validate.gate(ds)  # the report's gate: municipalities with problems are left out
+    validate.refuse(ds)  # shared problems stop the explorer with their list
     sel = default_selection(ds, municipality, category)
     if years is not None:
         sel = replace(sel, first=int(years[0]), last=int(years[1]))

@@ -6,14 +6,16 @@ their provenance. Missing roles are empty frames, so a report section can say wh
 """
 from __future__ import annotations
 
-import json
 from dataclasses import dataclass, field
+import json
 from pathlib import Path
 
 import pandas as pd
 
 from ivpanalysis.ingest import categories, schema
 from ivpanalysis import paths
+from ivpanalysis.errors import DataError
+from ivpanalysis.ingest import tablefile
 
 
 @dataclass
@@ -36,30 +38,38 @@ class Dataset:
         """The folder's ``boundaries.geojson`` (FeatureCollection), read when asked for; None if absent."""
         p = Path(self.data_dir) / "boundaries.geojson"
         return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
+    #: what the gate (:func:`ivpanalysis.ingest.validate.gate`) found; None until it ran
+    problems: list | None = None
+    #: municipalities left out because their rows hold problems (set by the gate)
+    excluded: tuple = ()
 
 
 def _tidy_csv(path: Path) -> pd.DataFrame:
-    df = pd.read_csv(path, dtype={"period": str, "region_code": str}, keep_default_na=False, na_values={"value": [""]})
-    return _finish(df, path)
+    return tablefile.finish(tablefile.read_csv_text(path), path)
 
 
 def _tidy_parquet(path: Path) -> pd.DataFrame:
-    return _finish(pd.read_parquet(path), path)
-
-
-def _finish(df: pd.DataFrame, path: Path) -> pd.DataFrame:
-    """Periods written as text (2019, 2019-01, 2019H1) back to pandas Periods, then the schema's order."""
-    df["period"] = schema.map_unique(df["period"].astype(str), lambda p: schema.parse_period(p)[0])
-    return schema.finish_tidy(df, source_file=str(path))
+    return tablefile.finish(tablefile.read_parquet(path), path)
 
 
 def _optional(folder: Path, name: str, reader, default):
     p = folder / name
-    return reader(p) if p.exists() else default()
+    tablefile.check_file(p)  # a dangling symlink, a FIFO or a folder is named, not skipped or read
+    if not p.exists():
+        return default()
+    try:
+        return reader(p)
+    except DataError:
+        raise
+    except (ValueError, KeyError, OSError, UnicodeDecodeError) as e:  # pandas/json: named by file, never a traceback
+        raise DataError.at(p, "cannot be read", found=f"{type(e).__name__}: {e}"[:200],
+                           expected="the columns and format of the embedded data/ folder") from None
 
 
 def _tidy_role(folder: Path, stem: str) -> pd.DataFrame:
     """A tidy table by role: ``stem.csv`` (transcribed/hand-made) or ``stem.parquet`` (fetched)."""
+    for suffix in (".csv", ".parquet"):
+        tablefile.check_file(folder / f"{stem}{suffix}")
     if (folder / f"{stem}.csv").exists():
         return _tidy_csv(folder / f"{stem}.csv")
     if (folder / f"{stem}.parquet").exists():
@@ -69,7 +79,7 @@ def _tidy_role(folder: Path, stem: str) -> pd.DataFrame:
 
 def load(data_dir: str | Path | None = None) -> Dataset:
     """Read a data folder (default: the embedded dataset) into a :class:`Dataset`."""
-    folder = Path(data_dir) if data_dir is not None else paths.DATA_DIR
+    folder = Path(data_dir).absolute() if data_dir is not None else paths.DATA_DIR
     if not folder.is_dir():
         raise FileNotFoundError(f"data folder {folder} does not exist")
     cats = _optional(folder, "categories.csv", categories.read, categories.table)
@@ -77,15 +87,15 @@ def load(data_dir: str | Path | None = None) -> Dataset:
         police=_tidy_role(folder, "police_figures"),
         categories=cats,
         published_changes=_optional(folder, "published_changes.csv",
-                                    lambda p: pd.read_csv(p, dtype={"period": str}), pd.DataFrame),
-        indicators=_optional(folder, "indicators.csv", lambda p: pd.read_csv(p, dtype={"region_code": str}),
-                             pd.DataFrame),
+                                    lambda p: pd.read_csv(p, dtype={"period": str}) if tablefile.read_text(p) else None,
+                                    pd.DataFrame),
+        indicators=_optional(folder, "indicators.csv", tablefile.read_indicators, pd.DataFrame),
         survey=_tidy_role(folder, "survey"),
         population=_tidy_role(folder, "population"),
         incidents=_tidy_role(folder, "incidents"),
         regions=_optional(folder, "regions.parquet", pd.read_parquet, pd.DataFrame),
         data_dir=folder,
-        provenance=_optional(folder, "provenance.json", lambda p: json.loads(p.read_text(encoding="utf-8")), dict),
+        provenance=_optional(folder, "provenance.json", tablefile.read_json, dict),
     )
 
 

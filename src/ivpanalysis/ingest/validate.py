@@ -10,7 +10,9 @@ import re
 
 import pandas as pd
 
-from ivpanalysis.ingest import schema
+import dataclasses
+
+from ivpanalysis.ingest import plausible, schema
 from ivpanalysis.errors import DataError, Problem
 
 #: one row per these in a tidy frame
@@ -75,6 +77,14 @@ def _line(df: pd.DataFrame, index) -> int | None:
     return None if pd.isna(v) else int(v)
 
 
+def _region_at(df: pd.DataFrame, index) -> str | None:
+    """The municipality a row belongs to (None for a shared row: a police unit, the country, …)."""
+    if index is None or (not isinstance(index, (list, tuple)) and pd.isna(index)) or index not in df.index:
+        return None
+    code = df.at[index, "region_code"]
+    return code if isinstance(code, str) and schema.GM_PATTERN.match(code) else None
+
+
 def problems_in(df: pd.DataFrame, file: str | None = None) -> list[Problem]:
     """All problems found in a tidy frame (empty list when it is valid)."""
     f = str(file or df.attrs.get("source_file", "<frame>"))
@@ -99,11 +109,13 @@ def problems_in(df: pd.DataFrame, file: str | None = None) -> list[Problem]:
                 column = c["column"] if key != "non_negative_count" else "value"
                 found = c["failure_case"]
                 if key == "non_negative_count" and idx in df.index:
-                    found = df.at[idx, "value"]
-                out.append(Problem(f, message, _line(df, idx), column, expected=expected, found=str(found)))
+                    found = plausible.number_text(df.at[idx, "value"])
+                out.append(Problem(f, message, _line(df, idx), column, expected=expected, found=str(found),
+                                   region=_region_at(df, idx)))
             else:  # dtype / column-level failures
                 out.append(Problem(f, f"column {c['column']} fails {key}", _line(df, idx), c["column"],
-                                   expected="the tidy schema's types", found=str(c["failure_case"])))
+                                   expected="the tidy schema's types", found=str(c["failure_case"]),
+                                   region=_region_at(df, idx)))
     keyed = df.assign(period=schema.map_unique(df["period"], str))
     dup = keyed.duplicated(DUPLICATE_KEYS, keep="first")
     firsts = keyed[~dup].set_index(DUPLICATE_KEYS)["value"] if dup.any() else None
@@ -115,8 +127,9 @@ def problems_in(df: pd.DataFrame, file: str | None = None) -> list[Problem]:
             message += ": two different values for January; is one of them an annual (JJ00) total dated January?"
         out.append(Problem(f, message, _line(df, i), "measure",
                            expected="one value per region, period and measure",
-                           found=f"{df.at[i, 'region_code']} {df.at[i, 'period']} {df.at[i, 'measure']}"))
-    unique = list(dict.fromkeys((p.file, p.message, p.line, p.column, p.expected, p.found) for p in out))
+                           found=f"{df.at[i, 'region_code']} {df.at[i, 'period']} {df.at[i, 'measure']}",
+                           region=_region_at(df, i)))
+    unique = list(dict.fromkeys((p.file, p.message, p.line, p.column, p.expected, p.found, p.region) for p in out))
     out = [Problem(*u) for u in unique]  # a frame-wide check reports once per column in pandera
     out.sort(key=lambda p: (p.line is None, p.line or 0))
     return out
@@ -129,26 +142,36 @@ def dataset_problems(data) -> list[Problem]:
     needs that denominator in the population table for every year it is computed for, unless
     the document's own status is given to fall back on.
     """
-    from ivpanalysis.analysis.police import annual_counts
-    from ivpanalysis.analysis.rates import DENOMINATORS, denominator
+    from ivpanalysis.ingest.denominators import DENOMINATORS, denominator
+    from ivpanalysis.ingest.yearly import annual_counts
 
     folder = data.data_dir
     out: list[Problem] = []
+    for frame in (data.police, data.survey, data.population, data.indicators):
+        out += list(getattr(frame, "attrs", {}).get("load_problems", []))
     for frame in (data.police, data.survey, data.population):
         if len(frame):
             out += problems_in(frame)  # named by the file it was read from (attrs["source_file"])
+    out += plausible.police_counts(data.police, data.population)
+    out += plausible.population_values(data.population)
+    out += plausible.survey_values(data.survey)
     ind = data.indicators
-    if ind is None or ind.empty or "denominator" not in ind.columns:
+    if ind is None or ind.empty:
+        return out
+    out += plausible.indicator_units(ind, str(folder / "indicators.csv"))
+    if "denominator" not in ind.columns:
         return out
     counts_of: dict[str, pd.DataFrame] = {}
     for pos, (_, r) in enumerate(ind.iterrows()):
         den = r["denominator"]
         if pd.isna(den) or not den:
             continue
-        line = pos + 2  # header is line 1
+        line = int(r["line"]) if "line" in ind.columns else pos + 2  # header is line 1
+        region = r["region_code"] if isinstance(r["region_code"], str) and schema.GM_PATTERN.match(r["region_code"]) \
+            else None
         if den not in DENOMINATORS:
             out.append(Problem(str(folder / "indicators.csv"), "unknown denominator", line, "denominator",
-                               expected=f"one of {', '.join(DENOMINATORS)}", found=str(den)))
+                               expected=f"one of {', '.join(DENOMINATORS)}", found=str(den), region=region))
             continue
         if r["region_code"] not in counts_of:
             counts_of[r["region_code"]] = annual_counts(data.police, r["region_code"])
@@ -164,7 +187,7 @@ def dataset_problems(data) -> list[Problem]:
             out.append(Problem(str(folder / "indicators.csv"), f"rate {r['indicator_id']} has no denominator", line,
                                "denominator", found=str(den),
                                expected=f"population rows with measure {DENOMINATORS[den][0]!r} for {r['region_code']} "
-                                        f"in {', '.join(map(str, lacking))}"))
+                                        f"in {', '.join(map(str, lacking))}", region=region))
     return out
 
 
@@ -174,3 +197,61 @@ def validate(df: pd.DataFrame, file: str | None = None) -> pd.DataFrame:
     if probs:
         raise DataError(probs)
     return df
+
+
+#: files whose problems (of one municipality) cost one section of its report, not the whole report
+SECTION_FILES = {"indicators.csv": "dashboard_section"}
+
+
+def section_of(problem: Problem) -> str | None:
+    """The report section a municipality's problem is confined to (None: it fails the whole report)."""
+    if problem.region is None:
+        return None
+    return SECTION_FILES.get(problem.file.replace("\\", "/").rsplit("/", 1)[-1])
+
+
+def gate(data):
+    """The one gate before computing: ``data`` checked once (the result is kept on the Dataset).
+
+    Returns the Dataset with ``problems`` set and the rows of every municipality with a problem left
+    out of all tables (``excluded`` names them), so regional comparisons never count them. A problem
+    confined to a section (a bad indicator row) drops only that municipality's rows of that file.
+    """
+    if data.problems is not None:
+        return data
+    probs = dataset_problems(data)
+    failing = tuple(sorted({p.region for p in probs if p.region and not section_of(p)}))
+    bad_indicators = {p.region for p in probs if section_of(p) == "dashboard_section"}
+
+    def keep(df, drop=()):
+        drop = set(failing) | set(drop)
+        if df is None or not len(df) or "region_code" not in df.columns or not drop:
+            return df
+        out = df[~df["region_code"].isin(drop)]
+        out.attrs = dict(df.attrs)
+        return out
+    return dataclasses.replace(data, police=keep(data.police), survey=keep(data.survey),
+                               population=keep(data.population), indicators=keep(data.indicators, bad_indicators),
+                               problems=probs, excluded=failing)
+
+
+def shared_problems(data) -> list[Problem]:
+    """Problems no single municipality owns (a police unit's rows, a file that cannot be read, …)."""
+    return [p for p in gate(data).problems if p.region is None]
+
+
+def own_problems(data, code: str) -> list[Problem]:
+    """The problems that fail ``code``'s report as a whole (section-confined ones excluded)."""
+    return [p for p in gate(data).problems if p.region == code and not section_of(p)]
+
+
+def section_problems(data, code: str, section: str) -> list[Problem]:
+    """``code``'s problems confined to ``section`` (shown there as one sentence)."""
+    return [p for p in gate(data).problems if p.region == code and section_of(p) == section]
+
+
+def refuse(data, code: str | None = None) -> None:
+    """DataError listing the shared problems and those failing ``code``; nothing when both are clean."""
+    probs = shared_problems(data) + (own_problems(data, code) if code else [])
+    if probs:
+        raise DataError(probs)

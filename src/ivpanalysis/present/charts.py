@@ -20,7 +20,8 @@ from matplotlib.lines import Line2D
 from matplotlib.ticker import FuncFormatter, MaxNLocator
 
 from ivpanalysis.analysis import trend as _trend
-from ivpanalysis.analysis.gap import QUADRANTS, unit_label
+from ivpanalysis.present import trend_text
+from ivpanalysis.present.gap_text import QUADRANTS, unit_label
 from ivpanalysis.errors import DataError
 from ivpanalysis.present import fmt
 
@@ -48,11 +49,16 @@ STOPLIGHT = {"groen": GREEN, "oranje": ORANGE, "rood": VERMILLION, "onbekend": "
 COLORS = {"observed": INK, "trend": VERMILLION, "stl": BLUE, "average": MUTED, "covid": YELLOW,
           "break": PURPLE, "bars": BLUE, "focal": VERMILLION}
 FOCAL = COLORS["focal"]
+#: sequential palette for five ordered classes (maps): ColorBrewer YlGnBu-5, marked colour-blind safe
+#: by ColorBrewer and ordered by lightness, so the classes also read in greyscale print
+SEQUENTIAL = ("#ffffcc", "#a1dab4", "#41b6c4", "#2c7fb8", "#253494")
+NO_DATA = "#e0e0e0"  # a shape without a figure (hatched as well, so it is not read as the lightest class)
 FLAG_EDGE = "#000000"
 PEER_COLOURS = (BLUE, GREEN, PURPLE, ORANGE, SKY, "#8c564b")
 FONT = "DejaVu Sans"
 SIZES = {"title": 12, "label": 10, "tick": 9, "legend": 8, "note": 8, "annotation": 9}
-_PER = _trend._FREQ_NL
+_PER = trend_text.FREQ_NL
+_NO_LINE_NL = {"no_data": "geen gegevens", "too_short": "te weinig jaren"}
 
 
 def figure(width: float, height: float) -> Figure:
@@ -214,7 +220,7 @@ def _trend_line(ax, result: _trend.TrendResult, obs: pd.Series, freq: str) -> No
             label += f" ({_PER[result.frequency]}model, per {_PER[freq]})"
         ax.plot(xf, f["fitted"] / scale, color=COLORS["trend"], lw=2.2, label=label, gid="trend")
     elif len(obs):
-        why = "geen gegevens" if result.status == "no_data" else "te weinig voorvallen"
+        why = _NO_LINE_NL.get(result.status, "te weinig voorvallen")
         ax.text(0.5, 0.5, "Geen trendlijn: " + why, transform=ax.transAxes, ha="center", va="center",
                 fontsize=SIZES["title"], color=MUTED, gid="no_trend")
     else:

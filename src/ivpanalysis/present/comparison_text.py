@@ -24,14 +24,16 @@ MODE = {"at_target_year": "beoordeeld in het doeljaar", "projection": "beoordeel
         "passed_without_data": "doeljaar voorbij, maar zonder cijfer", "no_target_year": "geen doeljaar",
         "no_data": "geen cijfers"}
 SECTION = {"police": "Politiecijfers", "comparison": "Vergelijking", "trend": "Trend",
-           "monthly": "Maandcijfers woninginbraak", "dashboard": "Dashboard", "survey": "Veiligheidsbeleving"}
+           "monthly": "Maandcijfers woninginbraak", "dashboard": "Dashboard", "survey": "Veiligheidsbeleving",
+           "map": "Kaart"}
 DENOMINATOR = {"inwoners": "per 1.000 inwoners", "woningen": "per 1.000 woningen",
                "jongeren_12_24": "per 1.000 jongeren van 12 tot en met 24 jaar", "": "aantal"}
 INPUT = {"police": "politiecijfers per gemeente", "inwoners": "aantal inwoners per gemeente",
          "woningen": "aantal woningen per gemeente", "jongeren_12_24": "aantal jongeren van 12 tot en met 24 jaar",
          "survey": "Veiligheidsmonitor-cijfers van de gemeente zelf", "regions": "regio-indeling (Gebieden in Nederland)",
          "incidents": "maandcijfers woninginbraak (misdaad in kaart)", "overlast": "geregistreerde overlast",
-         "verdachten": "jeugdige verdachten per gemeente", "ongevallen": "verkeersongevallen met letsel"}
+         "verdachten": "jeugdige verdachten per gemeente", "ongevallen": "verkeersongevallen met letsel",
+         "boundaries": "gemeentegrenzen"}
 TOTAL = "volledig totaal"
 TABLE = {"veiligheidsmonitor": "Veiligheidsmonitor", "gebieden_in_nederland": "CBS Gebieden in Nederland",
          "misdaad_in_kaart": "politie.nl misdaad in kaart", "pdok_gemeentegrenzen": "gemeentegrenzen (PDOK)",

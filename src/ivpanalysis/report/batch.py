@@ -20,6 +20,7 @@ import traceback
 from pathlib import Path
 
 from ivpanalysis import paths
+from ivpanalysis.errors import DataError
 from ivpanalysis.ingest import schema
 from ivpanalysis.report import atomic
 from ivpanalysis.report.content import esc, municipality_name, report_title, slug, validate_code
@@ -103,8 +104,7 @@ def render(code: str, out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | P
         folder = Path(out_dir) / slug(code, name)
         render_s = time.perf_counter() - t
         t = time.perf_counter()
-        atomic.write_text(folder / NOTEBOOK_NAME, nbformat.writes(nb))
-        atomic.write_text(folder / HTML_NAME, page)
+        atomic.write_folder(folder, {NOTEBOOK_NAME: nbformat.writes(nb), HTML_NAME: page})  # both or neither
         timings = dict(session.timings, render=render_s, write=time.perf_counter() - t)
         rel = folder.relative_to(out_dir).as_posix()
         entry.update(status="ok", outputs=[f"{rel}/{HTML_NAME}", f"{rel}/{NOTEBOOK_NAME}"],
@@ -124,14 +124,37 @@ def _task(args: tuple) -> dict:
 
 
 def codes_in_data(data_dir: str | Path | None = None) -> list[str]:
-    """Every municipality code (GMxxxx) present in a data folder's police figures or survey, sorted."""
+    """Every municipality code (GMxxxx) present in a data folder's police figures or survey, sorted.
+
+    Municipalities the gate left out (their rows hold problems) are listed too: they fail, visibly.
+    """
     from ivpanalysis.report.content import load_data
     ds = load_data(data_dir)
-    codes = set(ds.police["region_code"]) | set(ds.survey["region_code"])
+    codes = set(ds.police["region_code"]) | set(ds.survey["region_code"]) | set(ds.excluded)
     if ds.indicators is not None and "region_code" in getattr(ds.indicators, "columns", []):
         codes |= set(ds.indicators["region_code"])
     return sorted(c for c in codes if isinstance(c, str) and schema.GM_PATTERN.match(c)
                   and schema.region_kind(c) in ("municipality", "unknown"))
+
+
+def gate_codes(codes: list[str], data_dir: str | Path | None) -> dict[str, dict]:
+    """The folder through the gate before any rendering: DataError for shared problems (the batch
+    stops with their list); a failed manifest entry for every municipality with problems of its own."""
+    from ivpanalysis.ingest.validate import own_problems, shared_problems
+    from ivpanalysis.report.content import load_data
+    data = load_data(data_dir)
+    shared = shared_problems(data)
+    if shared:
+        raise DataError(shared)
+    failed = {}
+    for code in codes:
+        own = own_problems(data, code)
+        if own:
+            more = f" (en nog {len(own) - 3})" if len(own) > 3 else ""
+            failed[code] = {"code": code, "name": _data_name(code, str(data_dir) if data_dir else None),
+                            "status": "failed", "seconds": 0.0, "outputs": [], "timings": {}, "failure": "bad_data",
+                            "error": "fouten in de gegevens: " + "; ".join(map(str, own[:3])) + more}
+    return failed
 
 
 def _executor(jobs: int, scheduler: str | None):
@@ -143,7 +166,8 @@ def _executor(jobs: int, scheduler: str | None):
     # the parent never holds a kernel of its own during a batch
     methods = multiprocessing.get_all_start_methods()
     ctx = multiprocessing.get_context("fork" if "fork" in methods else "spawn")
-    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx), None
+    from ivpanalysis.report.execute import die_with_parent
+    return cf.ProcessPoolExecutor(max_workers=jobs, mp_context=ctx, initializer=die_with_parent), None
 
 
 def run_batch(codes: list[str], out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | Path | None = None,
@@ -156,9 +180,12 @@ def run_batch(codes: list[str], out_dir: str | Path = paths.REPORTS_DIR, data_di
     scheduler at ``scheduler`` (``tcp://host:port``), or any ``executor`` given. Duplicates are
     dropped, order kept.
     """
-    out_dir = Path(out_dir)
+    out_dir = Path(out_dir).absolute()
     codes = list(dict.fromkeys(codes))
     data = str(Path(data_dir).resolve()) if data_dir else None
+    atomic.check_writable(out_dir)  # before the first render, not after the last
+    atomic.clean_stale(out_dir)
+    results: dict[str, dict] = gate_codes(codes, data)
     nbp = str(Path(notebook).resolve()) if notebook else None
     t0 = time.perf_counter()
     started = dt.datetime.now().isoformat(timespec="seconds")
@@ -166,12 +193,11 @@ def run_batch(codes: list[str], out_dir: str | Path = paths.REPORTS_DIR, data_di
     if executor is None:
         executor, client = _executor(max(1, jobs), scheduler)
         owned = executor
-    results: dict[str, dict] = {}
     try:
         from tqdm import tqdm
         futures = {executor.submit(_task, (c, str(out_dir.resolve()), data, nbp, timeout, parameters)): c
-                   for c in codes}
-        bar = tqdm(total=len(codes), desc="rapporten", unit="gemeente", disable=not progress, file=sys.stderr)
+                   for c in codes if c not in results}
+        bar = tqdm(total=len(futures), desc="rapporten", unit="gemeente", disable=not progress, file=sys.stderr)
         for fut in cf.as_completed(futures):
             code = futures[fut]
             try:
@@ -209,8 +235,28 @@ def index_html(manifest: dict) -> str:
     return overview_html(manifest)
 
 
-def write_manifest(manifest: dict, out_dir: str | Path) -> None:
-    """Write ``manifest.json`` and ``index.html`` atomically into ``out_dir``."""
+def _previous(out_dir: Path) -> list[dict]:
+    """Entries of the manifest already in ``out_dir`` whose outcome still holds (a written report's files exist)."""
+    try:
+        old = json.loads((out_dir / MANIFEST).read_text(encoding="utf-8"))
+        reports = [r for r in old.get("reports", []) if isinstance(r, dict) and isinstance(r.get("code"), str)]
+    except (OSError, ValueError, AttributeError):
+        return []
+    return [r for r in reports if r.get("status") != "ok" or all((out_dir / o).exists() for o in r.get("outputs", []))]
+
+
+def write_manifest(manifest: dict, out_dir: str | Path) -> dict:
+    """Merge ``manifest`` into ``out_dir``'s manifest.json and index.html, atomically and under a lock.
+
+    Batches into one folder (one after another or at the same time) all end up in the index: every
+    municipality keeps its latest outcome. Returns the merged manifest as written.
+    """
     out_dir = Path(out_dir)
-    atomic.write_text(out_dir / MANIFEST, json.dumps(manifest, indent=1, ensure_ascii=False) + "\n")
-    atomic.write_text(out_dir / INDEX, index_html(manifest))
+    with atomic.locked(out_dir):
+        new = {r["code"] for r in manifest["reports"]}
+        reports = manifest["reports"] + [r for r in _previous(out_dir) if r["code"] not in new]
+        full = dict(manifest, reports=reports, ok=sum(r["status"] == "ok" for r in reports),
+                    failed=sum(r["status"] != "ok" for r in reports))
+        atomic.write_text(out_dir / MANIFEST, json.dumps(full, indent=1, ensure_ascii=False) + "\n")
+        atomic.write_text(out_dir / INDEX, index_html(full))
+    return full

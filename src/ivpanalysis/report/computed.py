@@ -32,9 +32,8 @@ def regions(ctx: Context) -> pd.DataFrame:
 
 
 def failed_codes(ctx: Context) -> frozenset:
-    """Municipalities the folder's provenance records as failed validation (left out of every aggregate)."""
-    prov = full_data(ctx).provenance or {}
-    return frozenset(str(c) for c in prov.get("failed", []) or [])
+    """Municipalities that failed validation (the gate's ``Dataset.excluded``): left out of every aggregate."""
+    return frozenset(str(c) for c in (getattr(full_data(ctx), "excluded", ()) or ()))
 
 
 def comparisons(ctx: Context) -> comparison.Comparisons | None:

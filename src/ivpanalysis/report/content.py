@@ -14,14 +14,17 @@ import datetime
 from pathlib import Path
 
 import pandas as pd
+from ivpanalysis.errors import DataError
+from ivpanalysis.ingest import validate
 from IPython.display import HTML
 
 from ivpanalysis.analysis import activities, gap, noise, plan, police, trend
 from ivpanalysis.present import (activities_plot, activities_text, charts, comparison_text, dashboard_text, fmt,
-                                 police_text)
+                                 gap_text, police_text, trend_text)
 from ivpanalysis.present.html import STYLE, esc, figure_html, html_table, markdown_html
 from ivpanalysis.present.html import wrap as _wrap
 from ivpanalysis.report import computed, sources
+from ivpanalysis.report import maps as report_maps
 from ivpanalysis.report.comparison import gap_across_result
 from ivpanalysis.report.comparison import gap_missing as _gap_missing
 from ivpanalysis.report.context import (TOTAL, Context, _folder_key, _load, activities_summary, check_rows,
@@ -52,6 +55,7 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
     code = validate_code(municipality)
     folder = _folder_key(data_dir)
     data = _load(*folder)
+    validate.refuse(data, code)  # the gate: shared problems and this municipality's own stop the report
     name = municipality_name(code, data)
     if name is None:
         raise LookupError(f"{code} is not a municipality in the CBS code list nor in {data.data_dir}")
@@ -263,6 +267,13 @@ def yearly_chart(ctx: Context) -> HTML:
     return figure_html(fig, alt)
 
 
+def map_section(ctx: Context) -> HTML:
+    """Choropleth of the municipality's police unit (:func:`ivpanalysis.report.maps.unit_map_html`): the
+    rate per 1.000 inhabitants in five quantile classes, the municipality outlined; without boundaries
+    or regions the one line of "Wat ontbreekt" that says what would add it."""
+    return HTML(report_maps.unit_map_html(ctx))
+
+
 def trend_section(ctx: Context) -> HTML:
     """Monthly registered crime with its trend (:func:`ivpanalysis.trend.fit_trend`, ``trend_plot``),
     or the missing sentence when the data hold no monthly counts."""
@@ -273,7 +284,7 @@ def trend_section(ctx: Context) -> HTML:
     fig = trend_plot.plot_trend(res, ctx.name)  # says "Gesimuleerd" itself when the rows are simulated
     simulated = res.observed.attrs.get("simulated", False)
     alt = ("Gesimuleerd: " if simulated else "") + f"geregistreerde misdrijven per maand in {ctx.name} met trendlijn."
-    return HTML(figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
+    return HTML(figure_html(fig, alt).data + _wrap(f"<p>{esc(trend_text.summary(res))}</p>").data)
 
 
 def yearly_trend(ctx: Context) -> HTML:
@@ -281,11 +292,14 @@ def yearly_trend(ctx: Context) -> HTML:
     if ctx.counts.empty or TOTAL not in ctx.counts.index or ctx.counts.loc[TOTAL].notna().sum() < 3:
         return HTML("")
     yearly = ctx.counts.loc[TOTAL].dropna()  # indexed by integer years, which fit_trend reads as years
-    res = trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven")
+    res = trend.fit_trend(yearly, region_name=ctx.name, measure_label="misdrijven",
+                          min_annual_points=trend.MIN_ANNUAL_POINTS)  # fewer years: says no trend can be told
     fig = trend_plot.plot_trend(res, ctx.name)
-    alt = f"Geregistreerde misdrijven per jaar in {ctx.name} met trendlijn en onzekerheidsband."
-    intro = "In plaats daarvan de trend van de jaartotalen:"
-    return HTML(_wrap(f"<p>{esc(intro)}</p>").data + figure_html(fig, alt).data + _wrap(f"<p>{esc(res.summary_nl)}</p>").data)
+    alt = f"Geregistreerde misdrijven per jaar in {ctx.name} " + (
+        "met trendlijn en onzekerheidsband." if res.ok else "zonder trendlijn (te weinig jaren voor een trend).")
+    intro = "In plaats daarvan de trend van de jaartotalen:" if res.ok else "In plaats daarvan de jaartotalen:"
+    return HTML(_wrap(f"<p>{esc(intro)}</p>").data + figure_html(fig, alt).data
+                + _wrap(f"<p>{esc(trend_text.summary(res))}</p>").data)
 
 
 def dashboard_sentence(table: pd.DataFrame) -> str:
@@ -397,7 +411,7 @@ def gap_section(ctx: Context) -> HTML:
         body += figure_html(c, f"Verschil tussen gemeten en verwacht onveiligheidsgevoel per gemeente in {year}, "
                                "met voorspelinterval").data
     if over is not None or across is not None:
-        body += markdown_html(gap.interpretation(over_time=over, across=across, focal=ctx.code, name=ctx.name))
+        body += markdown_html(gap_text.interpretation(over_time=over, across=across, focal=ctx.code, name=ctx.name))
     return HTML(body)
 
 
@@ -421,3 +435,48 @@ def verantwoording(ctx: Context) -> HTML:
     parts.append(f"<p>{esc(simulated_sentence(ctx))}</p>")
     parts.append(f"<p>{esc(f'Gegevensmap: {ctx.data.data_dir.name}.')}</p>")
     return _wrap("".join(parts))
+
+
+# --- a failing section is one sentence; the rest of the report stands ------------------------------
+
+#: data text (a "$" in a theme name) is never read as matplotlib mathtext
+import matplotlib  # noqa: E402
+
+matplotlib.rcParams["text.parse_math"] = False
+
+#: sections the notebook calls; each is wrapped by :func:`_standing` below
+SECTIONS = ("summary", "police_section", "yearly_chart", "trend_section", "yearly_trend", "dashboard_section",
+            "activities_section", "gap_section", "verantwoording")
+
+
+def failed_section(error: Exception) -> HTML:
+    """The one sentence a section shows instead of its content when it cannot be made."""
+    reason = str(error.problems[0]) if isinstance(error, DataError) and error.problems else \
+        (str(error).strip().splitlines() or [type(error).__name__])[0]
+    return _wrap(f'<p class="missing">{esc(f"Dit onderdeel kan niet worden getoond: {reason}"[:400])}</p>')
+
+
+def _standing(section):
+    """``section`` that renders :func:`failed_section` instead of raising, and names excluded municipalities."""
+    import functools
+
+    @functools.wraps(section)
+    def run(ctx: Context) -> HTML:
+        confined = validate.section_problems(ctx.data, ctx.code, section.__name__) if ctx.data.problems else []
+        if confined:
+            return failed_section(DataError(confined))
+        try:
+            out = section(ctx)
+        except Exception as e:  # noqa: BLE001 - one section's problem never loses the whole report
+            return failed_section(e)
+        if section.__name__ == "gap_section" and ctx.data.excluded:
+            note = ("Niet meegeteld in de vergelijking met andere gemeenten, omdat hun gegevens fouten bevatten: "
+                    + ", ".join(ctx.data.excluded) + ".")
+            out = HTML(out.data + _wrap(f"<p>{esc(note)}</p>").data)
+        return out
+    return run
+
+
+for _name in SECTIONS:
+    globals()[_name] = _standing(globals()[_name])
+del _name

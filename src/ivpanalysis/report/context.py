@@ -19,6 +19,7 @@ from ivpanalysis import paths
 from ivpanalysis.analysis import activities, police
 from ivpanalysis.ingest import datafolder, registers, schema
 from ivpanalysis.present import dashboard_text
+from ivpanalysis.ingest import validate
 from ivpanalysis.ingest.validate import DUPLICATE_KEYS
 
 #: the police measure of all registered crime
@@ -85,7 +86,8 @@ def _data_stamp(folder: Path) -> tuple:
 
 @lru_cache(maxsize=4)
 def _load(folder: str, stamp: tuple) -> datafolder.Dataset:
-    return datafolder.load(folder)
+    """The folder through the gate (checked once per folder version; failing municipalities left out)."""
+    return validate.gate(datafolder.load(folder))
 
 
 def _folder_key(data_dir: str | Path | None) -> tuple[str, tuple]:

@@ -42,6 +42,28 @@ RESET = (
 )
 
 
+PR_SET_PDEATHSIG = 1
+
+
+def die_with_parent(sig: int = 9) -> None:
+    """Ask Linux to kill this process when its parent dies (workers, kernels); nothing elsewhere.
+
+    A killed batch must not leave workers and kernels running (each holds a few hundred MB).
+    """
+    import ctypes
+    import os
+    import sys
+    if not sys.platform.startswith("linux"):
+        return
+    parent = os.getppid()
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(PR_SET_PDEATHSIG, sig, 0, 0, 0)
+    except (OSError, AttributeError):
+        return
+    if os.getppid() != parent:  # the parent died before the request took effect
+        os._exit(1)
+
+
 class ReportFailed(Exception):
     """A report could not be produced; ``reason`` is a one-line explanation for the manifest."""
 
@@ -139,8 +161,9 @@ class KernelSession:
             boot = NotebookClient(nbformat.v4.new_notebook(), kernel_name=self.kernel_name,
                                   startup_timeout=self.startup_timeout)
             self.km = boot.create_kernel_manager()
+            self._ipc(self.km)
             try:
-                boot.start_new_kernel(cwd=self.cwd)
+                boot.start_new_kernel(cwd=self.cwd, preexec_fn=die_with_parent)
                 self.kc = boot.start_new_kernel_client()
                 break
             except Exception:  # noqa: BLE001 - retried, then raised
@@ -149,6 +172,14 @@ class KernelSession:
                 if attempt == attempts:
                     raise
         self.timings["kernel_start"] = time.perf_counter() - t
+
+    def _ipc(self, km) -> None:
+        """Kernel sockets as local files (IPC) in a private folder: nothing listens on TCP, and the
+        kernel has no reason to warn "Kernel is running over TCP without encryption"."""
+        import tempfile
+        self._ipc_dir = tempfile.mkdtemp(prefix="ivp-kernel-")
+        km.transport = "ipc"
+        km.ip = str(Path(self._ipc_dir) / "kernel")
 
     def shutdown(self) -> None:
         """Stop the kernel (and its channels); safe to call twice."""
@@ -163,6 +194,10 @@ class KernelSession:
                 run_sync(km.shutdown_kernel)(now=True)
             except Exception:  # noqa: BLE001
                 log.warning("kernel did not shut down cleanly", exc_info=True)
+        ipc, self._ipc_dir = getattr(self, "_ipc_dir", None), None
+        if ipc:
+            import shutil
+            shutil.rmtree(ipc, ignore_errors=True)
 
     def restart(self) -> None:
         self.shutdown()
@@ -185,6 +220,8 @@ class KernelSession:
         Raises :class:`ReportFailed` with a one-line reason for a cell error, a timeout or a dead
         kernel; the kernel is replaced after the latter two.
         """
+        if timeout is not None and not (0 < timeout < float("inf")):
+            raise ValueError(f"timeout must be a positive number of seconds per cell (got {timeout}); None: no limit")
         self.timings = {}
         if self.km is None or not self.alive():
             self.shutdown()
@@ -198,7 +235,7 @@ class KernelSession:
                                       execution_timeout=timeout, start_timeout=self.startup_timeout, session=self)
         except pm.PapermillExecutionError as e:
             last = str(e.evalue).strip().splitlines()[-1] if str(e.evalue).strip() else ""
-            raise ReportFailed(f"{e.ename} in cel {e.exec_count}: {last}"[:500], "cell_error") from None
+            raise ReportFailed(f"{e.ename}: {last}"[:500], "cell_error") from None  # a cell number means nothing to a reader
         except CellTimeoutError:
             self.restart()
             raise ReportFailed(f"tijdslimiet van {timeout:g} s per cel overschreden", "timeout") from None

@@ -59,3 +59,24 @@ def to_html(nb: nbformat.NotebookNode, title: str) -> str:
     body, _ = exporter().from_notebook_node(nb, resources={"metadata": {"name": title}})
     from ivpanalysis.report.publication import publish
     return publish(strip_remote_scripts(body))
+
+
+#: a text cell starting with one of these is a formula to Excel/LibreOffice (CSV and xlsx alike)
+FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def neutralise(df):
+    """A copy of ``df`` whose text cells cannot become formulas: ``'`` before ``= + - @``, tab or CR.
+
+    Numeric cells stay numbers (a negative number is a number, not text); headers are treated alike.
+    """
+    import pandas as pd
+
+    def cell(v):
+        return "'" + v if isinstance(v, str) and v.startswith(FORMULA_START) else v
+    out = df.copy()
+    for c in out.columns:
+        if not pd.api.types.is_numeric_dtype(out[c]):
+            out[c] = out[c].map(cell)
+    out.columns = [cell(c) for c in out.columns]
+    return out

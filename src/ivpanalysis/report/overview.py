@@ -19,6 +19,7 @@ from ivpanalysis.ingest import schema
 from ivpanalysis.present import fmt
 from ivpanalysis.present.html import esc
 from ivpanalysis.report.context import TOTAL, load_data
+from ivpanalysis.report.maps import national_map_html
 
 #: the overview's columns: (key, header, numeric)
 COLUMNS = (("name", "Gemeente", False), ("police_unit", "Politie-eenheid", False), ("province", "Provincie", False),
@@ -145,6 +146,15 @@ def _failures(failed: list[dict]) -> str:
             f"<th scope=\"col\">Reden</th></tr></thead><tbody>{rows_}</tbody></table>")
 
 
+def _map(manifest: dict) -> str:
+    """The national map of the run's data folder (:func:`ivpanalysis.report.maps.national_map_html`)."""
+    try:
+        body = national_map_html(manifest.get("data_dir"))
+    except Exception as e:  # noqa: BLE001 - the map never hides the table; the reason is shown instead
+        body = f'<p class="note">Kaart weggelaten: {esc(str(e))}</p>'
+    return f"<h2>Kaart</h2>{body}"
+
+
 def overview_html(manifest: dict) -> str:
     """The whole ``index.html`` of a batch run (all text escaped, no request leaves the page)."""
     items = rows(manifest)
@@ -159,8 +169,10 @@ def overview_html(manifest: dict) -> str:
 <div class="filters">{filters}</div>
 {_table(items)}
 <p class="note">Meer dan toeval: de verandering is groter dan de gewone schommeling van jaar tot jaar (zie de
-Verantwoording in elk rapport). Groen, oranje en rood: aantal indicatoren van het veiligheidsplan met dat oordeel.
+Verantwoording in elk rapport). Groen, oranje, rood en zonder oordeel: aantal indicatoren van het
+veiligheidsplan met dat oordeel.
 – betekent: niet in de gegevens.</p>
+{_map(manifest) if items else ""}
 {_failures(failed)}
 </main><script>{SCRIPT}</script></body></html>
 """
@@ -172,7 +184,7 @@ td,th{padding:.25em .6em;text-align:left;border-bottom:1px solid #ccc;vertical-a
 thead th{border-bottom:2px solid #222}td.num{text-align:right;font-variant-numeric:tabular-nums}
 th button{font:inherit;font-weight:bold;background:none;border:0;padding:0;cursor:pointer;color:#222;text-align:left}
 th[aria-sort=ascending] button::after{content:" \\25B2"}th[aria-sort=descending] button::after{content:" \\25BC"}
-.filters{margin:.5em 0}.filters select{margin-right:1.5em}.note{color:#444;font-size:.9em}a{color:#0b5394}"""
+figure{margin:1em 0}figure img{max-width:100%;height:auto}.filters{margin:.5em 0}.filters select{margin-right:1.5em}.note{color:#444;font-size:.9em}a{color:#0b5394}"""
 
 SCRIPT = """(function(){var t=document.getElementById('overview');if(!t)return;var b=t.tBodies[0];
 t.querySelectorAll('th button').forEach(function(btn){btn.addEventListener('click',function(){

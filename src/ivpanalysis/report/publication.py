@@ -12,6 +12,7 @@ import re
 from bs4 import BeautifulSoup, NavigableString
 
 from ivpanalysis.present import glossary
+from ivpanalysis.present.html import sentence
 from ivpanalysis.report.sources import SEED_KEY, source_label
 
 #: tables with at most this many body rows and characters are kept on one printed page (a longer
@@ -84,8 +85,8 @@ def _number_tables(soup, name: str) -> int:
         cap = table.find("caption")
         if cap is None:
             cap = soup.new_tag("caption")
-            cap.string = _default_caption(table, name)
             table.insert(0, cap)
+        cap.string = sentence(cap.get_text(" ", strip=True) or _default_caption(table, name))
         _prefix(soup, cap, f"Tabel {n}.")
         body_rows = len(table.select("tbody tr")) or len(table.find_all("tr"))
         if body_rows <= SHORT_TABLE and len(table.get_text(" ", strip=True)) <= SHORT_TEXT:
