@@ -177,7 +177,7 @@ def test_sections_without_data_say_so_for_dronten(session, tmp_path):
     entry = render("GM0303", tmp_path, session=session)
     page = (tmp_path / entry["outputs"][0]).read_text(encoding="utf-8")
     ctx = content.context("GM0303")
-    box = content.missing_box(ctx)
+    box = content.missing_box(ctx).data
     for section in ("monthly", "dashboard", "activities"):
         sentence = content.missing(section, ctx)
         assert sentence.count(". ") == 0 and sentence.endswith(".")

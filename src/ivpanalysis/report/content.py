@@ -87,10 +87,13 @@ def title(ctx: Context) -> HTML:
     if ctx.target_year:
         rows.insert(4, ("Doeljaar", str(ctx.target_year)))
     block = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
-    late = _late_sentence(ctx)
+    try:
+        late = _late_sentence(ctx)
+    except (ValueError, LookupError, KeyError):  # a plan frame the data cannot give: the box below says why
+        late = ""
     return HTML(f'{STYLE}<div class="ivp-report ivp-title" data-municipality="{esc(ctx.name)}"><h1>Evaluatie integraal veiligheidsplan {esc(ctx.name)}</h1>'
                 f'<dl class="ivp-titleblock">{block}</dl>' + (f"<p>{esc(late)}</p>" if late else "") + "</div>"
-                + missing_box(ctx))
+                + _standing(missing_box)(ctx).data)
 
 
 def _plan_period(ctx: Context) -> str | None:
@@ -133,13 +136,13 @@ def missing_lines(ctx: Context) -> list[str]:
     return lines + [missing(k, ctx) for k in extra]
 
 
-def missing_box(ctx: Context) -> str:
+def missing_box(ctx: Context) -> HTML:
     """The "Wat ontbreekt" box at the top: :func:`missing_lines` as a list (sections only point here)."""
     lines = missing_lines(ctx)
     body = ("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in lines) + "</ul>") if lines else \
         f"<p>{esc('Niets: alles wat dit rapport gebruikt, staat in de gegevensmap.')}</p>"
-    return (f'<div class="ivp-report ivp-missing"><h2>{esc(BOX_TITLE)}</h2>'
-            f"<p>{esc('Wat de gegevensmap voor dit rapport mist, en hoe u het toevoegt:')}</p>{body}</div>")
+    return HTML(f'<div class="ivp-report ivp-missing"><h2>{esc(BOX_TITLE)}</h2>'
+                f"<p>{esc('Wat de gegevensmap voor dit rapport mist, en hoe u het toevoegt:')}</p>{body}</div>")
 
 
 def dashboard_table(ctx: Context) -> pd.DataFrame:
