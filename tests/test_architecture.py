@@ -56,6 +56,8 @@ def _exempt_strings(tree: ast.AST) -> set[int]:
 
 
 def _wordy(value: str) -> bool:
+    if value.startswith("ivpanalysis "):  # a command line to run is code, not prose for readers
+        return False
     words = [w for w in value.split() if any(c.isalpha() for c in w)]
     return len(words) >= 3
 

@@ -44,7 +44,10 @@ class PlanFrame:
         return self.target_year is not None and self.report_year > self.target_year
 
 
-def _year(value, name: str) -> int | None:
+def _year(value, name: str, row: int | None = None) -> int | None:
+    """``value`` as a year, None when empty; a ValueError naming ``name`` (and the indicators.csv line)."""
+    if row is not None:
+        name = f"{name} on row {row} of indicators.csv"
     if value is None or (not isinstance(value, str) and pd.isna(value)):
         return None
     try:
@@ -116,8 +119,8 @@ def resolve_rows(indicators: pd.DataFrame, frame: PlanFrame,
     out = indicators.copy()
     refs, ref_src, targets, target_src, judged = [], [], [], [], []
     for i, row in indicators.iterrows():
-        ref = _year(row.get("reference_year"), f"reference_year on row {i + 2} of indicators.csv")
-        target = _year(row.get("target_year"), f"target_year on row {i + 2} of indicators.csv")
+        ref = _year(row.get("reference_year"), "reference_year", i + 2)
+        target = _year(row.get("target_year"), "target_year", i + 2)
         refs.append(ref if ref is not None else frame.reference_year)
         ref_src.append(FROM_ROW if ref is not None else frame.sources.get("reference_year", FROM_DEFAULT))
         targets.append(target if target is not None else frame.target_year)

@@ -105,6 +105,8 @@ def parse_period(text: str) -> tuple[pd.Period, bool]:
     m = _ISO.match(t.upper())
     if m:
         year = int(m.group("year"))
+        if not _iso_in_range(m):
+            raise ValueError(f"period {raw!r} is out of range (month 01-12, quarter 1-4, half-year 1-2)")
         if m.group("month"):
             return pd.Period(year=year, month=int(m.group("month")), freq="M"), provisional
         if m.group("hq") == "H":
@@ -113,6 +115,15 @@ def parse_period(text: str) -> tuple[pd.Period, bool]:
             return pd.Period(year=year, quarter=int(m.group("n")), freq="Q"), provisional
         return pd.Period(year=year, freq="Y"), provisional
     raise ValueError(f"not a period: {raw!r}")
+
+
+def _iso_in_range(m: re.Match) -> bool:
+    """Month 1-12 (and a day 1-31), quarter 1-4, half-year 1-2: '2019-13' is no period, not 2020-01."""
+    if m.group("month"):
+        return 1 <= int(m.group("month")) <= 12 and (m.group("day") is None or 1 <= int(m.group("day")) <= 31)
+    if m.group("hq"):
+        return 1 <= int(m.group("n")) <= (2 if m.group("hq") == "H" else 4)
+    return True
 
 
 def format_period(p: pd.Period) -> str:

@@ -449,7 +449,7 @@ matplotlib.rcParams["text.parse_math"] = False
 
 #: sections the notebook calls; each is wrapped by :func:`_standing` below
 SECTIONS = ("summary", "police_section", "yearly_chart", "trend_section", "yearly_trend", "dashboard_section",
-            "activities_section", "gap_section", "verantwoording")
+            "activities_section", "gap_section", "map_section", "verantwoording")
 
 
 def failed_section(error: Exception) -> HTML:

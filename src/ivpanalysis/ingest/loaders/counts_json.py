@@ -117,6 +117,8 @@ def load_file(path: str | Path) -> CountsFile:
 
 
 def load_both(tf: TextFile) -> CountsFile:
+    """Long: the JSON's offences, years, provisional years, population and counts are read and checked in
+    one pass so that every problem names its key path; split when the format grows."""
     f = tf.path.name
     obj = _parse(tf)
     problems: list[Problem] = []

@@ -108,8 +108,10 @@ def _with_margins(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
-    """cbsodata rows → tidy. One pass over the rows, kept in one function (longer than most) because
-    dimensions, sidecar metadata and every cell's status meet here."""
+    """cbsodata rows → tidy.
+
+    Long: one pass over the rows, kept in one function because dimensions, sidecar metadata and
+    every cell's status meet here."""
     rows = rows if rows is not None else rows_of(tf)
     f = tf.path.name
     raw_header = [c.strip() for c in rows[0]]

@@ -44,6 +44,8 @@ def _is_footer(row: list[str]) -> bool:
 
 
 def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
+    """Long: title, filter line, multi-row header, footer and every cell meet in one pass over a StatLine
+    download (line numbers stay those of the file); split when the next layout change touches it."""
     rows = rows if rows is not None else rows_of(tf, ";")
     f = tf.path.name
     lines = list(range(1, len(rows) + 1))

@@ -41,6 +41,8 @@ def _dimension_columns(header: list[str], data: list[list[str]]) -> list[int]:
 
 
 def load(tf: TextFile, rows: list[list[str]] | None = None, *, region: str | None = None) -> pd.DataFrame:
+    """Long: an old StatLine export's Marges/Waarde rows, topic paths and units are read in one pass over
+    the rows so each problem keeps its line; split when the next layout change touches it."""
     rows = rows if rows is not None else rows_of(tf)
     f = tf.path.name
     header = [c.strip() for c in rows[0]]

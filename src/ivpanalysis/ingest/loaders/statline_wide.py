@@ -29,6 +29,8 @@ def sniff(tf: TextFile, rows: list[list[str]]) -> bool:
 
 
 def load(tf: TextFile, rows: list[list[str]] | None = None) -> pd.DataFrame:
+    """Long: the wide Waarde_<regio>_<jaar>/Marges_<regio>_<jaar> pivot is unpivoted, labelled and checked
+    in one pass so each problem keeps its line and column; split when the layout grows."""
     rows = rows if rows is not None else rows_of(tf)
     f = tf.path.name
     header = [c.strip() for c in rows[0]]
