@@ -105,12 +105,11 @@ def _plan_period(ctx: Context) -> str | None:
 
 def _late_sentence(ctx: Context) -> str:
     """'Het rapportjaar 2025 ligt na het doeljaar 2022 …' when the plan's target year has passed; '' otherwise."""
-    fr = computed.frame(ctx)
-    targets = computed.relative_targets(ctx)
-    ty = fr.target_year if fr is not None and fr.target_year else None
-    if ty is None and len(targets):
-        years = [int(t) for t in targets["target_year"].dropna()]
-        ty = max(years) if years else None
+    ty = ctx.target_year
+    rows = computed.plan_rows(ctx)
+    if ty is None and len(rows):
+        years = pd.to_numeric(rows["target_year"], errors="coerce").dropna()
+        ty = int(years.max()) if len(years) else None
     if ty is None or ctx.year is None or ctx.year <= ty:
         return ""
     return (f"Het rapportjaar {ctx.year} ligt na het doeljaar {ty} van het plan: de doelen worden beoordeeld "
