@@ -1,9 +1,13 @@
 """Shared helpers for tests that need a data folder built from the real 47018NED JSON and a regions frame.
 
-The regions reader here is deliberately minimal and test-local: the ingest layer's `regions` role
-(issue 15) builds the real one from CBS "Gebieden in Nederland"; these tests need only its columns.
+The regions frame is the ingest layer's `regions` role (issue 15), built from CBS "Gebieden in
+Nederland" by ``snapshot_from_file`` as a user's folder would be.
 """
 from __future__ import annotations
+
+import tempfile
+from functools import lru_cache
+from pathlib import Path
 
 import pandas as pd
 import pytest
@@ -29,21 +33,15 @@ def dataset(tmp_dir):
 
 
 def read_regions(path=None) -> pd.DataFrame:
-    """The regions role's columns from "Gebieden in Nederland": classification columns found by their codes."""
-    path = path or need_realdata() / REGIONS
-    df = pd.read_csv(path, sep=";", dtype=str, encoding="utf-8-sig").apply(lambda s: s.str.strip())
+    """The ``regions`` role exactly as the ingest layer builds it from CBS "Gebieden in Nederland"
+    (``snapshot_from_file`` → ``regions.parquet``), read once per file."""
+    return _regions(str(path or need_realdata() / REGIONS)).copy()
 
-    def code_col(prefix):
-        hits = [c for c in df.columns if c.startswith("Code_") and df[c].str.fullmatch(prefix + r"\d+").all()]
-        assert len(hits) == 1, f"{prefix}: {hits}"
-        return hits[0]
 
-    def name_col(code):
-        return df.columns[df.columns.get_loc(code) + 1]
+@lru_cache(maxsize=2)
+def _regions(path: str) -> pd.DataFrame:
+    import ivpanalysis
 
-    re_, pv, vr, cr = code_col("RE"), code_col("PV"), code_col("VR"), code_col("CR")
-    return pd.DataFrame({
-        "region_code": df["RegioS"], "police_unit_code": df[re_], "police_unit_name": df[name_col(re_)],
-        "veiligheidsregio_code": df[vr], "province_code": df[pv], "corop_code": df[cr],
-        "size_class": df["Code_50"].astype(int), "urbanity_class": df["Code_52"].astype(int),
-        "address_density": pd.to_numeric(df["Omgevingsadressendichtheid_55"]), "edition": "unknown"})
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = ivpanalysis.snapshot_from_file([Path(path)], Path(tmp) / "folder")
+        return ivpanalysis.load(folder).regions

@@ -70,7 +70,9 @@ def test_without_boundaries_the_map_is_left_out_with_one_line():
     ctx = rc.context(LELYSTAD)  # the embedded folder has neither boundaries nor regions
     html = rc.map_section(ctx).data
     assert "<img" not in html and html.count("<p") == 1
-    assert "Kaart weggelaten; wat ontbreekt: " in html and "gemeentegrenzen (voor: Kaart)" in html
+    assert "Kaart weggelaten: de gegevensmap mist " in html and "gemeentegrenzen" in html and "Wat ontbreekt" in html
+    box = rc.missing_box(ctx).data  # how to add them is said once, in the box at the top
+    assert "gemeentegrenzen (PDOK)" in box and "regio-indeling" in box and "Kaart" in box
     items = {i.what: i for i in missing.missing_for(ctx.data, LELYSTAD)}
     assert items["boundaries"].sections == ("map",) and items["boundaries"].role == "boundaries"
     assert "map" in items["regions"].sections

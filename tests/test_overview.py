@@ -56,3 +56,11 @@ def test_overview_loads_nothing_from_the_network():
     page = overview_html(_manifest())
     assert not re.search(r"(src|href)\s*=\s*[\"']?https?:", page)
     assert "<th scope=\"col\" aria-sort=\"none\"><button" in page
+
+
+def test_missing_whole_counts_read_as_a_dash():
+    """Int64 counts come as pd.NA when missing (a real folder's dashboard counts): a dash, not a traceback."""
+    import pandas as pd
+
+    from ivpanalysis.report.overview import _cell
+    assert _cell("total", pd.NA) == ("–", "") and _cell("green", 3) == ("3", "3.0")

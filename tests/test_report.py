@@ -40,6 +40,13 @@ def _text(page: str) -> str:
     return re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", page))
 
 
+def _count(sentence: str, page: str) -> int:
+    """How often the page shows ``sentence`` as text (glossary links and emphasis inside it allowed)."""
+    inline = re.sub(r"</?(a|span|strong|em)\b[^>]*>", "", re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S))
+    text = html.unescape(re.sub(r"<[^>]+>", " ", inline))
+    return " ".join(text.split()).count(" ".join(sentence.split()))
+
+
 def _reads(sentence: str, page: str) -> bool:
     """Whether the page shows ``sentence`` as text (glossary links and emphasis inside it allowed)."""
     inline = re.sub(r"</?(a|span|strong|em)\b[^>]*>", "", re.sub(r"<(script|style)\b.*?</\1>", " ", page, flags=re.S))
@@ -77,7 +84,8 @@ def test_html_title_sections_and_order(lelystad):
     _, _, page = lelystad
     assert "<title>Evaluatie integraal veiligheidsplan Lelystad (GM0995)</title>" in page
     headings = [re.sub(r"<[^>]+>|¶", "", h).strip() for h in re.findall(r"<h2\b[^>]*>(.*?)</h2>", page)]
-    assert headings == ["Inhoud", "Samenvatting", "Politiecijfers", "Kaart", "Misdrijven per maand en de trend",
+    assert headings == ["Wat ontbreekt", "Inhoud", "Samenvatting", "Politiecijfers", "Kaart",
+                        "Misdrijven per maand en de trend",
                         "Indicatoren van het veiligheidsplan", "Veiligheidsgevoel en de kloof met de criminaliteit",
                         "Uitvoering van de activiteiten", "Verantwoording", "Begrippen"]
 
@@ -129,7 +137,7 @@ def test_text_from_data_is_escaped(session, tmp_path):
     assert "Inbraak &lt;script&gt;alert(1)&lt;/script&gt; &amp; co" in page
 
 
-def test_missing_police_data_says_so_in_one_sentence(session, tmp_path):
+def test_missing_police_data_says_so_once_in_the_box(session, tmp_path):
     ds = datafolder.load()
     code = "GM0034"  # Almere: goals in the data, no police figures
     assert code in set(ds.indicators["region_code"]) and code not in set(ds.police["region_code"])
@@ -137,12 +145,19 @@ def test_missing_police_data_says_so_in_one_sentence(session, tmp_path):
     assert entry["status"] == "ok", entry
     page = (tmp_path / entry["outputs"][0]).read_text(encoding="utf-8")
     ctx = content.context(code)
-    sentence = content.missing("police", ctx)
-    assert sentence.count(".") == 1 and sentence.endswith(".") and "47018NED" in sentence
-    assert _reads(sentence, page)
+    lines = content.missing_lines(ctx)
+    police = [line for line in lines if "47013NED" in line and line.startswith("politiecijfers per gemeente")]
+    assert len(police) == 1 and "ivpanalysis fetch GM0034 --tables 47013NED --out DIR" in police[0]
+    for line in lines:  # each input once, in the box at the top
+        assert _count(line, page) == 1, line
+    pointer = content.pointer("police", ctx)
+    assert pointer.count(".") == 1 and "Wat ontbreekt" in pointer and "ivpanalysis" not in pointer
+    assert _reads(pointer, page)
     assert "<img" not in page
-    summary = content.summary_sentences(ctx)  # the plan's indicators are still summarised
-    assert summary[0] == sentence and summary[1] == content.dashboard_sentence(content.dashboard_table(ctx))
+    summary = content.summary_sentences(ctx)  # the plan's relative targets are still summarised
+    assert summary[0] == pointer
+    from ivpanalysis.present import dashboard_text
+    assert dashboard_text.targets_sentence(content.computed.relative_targets(ctx)) in summary
 
 
 def test_gap_section_with_survey_data_and_sentence_without(session, tmp_path, lelystad):
@@ -159,14 +174,19 @@ def test_gap_section_with_survey_data_and_sentence_without(session, tmp_path, le
 
 
 def test_sections_without_data_say_so_for_dronten(session, tmp_path):
-    """Dronten: no monthly counts, no dashboard, survey only for the police base team, no register."""
+    """Dronten: no monthly counts, no dashboard, survey only for the police base team, no register:
+    each said once in the "Wat ontbreekt" box, the sections only point there."""
     entry = render("GM0303", tmp_path, session=session)
     page = (tmp_path / entry["outputs"][0]).read_text(encoding="utf-8")
     ctx = content.context("GM0303")
-    for section in ("monthly", "dashboard", "survey", "activities"):
+    box = content.missing_box(ctx).data
+    for section in ("monthly", "dashboard", "activities"):
         sentence = content.missing(section, ctx)
         assert sentence.count(". ") == 0 and sentence.endswith(".")
-        assert _reads(sentence, page), section
+        assert _count(sentence, page) == 1, section
+    assert "Veiligheidsmonitor-cijfers van de gemeente zelf" in box  # survey: from the list of missing inputs
+    for section in ("dashboard", "activities"):
+        assert _reads(content.pointer(section, ctx), page), section
     # the yearly chart only: four years of totals are too few for an annual trend (issue 18 item 3)
     assert len(re.findall(r"<img\b", page)) == 1
 
@@ -346,7 +366,8 @@ def test_notebook_in_git_has_no_outputs_and_a_parameters_cell():
     params = [c for c in nb.cells if "parameters" in c.metadata.get("tags", [])]
     assert len(params) == 1
     import papermill as pm
-    assert {"municipality", "year", "reference_year", "data_dir", "region"} <= set(pm.inspect_notebook(str(NOTEBOOK)))
+    assert {"municipality", "year", "reference_year", "data_dir", "region", "plan_start",
+            "target_year"} <= set(pm.inspect_notebook(str(NOTEBOOK)))
 
 
 def test_kernel_start_is_retried_after_a_port_race(monkeypatch):
@@ -410,7 +431,8 @@ def test_gap_across_municipalities_with_charts_when_the_data_allow(realdata, tmp
     page = content.gap_section(ctx).data
     assert page.count("<img") == 2  # quadrant and caterpillar
     assert "Gemeenten naar geregistreerde criminaliteit en onveiligheidsgevoel in 2024" in page
-    assert _reads(content.missing("survey_once", ctx), page)  # one survey year: no view over time
+    assert _reads(content.pointer("survey_once", ctx), page)  # one survey year: no view over time ...
+    assert content.missing("survey_once", ctx) in content.missing_lines(ctx)  # ... and how to add it, in the box
     assert content.missing("across", ctx) not in page
 
 
@@ -424,3 +446,40 @@ def test_cli_report_for_an_earlier_year(tmp_path, capsys):
     assert a.year == 2018 and a.func(a) == 0
     page = (tmp_path / "GM0995-lelystad" / HTML_NAME).read_text(encoding="utf-8")
     assert "2018 t.o.v. 2017" in page and "2019 t.o.v. 2018" not in page
+
+
+def test_cli_plan_years_become_notebook_parameters():
+    from ivpanalysis.report.cli import _parameters
+    sub = argparse.ArgumentParser().add_subparsers()
+    add_report_parser(sub)
+    add_batch_parser(sub)
+    args = sub.choices["report"].parse_args(["GM0034", "--plan-start", "2019", "--reference-year", "2017",
+                                             "--target-year", "2022"])
+    assert _parameters(args) == {"plan_start": 2019, "reference_year": 2017, "target_year": 2022}
+    args = sub.choices["batch"].parse_args(["--all", "--target-year", "2022", "--year", "2019"])
+    assert _parameters(args) == {"year": 2019, "target_year": 2022}
+
+
+def test_reference_year_defaults_to_report_year_minus_four_and_before_the_plan():
+    assert content.context("GM0995").reference_year == 2019 - 4
+    assert content.context("GM0995", reference_year=2016).reference_year == 2016
+    assert content.context("GM0995", plan_start=2018).reference_year == 2015  # 2019 - 4 already lies before
+    assert content.context("GM0995", year=2019, plan_start=2014).reference_year == 2013  # not inside the plan
+    with pytest.raises(ValueError, match="reference_year"):
+        content.context("GM0995", reference_year=2020)
+
+
+def test_police_table_shows_the_reference_year_beside_the_latest_years():
+    ctx = content.context("GM0995", year=2019, reference_year=2012)
+    assert "2012 (referentiejaar)" not in content.police_section(ctx).data  # no counts for 2012: no column
+    from ivpanalysis.present import police_text
+    table = content.police_figures(ctx)
+    ref = pd.Series({k: 100 for k in table.index})
+    shown = police_text.with_comparison(police_text.police_display(table), table, None, None, 2012, ref)
+    assert list(shown.columns[:3]) == ["Categorie", "Groep", "2012 (referentiejaar)"] and shown.columns[3] == "2016"
+
+
+def test_report_after_the_target_year_says_so():
+    ctx = content.context("GM0995", year=2019, target_year=2018, plan_start=2015)
+    assert "Het rapportjaar 2019 ligt na het doeljaar 2018" in content.title(ctx).data
+    assert "ligt na het doeljaar" not in content.title(content.context("GM0995", target_year=2022)).data

@@ -140,7 +140,9 @@ def dataset_problems(data) -> list[Problem]:
 
     A rate indicator (``denominator`` set in indicators.csv) whose police series is in the data
     needs that denominator in the population table for every year it is computed for, unless
-    the document's own status is given to fall back on.
+    the document's own status is given to fall back on. A denominator the folder lacks altogether
+    (no dwellings table at all) is no broken row but a missing input: the report names the table
+    that adds it (issue 18).
     """
     from ivpanalysis.ingest.denominators import DENOMINATORS, denominator
     from ivpanalysis.ingest.yearly import annual_counts
@@ -182,6 +184,8 @@ def dataset_problems(data) -> list[Problem]:
         needed = [int(y) for y in (r["reference_year"], r.get("status_year")) if not pd.isna(y)
                   and int(y) in counts.columns and not pd.isna(counts.at[series, int(y)])]
         have = denominator(data.population, r["region_code"], den)
+        if not len(have) or pd.isna(have).all():
+            continue  # no such table at all: a missing input the report names in "Wat ontbreekt", not a broken row
         lacking = [y for y in needed if pd.isna(have.get(y))]
         if lacking:
             out.append(Problem(str(folder / "indicators.csv"), f"rate {r['indicator_id']} has no denominator", line,

@@ -68,3 +68,48 @@ def missing_line(item) -> str:
         what = f"politiecijfers {key[1]}"
     sections = ", ".join(SECTION.get(s, s) for s in item.sections)
     return f"{what} (voor: {sections}) — {item.command} (tabel {TABLE.get(item.table, item.table)}; {item.url})"
+
+
+def _codes(codes, limit: int = 8) -> str:
+    codes = list(codes)
+    shown = ", ".join(codes[:limit])
+    return shown + (f" en nog {fmt.number(len(codes) - limit)}" if len(codes) > limit else "")
+
+
+def incomplete_sentence(comp, level: str, name: str) -> str:
+    """'† Onvolledig: …' when the aggregate of ``level`` left members out for some series; '' otherwise."""
+    col = f"{level}_incomplete"
+    if comp is None or col not in comp.columns or not comp[col].fillna(False).astype(bool).any():
+        return ""
+    rows = comp[comp[col].fillna(False).astype(bool)]
+    left = sorted({c for t in rows[f"{level}_left_out"] for c in t})
+    failed = sorted({c for t in rows[f"{level}_failed_left_out"] for c in t})
+    text = (f"† Onvolledig: het cijfer voor {name} is de som zonder {fmt.number(len(left))} gemeente(n) "
+            f"({_codes(left)}) die geen cijfer voor alle vergeleken jaren hebben")
+    if failed:
+        text += f"; {fmt.number(len(failed))} daarvan zijn afgekeurd bij de controle van de gegevens"
+    return text + "."
+
+
+def comparison_notes(comp, unit_name: str | None, year: int) -> list[str]:
+    """The police table's notes on the computed comparison: how regio and Nederland are formed, the
+    rates' denominators, the peer group's rule and count, and which aggregates are incomplete."""
+    if comp is None:
+        return []
+    unit = f"politie-eenheid {unit_name}" if unit_name else "de politie-eenheid"
+    src = comp["police_unit_source"].dropna() if "police_unit_source" in comp.columns else []
+    how = "het eigen cijfer van de eenheid" if len(src) and (src == "own_row").all() else \
+        "de som van haar gemeenten (CBS Gebieden in Nederland)"
+    notes = [f"Regio ({unit}) en Nederland: verandering van {year - 1} op {year}, berekend uit {how}; "
+             f"Nederland als de som van alle gemeenten.",
+             "Per 1.000 inwoners: het aantal gedeeld door het aantal inwoners op 1 januari van hetzelfde jaar; "
+             "per 1.000 woningen alleen bij woninginbraak en alleen als het aantal woningen in de gegevens staat."]
+    rule = comp.attrs.get("peer_rule")
+    if rule is not None:
+        notes.append("Rang: 1 is het laagste cijfer per 1.000 inwoners onder de vergelijkbare gemeenten, "
+                     f"dat zijn {peer_rule(rule)}.")
+    for level, name in (("police_unit", unit), ("nederland", "Nederland"), ("peer", "de vergelijkbare gemeenten")):
+        s = incomplete_sentence(comp, level, name)
+        if s:
+            notes.append(s)
+    return notes

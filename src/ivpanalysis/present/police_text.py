@@ -76,3 +76,68 @@ def published_note(table: pd.DataFrame) -> str:
         return ""
     return ("* Gepubliceerd percentage, overgenomen uit " + ", ".join(docs) +
             "; niet berekend omdat de data voor deze cellen geen aantallen bevatten.")
+
+
+INCOMPLETE_MARK = "†"
+
+
+def _agg_cell(comp: pd.DataFrame, key: str, level: str) -> str:
+    """A computed aggregate's change against the year before; '†' when members were left out."""
+    col = f"{level}_change_prev_pct"
+    if comp is None or col not in comp.columns or key not in comp.index or pd.isna(comp.at[key, col]):
+        return ""
+    mark = INCOMPLETE_MARK if bool(comp.at[key, f"{level}_incomplete"]) else ""
+    return fmt.pct(comp.at[key, col]) + mark
+
+
+def _rate_cell(comp: pd.DataFrame, key: str, kind: str) -> str:
+    col = f"rate_{kind}"
+    if key not in comp.index or col not in comp.columns or pd.isna(comp.at[key, col]):
+        return ""
+    return fmt.number(comp.at[key, col], 1)
+
+
+def _rank_cell(comp: pd.DataFrame, key: str) -> str:
+    if key not in comp.index or pd.isna(comp.at[key, "peer_rank_inwoners"]) or pd.isna(comp.at[key, "peer_n_inwoners"]):
+        return ""
+    return f"{fmt.number(comp.at[key, 'peer_rank_inwoners'])} van {fmt.number(comp.at[key, 'peer_n_inwoners'])}"
+
+
+def with_comparison(shown: pd.DataFrame, table: pd.DataFrame, comp: pd.DataFrame | None = None,
+                    unit_name: str | None = None, reference_year: int | None = None,
+                    reference_counts: pd.Series | None = None) -> pd.DataFrame:
+    """:func:`police_display` with the reference year beside the latest years and, from the comparison
+    (:func:`ivpanalysis.analysis.comparison.for_municipality`), computed regio and Nederland changes,
+    rates per 1.000 inwoners (per 1.000 woningen where dwellings exist) and the rank among peers.
+
+    A published regio change stays as printed; a computed one fills only empty cells. Aggregates that
+    left members out carry :data:`INCOMPLETE_MARK`.
+    """
+    out = shown.copy()
+    keys = list(table.index)
+    year = table.attrs["year"]
+    years = [str(y) for y in range(year - 3, year + 1)]
+    if reference_year is not None and str(reference_year) not in years and reference_counts is not None \
+            and reference_counts.reindex(keys).notna().any():
+        out.insert(list(out.columns).index(years[0]), f"{reference_year} (referentiejaar)",
+                   [fmt.number(reference_counts.get(k)) for k in keys])
+    if comp is None:
+        return out
+    region_col = (table.attrs.get("region_name") or "regio").replace(" (RE)", "")
+    if region_col in out.columns:
+        computed = [_agg_cell(comp, k, "police_unit") for k in keys]
+        out[region_col] = [own or c for own, c in zip(out[region_col], computed)]
+        if table.attrs.get("region") is None and unit_name:
+            out = out.rename(columns={region_col: f"Regio {unit_name}"})
+            region_col = f"Regio {unit_name}"
+    at = list(out.columns).index(region_col) + 1
+    out.insert(at, "Nederland", [_agg_cell(comp, k, "nederland") for k in keys])
+    extra = {f"Per 1.000 inwoners {year}": [_rate_cell(comp, k, "inwoners") for k in keys]}
+    woningen = [_rate_cell(comp, k, "woningen") for k in keys]
+    if any(woningen):
+        extra[f"Per 1.000 woningen {year}"] = woningen
+    extra["Rang bij vergelijkbare gemeenten"] = [_rank_cell(comp, k) for k in keys]
+    at = list(out.columns).index("Legenda")
+    for i, (name, values) in enumerate(extra.items()):
+        out.insert(at + i, name, values)
+    return out

@@ -1,7 +1,8 @@
 """The ``report`` and ``batch`` subcommands, as hooks for ``ivpanalysis.cli``.
 
 ``ivpanalysis report GM0995 [--data DIR] [--out DIR]`` and
-``ivpanalysis batch [GM… | --all] [--data DIR] [--jobs N] [--out DIR] [--timeout S] [--scheduler URL]``.
+``ivpanalysis batch [GM… | --all] [--data DIR] [--jobs N] [--out DIR] [--timeout S] [--scheduler URL]``,
+both with ``--year``, ``--plan-start``, ``--reference-year`` and ``--target-year`` (notebook parameters).
 Each hook adds its subparser and sets ``func`` to a function of ``args`` returning the exit code.
 """
 from __future__ import annotations
@@ -13,6 +14,8 @@ from pathlib import Path
 from ivpanalysis import paths
 
 
+#: command-line options that become notebook parameters of the same name
+NOTEBOOK_OPTIONS = ("year", "plan_start", "reference_year", "target_year")
 #: the largest --timeout (seconds per cell) and --jobs accepted
 MAX_TIMEOUT = 24 * 3600.0
 MAX_JOBS = 64
@@ -20,7 +23,7 @@ MAX_JOBS = 64
 
 def _parameters(args) -> dict:
     """Notebook parameters given on the command line (the notebook's defaults otherwise)."""
-    return {"year": args.year} if args.year is not None else {}
+    return {k: getattr(args, k) for k in NOTEBOOK_OPTIONS if getattr(args, k, None) is not None}
 
 
 def _fail(message: str, code: int = 2) -> int:
@@ -136,6 +139,12 @@ def cmd_batch(args) -> int:
 def _year_option(p) -> None:
     p.add_argument("--year", type=int, default=None,
                    help="report year (default: the last year with police figures in the data)")
+    p.add_argument("--plan-start", dest="plan_start", type=int, default=None, metavar="YEAR",
+                   help="first year of the safety plan")
+    p.add_argument("--reference-year", dest="reference_year", type=int, default=None, metavar="YEAR",
+                   help="year the plan compares with (default: report year - 4; a year on an indicators.csv row wins)")
+    p.add_argument("--target-year", dest="target_year", type=int, default=None, metavar="YEAR",
+                   help="year the plan's targets are due (a year on an indicators.csv row wins)")
 
 
 def add_report_parser(subparsers) -> argparse.ArgumentParser:

@@ -18,22 +18,23 @@ from ivpanalysis.errors import DataError
 from ivpanalysis.ingest import validate
 from IPython.display import HTML
 
-from ivpanalysis.analysis import activities, gap, noise, police
-from ivpanalysis.present import activities_plot, activities_text, charts, dashboard_text, fmt, gap_text, police_text
+from ivpanalysis.analysis import activities, gap, noise, plan, police
+from ivpanalysis.present import (activities_plot, activities_text, charts, comparison_text, dashboard_text, fmt,
+                                 gap_text, gap_view_text, police_text)
 from ivpanalysis.present.html import STYLE, esc, figure_html, html_table, markdown_html
 from ivpanalysis.present.html import wrap as _wrap
 from ivpanalysis.ingest import schema
-from ivpanalysis.present import gap_view_text
+from ivpanalysis.report import computed, gap_view, sources, trend_view
 from ivpanalysis.report import maps as report_maps
-from ivpanalysis.report import gap_view, sources, trend_view
 from ivpanalysis.report.comparison import gap_missing as _gap_missing
 from ivpanalysis.report.context import (TOTAL, Context, _folder_key, _load, activities_summary, check_rows,
-                                        dashboard_table, municipality_name, municipality_view, police_figures,
+                                        municipality_name, municipality_view, police_figures,
                                         validate_code)
 from ivpanalysis.report.context import load_data, report_title, slug  # noqa: F401 - batch.py imports them from here
 from ivpanalysis.report.context import count as _count
 from ivpanalysis.report.context import has_register as _has_register
-from ivpanalysis.report.notices import missing, notice
+from ivpanalysis.report.context import monthly_total as _monthly_total
+from ivpanalysis.report.notices import BOX_TITLE, missing, notice, pointer
 from ivpanalysis.report.sources import (KNOWN_BREAKS, provenance_table, simulated_sentence, sources_table,
                                         status_sentence)
 
@@ -41,11 +42,15 @@ trend_plot = gap_plot = charts  # the names the section bodies use for the one c
 
 
 def context(municipality: str, data_dir: str | Path | None = None, year: int | None = None,
-            reference_year: int | None = None, region: str | None = None) -> Context:
+            reference_year: int | None = None, region: str | None = None, plan_start: int | None = None,
+            target_year: int | None = None) -> Context:
     """Load the data and settle the years of the report.
 
-    ``year`` defaults to the last year with police counts, ``reference_year`` to the first one.
-    Raises ValueError for a malformed code and LookupError for a code no list and no data know.
+    ``year`` defaults to the last year with police counts, ``reference_year`` to the report year − 4
+    (:func:`ivpanalysis.analysis.plan.resolve`, which also checks that the years agree), or to the
+    year before ``plan_start`` when that comes earlier (the reference is the situation before the plan); per-row years
+    in ``indicators.csv`` take precedence for their row. Raises ValueError for a malformed code or
+    contradicting years and LookupError for a code no list and no data know.
     """
     code = validate_code(municipality)
     folder = _folder_key(data_dir)
@@ -60,42 +65,136 @@ def context(municipality: str, data_dir: str | Path | None = None, year: int | N
     years = [int(y) for y in counts.columns if counts[y].notna().any()] if not counts.empty else []
     if year is None:
         year = max(years) if years else None
-    if reference_year is None:
-        reference_year = min(years) if years else None
+    if year is not None:
+        if reference_year is None and plan_start is not None and int(plan_start) <= year - plan.DEFAULT_REFERENCE_OFFSET:
+            reference_year = int(plan_start) - 1  # the default may not fall inside the plan: the year before it
+        frame = plan.resolve(year, plan_start, reference_year, target_year)
+        reference_year, plan_start, target_year = frame.reference_year, frame.plan_start, frame.target_year
     return Context(code=code, name=name, data=data, year=year, reference_year=reference_year,
-                   region=region, counts=counts, folder=folder)
+                   region=region, plan_start=plan_start, target_year=target_year, counts=counts, folder=folder)
 
 
 def title(ctx: Context) -> HTML:
     """The title block: municipality, plan period, report date in words, years and data status (and the
-    table style, inline: no CDN)."""
-    period = (f"{ctx.reference_year}–{ctx.year}" if ctx.year and ctx.reference_year and ctx.year != ctx.reference_year
-              else str(ctx.year or ""))
-    rows = [("Gemeente", f"{ctx.name} ({ctx.code})"), ("Planperiode", sources.plan_period(ctx) or "niet bekend"),
+    table style, inline: no CDN); below it the one "Wat ontbreekt" box (:func:`missing_box`)."""
+    have = [int(y) for y in ctx.counts.columns if ctx.counts[y].notna().any() and ctx.year and y <= ctx.year] \
+        if not ctx.counts.empty else []
+    period = f"{min(have)}–{max(have)}" if len(have) > 1 else (str(have[0]) if have else "")
+    rows = [("Gemeente", f"{ctx.name} ({ctx.code})"), ("Planperiode", _plan_period(ctx) or "niet bekend"),
             ("Rapportdatum", fmt.date_words(datetime.date.today())), ("Cijfers", period or "geen"),
+            ("Referentiejaar", str(ctx.reference_year) if ctx.reference_year else "niet bekend"),
             ("Stand van de gegevens", sources.data_status(ctx))]
+    if ctx.target_year:
+        rows.insert(4, ("Doeljaar", str(ctx.target_year)))
     block = "".join(f"<dt>{esc(k)}</dt><dd>{esc(v)}</dd>" for k, v in rows)
+    try:
+        late = _late_sentence(ctx)
+    except (ValueError, LookupError, KeyError):  # a plan frame the data cannot give: the box below says why
+        late = ""
     return HTML(f'{STYLE}<div class="ivp-report ivp-title" data-municipality="{esc(ctx.name)}"><h1>Evaluatie integraal veiligheidsplan {esc(ctx.name)}</h1>'
-                f'<dl class="ivp-titleblock">{block}</dl></div>')
+                f'<dl class="ivp-titleblock">{block}</dl>' + (f"<p>{esc(late)}</p>" if late else "") + "</div>"
+                + _standing(missing_box)(ctx).data)
+
+
+def _plan_period(ctx: Context) -> str | None:
+    """The plan period from the arguments (plan start – target year), else from the plan document's title."""
+    if ctx.plan_start and ctx.target_year:
+        return f"{ctx.plan_start}–{ctx.target_year}"
+    return sources.plan_period(ctx)
+
+
+def _late_sentence(ctx: Context) -> str:
+    """'Het rapportjaar 2025 ligt na het doeljaar 2022 …' when the plan's target year has passed; '' otherwise."""
+    ty = ctx.target_year
+    rows = computed.plan_rows(ctx)
+    if ty is None and len(rows):
+        years = pd.to_numeric(rows["target_year"], errors="coerce").dropna()
+        ty = int(years.max()) if len(years) else None
+    if ty is None or ctx.year is None or ctx.year <= ty:
+        return ""
+    return (f"Het rapportjaar {ctx.year} ligt na het doeljaar {ty} van het plan: de doelen worden beoordeeld "
+            f"op de cijfers van {ty}, niet op die van later.")
+
+
+def missing_lines(ctx: Context) -> list[str]:
+    """Every input this report lacks, once, with the exact command or download that adds it (Dutch).
+
+    The inputs of :func:`ivpanalysis.analysis.missing.missing_for`, plus what only a section can tell
+    (a single survey year, too few municipalities to compare, no monthly counts, no register).
+    """
+    lines = [comparison_text.missing_line(i) for i in computed.missing_items(ctx)]
+    extra = []
+    if ctx.year is not None and _monthly_total(ctx).empty:
+        extra.append("monthly")
+    if _gap_missing(ctx) == "survey_once":
+        extra.append("survey_once")
+    if dashboard_table(ctx).empty and computed.default_dashboard(ctx).empty and computed.relative_targets(ctx).empty:
+        extra.append("dashboard")
+    if not _has_register(ctx):
+        extra.append("activities")
+    return lines + [missing(k, ctx) for k in extra]
+
+
+def missing_box(ctx: Context) -> HTML:
+    """The "Wat ontbreekt" box at the top: :func:`missing_lines` as a list (sections only point here)."""
+    lines = missing_lines(ctx)
+    body = ("<ul>" + "".join(f"<li>{esc(s)}</li>" for s in lines) + "</ul>") if lines else \
+        f"<p>{esc('Niets: alles wat dit rapport gebruikt, staat in de gegevensmap.')}</p>"
+    return HTML(f'<div class="ivp-report ivp-missing"><h2>{esc(BOX_TITLE)}</h2>'
+                f"<p>{esc('Wat de gegevensmap voor dit rapport mist, en hoe u het toevoegt:')}</p>{body}</div>")
+
+
+def dashboard_table(ctx: Context) -> pd.DataFrame:
+    """:func:`ivpanalysis.dashboard` of the plan's indicators with a target value (empty when none);
+    targets relative to a reference year are in :func:`ivpanalysis.report.computed.relative_targets`."""
+    data = computed.absolute_data(ctx)
+    if data is None:
+        return pd.DataFrame()
+    return ctx.once("dashboard", lambda: dashboard_text.dashboard(data, ctx.code, year=ctx.year))
 
 
 def summary_sentences(ctx: Context, table: pd.DataFrame | None = None) -> list[str]:
-    """Key sentences computed from the police table, the dashboard and the register (Dutch, unescaped)."""
+    """Key sentences computed from the police table, the comparison, the dashboard and the register
+    (Dutch, unescaped); what is missing is said once, in the box at the top."""
     table = police_figures(ctx) if table is None else table
-    out = _police_sentences(ctx, table) if not table.empty else [missing("police", ctx)]
+    out = _police_sentences(ctx, table) if not table.empty else [pointer("police", ctx)]
+    out += _comparison_sentences(ctx)
     dash = dashboard_table(ctx)
     if not dash.empty:
         out.append(dashboard_sentence(dash))
+    targets = computed.relative_targets(ctx)
+    if len(targets):
+        out.append(dashboard_text.targets_sentence(targets))
+    if dash.empty and not len(targets):
+        default = computed.default_dashboard(ctx)
+        if len(default):
+            out.append(dashboard_text.default_sentence(default, ctx.reference_year))
     if _has_register(ctx):
         out.append(activities_text.summary_text(activities_summary(ctx)).split("\n")[0])
     return out
+
+
+def _comparison_sentences(ctx: Context) -> list[str]:
+    """Where the municipality stands per 1.000 inwoners against Nederland and its peers (computed)."""
+    comp = computed.for_municipality(ctx)
+    if comp is None or comp.empty:
+        return []
+    rows = comp[comp["rate_inwoners"].notna() & comp["nederland_rate_inwoners"].notna()]
+    if rows.empty:
+        return []
+    higher = [m for m in rows.index if rows.at[m, "rate_inwoners"] > rows.at[m, "nederland_rate_inwoners"]]
+    labels = dict(zip(ctx.data.categories["key"], ctx.data.categories["label"]))
+    s = (f"Per 1.000 inwoners lag {ctx.name} in {ctx.year} bij {fmt.number(len(higher))} van de "
+         f"{fmt.number(len(rows))} soorten misdrijven boven het Nederlandse cijfer")
+    s += (": " + ", ".join(labels.get(m, m).lower() for m in higher) + ".") if higher else "."
+    return [s]
 
 
 def _police_sentences(ctx: Context, table: pd.DataFrame) -> list[str]:
     y, prev, ref = ctx.year, ctx.year - 1, ctx.reference_year
     out = []
     if TOTAL not in table.index or pd.isna(table.at[TOTAL, str(y)]):
-        out.append(missing("total", ctx))
+        out.append(pointer("total", ctx))
     else:
         r = table.loc[TOTAL]
         s = f"In {y} registreerde de politie {fmt.number(r[str(y)])} misdrijven in {ctx.name}"
@@ -127,21 +226,37 @@ def summary(ctx: Context) -> HTML:
 
 
 def police_section(ctx: Context) -> HTML:
-    """The politiecijfers table (:func:`ivpanalysis.present.police_text.police_display`), or the missing-data sentence."""
+    """The politiecijfers table (:func:`ivpanalysis.present.police_text.police_display`) with the reference
+    year, computed regio and Nederland changes, rates per 1.000 and the peer rank; or the pointer to
+    "Wat ontbreekt"."""
     table = police_figures(ctx)
     if table.empty:
         return notice("police", ctx)
-    shown = police_text.police_display(table)
+    comp = computed.for_municipality(ctx)
+    unit = _unit_name(ctx)
+    ref = ctx.reference_year
+    ref_counts = ctx.counts[ref] if ref is not None and ref in ctx.counts.columns else None
+    shown = police_text.with_comparison(police_text.police_display(table), table, comp, unit, ref, ref_counts)
     numeric = {c for c in shown.columns if c not in ("Categorie", "Groep", "Legenda", "Meer dan toeval?", "95%-interval")}
     notes = [f"Geregistreerde misdrijven en meldingen; veranderingen ten opzichte van het jaar ervoor. Legenda: "
              f"daling bij {fmt.pct(-police.LEGEND_THRESHOLD)} of meer, stijging bij {fmt.pct(police.LEGEND_THRESHOLD)} "
              f"of meer, anders stabiel. 'Meer dan toeval?' zegt of een verandering groter is dan de gewone "
              f"schommeling van jaar tot jaar (zie Verantwoording)."]
+    notes += comparison_text.comparison_notes(comp, unit, ctx.year)
     note = police_text.published_note(table)
     if note:
         notes.append(note)
     notes.append("Bron: " + ", ".join(table.attrs.get("sources", [])) + ".")
     return _wrap(html_table(shown, numeric, group_col="Groep") + "".join(f"<p>{esc(n)}</p>" for n in notes))
+
+
+def _unit_name(ctx: Context) -> str | None:
+    """The municipality's police unit by name, from the regions role (None without one)."""
+    reg = computed.regions(ctx)
+    if reg.empty or "police_unit_name" not in reg.columns:
+        return None
+    hit = reg.loc[reg["region_code"] == ctx.code, "police_unit_name"].dropna()
+    return str(hit.iloc[0]) if len(hit) else None
 
 
 def yearly_chart(ctx: Context) -> HTML:
@@ -191,15 +306,33 @@ def dashboard_sentence(table: pd.DataFrame) -> str:
 
 
 def dashboard_section(ctx: Context) -> HTML:
-    """The indicator dashboard (:func:`ivpanalysis.dashboard`), or the missing sentence."""
+    """The indicator dashboard: the plan's targets with a value (:func:`ivpanalysis.dashboard`), its
+    targets relative to a reference year (reference value computed from the data), and without a plan
+    the default indicator set (change, noise verdict and position; no colour, no invented target)."""
     table = dashboard_table(ctx)
-    if table.empty:
-        return notice("dashboard", ctx)
-    shown = dashboard_text.dashboard_display(table)
-    head = f"<p>{esc(dashboard_sentence(table))} {esc(dashboard_text.legend_sentence())}</p>"
-    note = ("<p>* Stand zoals gepubliceerd in het brondocument; niet berekend omdat de data er geen reeks "
-            "voor bevatten.</p>") if (table["status_source"] == "published").any() else ""
-    return _wrap(head + html_table(shown) + note)
+    targets = computed.relative_targets(ctx)
+    parts = []
+    if not table.empty:
+        shown = dashboard_text.dashboard_display(table)
+        parts.append(f"<p>{esc(dashboard_sentence(table))} {esc(dashboard_text.legend_sentence())}</p>")
+        parts.append(html_table(shown))
+        if (table["status_source"] == "published").any():
+            parts.append("<p>* Stand zoals gepubliceerd in het brondocument; niet berekend omdat de data er geen "
+                         "reeks voor bevatten.</p>")
+    if len(targets):
+        parts.append(f"<p>{esc(dashboard_text.targets_sentence(targets))}</p>")
+        parts.append(html_table(dashboard_text.targets_display(targets),
+                                caption=f"Doelen van het plan van {ctx.name} ten opzichte van het referentiejaar"))
+    if not parts:
+        default = computed.default_dashboard(ctx)
+        if default.empty:
+            return notice("dashboard", ctx)
+        labels = dict(zip(ctx.data.categories["key"], ctx.data.categories["label"]))
+        parts.append(f"<p>{esc(dashboard_text.default_sentence(default, ctx.reference_year))} "
+                     f"{esc(dashboard_text.default_legend())}</p>")
+        parts.append(html_table(dashboard_text.default_display(default, labels),
+                                caption=f"Standaardindicatoren van {ctx.name}, {ctx.reference_year} en {ctx.year}"))
+    return _wrap("".join(parts))
 
 
 def activities_section(ctx: Context) -> HTML:

@@ -36,6 +36,8 @@ class Context:
     year: int | None
     reference_year: int | None
     region: str | None = None
+    plan_start: int | None = None
+    target_year: int | None = None
     counts: pd.DataFrame = field(default_factory=pd.DataFrame)  # category x year, this municipality
     folder: tuple = field(default=(), repr=False)  # cache key of the data folder (all municipalities: comparisons)
     cache: dict = field(default_factory=dict, repr=False)  # tables computed once per report

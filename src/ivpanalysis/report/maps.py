@@ -34,6 +34,14 @@ def _omitted(lines: list[str]) -> str:
     return wrap(f'<p class="missing">{esc(maps.omitted_sentence(lines))}</p>').data
 
 
+def _pointer(data, code: str, regions) -> str:
+    """In a report the box at the top says how to add what the map lacks; here only what it lacks."""
+    items = [i for i in missing.missing_for(data, code, regions=regions) if missing.MAP in i.sections]
+    names = [comparison_text.INPUT.get(i.what, comparison_text.TABLE.get(i.table, i.what)) for i in items]
+    return wrap(f'<p class="missing">{esc("Kaart weggelaten: de gegevensmap mist " + " en ".join(names))}; '
+                f"hoe u dat aanvult staat bovenaan onder ‘Wat ontbreekt’.</p>").data
+
+
 def unit_map_html(ctx: Context) -> str:
     """The police unit's map with the municipality outlined (figure HTML), or why it is omitted."""
     full = _load(*ctx.folder)
@@ -41,7 +49,7 @@ def unit_map_html(ctx: Context) -> str:
     regions = full.regions
     has_region = regions is not None and not regions.empty and ctx.code in set(regions["region_code"])
     if ctx.code not in shapes or not has_region:
-        return _omitted(missing_lines(full, ctx.code, regions))
+        return _pointer(full, ctx.code, regions)
     _, unit_name, members = geo.police_unit(regions, ctx.code)
     figs = ctx.once("map", lambda: geo.map_figures(full, regions, members, set(shapes)))
     fig, alt = maps.unit_map(shapes, figs, unit_name, ctx.code, year)

@@ -48,6 +48,17 @@ def missing(section: str, ctx: Context) -> str:
     return f"{what.format(**values)}: {how.format(**values)}."
 
 
+#: where the report lists every missing input once, with the command that adds it
+BOX_TITLE = "Wat ontbreekt"
+
+
+def pointer(section: str, ctx: Context) -> str:
+    """What a section lacks, pointing to the "Wat ontbreekt" box for how to add it (said once, there)."""
+    what, _ = MISSING[section]
+    values = {"name": ctx.name, "code": ctx.code, "min_units": MIN_UNITS}
+    return f"{what.format(**values)}; hoe u dat aanvult staat bovenaan onder ‘{BOX_TITLE}’."
+
+
 def notice(section: str, ctx: Context) -> HTML:
-    """:func:`missing` as a paragraph for the report."""
-    return HTML(f'<div class="ivp-report"><p class="missing">{esc(missing(section, ctx))}</p></div>')
+    """:func:`pointer` as a paragraph for the report (the full sentence is in the box at the top)."""
+    return HTML(f'<div class="ivp-report"><p class="missing">{esc(pointer(section, ctx))}</p></div>')

@@ -74,7 +74,7 @@ def _province(data, code: str) -> str:
 
 def _cell(key: str, value) -> tuple[str, str]:
     """(shown text, sort key) of one cell."""
-    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))
+    missing = value is None or value is pd.NA or (isinstance(value, float) and math.isnan(value))  # pd.NA: Int64 counts
     if key == "change":
         return fmt.pct(value), "" if missing else repr(float(value))
     if key == "per_1000":
