@@ -353,4 +353,4 @@ def test_explorer_compares_and_shows_monthly_burglaries_on_a_fetched_folder(real
     assert res.ok and s.left_out == ("2023-04", "2026-06")
     ex = explorer.explore(ds, "Lelystad", "woninginbraak", years=(2012, 2024))
     assert "Vergelijking 2024" in ex.comparison.value and "Vergelijkbare gemeenten" in ex.comparison.value
-    assert imread(io.BytesIO(ex.monthly.value)).shape[0] > 100 and "woninginbraken in Lelystad" in ex.monthly_text.value
+    assert imread(io.BytesIO(ex.monthly.value)).shape[0] > 100 and "Woninginbraken in Lelystad" in ex.monthly_text.value

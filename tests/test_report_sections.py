@@ -102,7 +102,7 @@ def test_provincial_survey_is_never_the_municipality_own(folder):
     assert gap_view.province_of(ctx) == "PV24"
     html = content.gap_section(ctx).data
     assert "Ter vergelijking, niet voor Lelystad zelf: in de provincie Flevoland voelde in 2017" in html
-    assert content.esc(content.missing("survey", ctx)) in html  # Lelystad's own figure is missing, and says so
+    assert content.esc(content.pointer("survey", ctx)) in html  # its own figure is missing: a pointer to the box
 
 
 @pytest.mark.realdata
