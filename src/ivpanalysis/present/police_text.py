@@ -69,6 +69,13 @@ def police_display(table: pd.DataFrame) -> pd.DataFrame:
     return out.reset_index(drop=True)
 
 
+def without_empty_columns(shown: pd.DataFrame, keep=("Categorie", "Groep")) -> pd.DataFrame:
+    """``shown`` without the columns no row fills (half-years or a published region column a folder
+    does not have), so the table fits the page; ``keep`` columns stay."""
+    empty = [c for c in shown.columns if c not in keep and shown[c].map(lambda v: pd.isna(v) or str(v).strip() == "").all()]
+    return shown.drop(columns=empty)
+
+
 def published_note(table: pd.DataFrame) -> str:
     """The Dutch footnote for ``*``: which documents the published percentages come from; '' if none."""
     docs = sorted(set(table.attrs.get("published_documents", {}).values()))

@@ -125,7 +125,9 @@ def missing_lines(ctx: Context) -> list[str]:
     lines = [comparison_text.missing_line(i) for i in computed.missing_items(ctx)]
     extra = []
     if ctx.year is not None and _monthly_total(ctx).empty:
-        extra.append("monthly")
+        inc = ctx.data.incidents
+        has_burglaries = len(inc) > 0 and (inc["region_code"] == ctx.code).any()
+        extra.append("monthly_burglary_only" if has_burglaries else "monthly")
     if _gap_missing(ctx) == "survey_once":
         extra.append("survey_once")
     if dashboard_table(ctx).empty and computed.default_dashboard(ctx).empty and computed.relative_targets(ctx).empty:
@@ -237,6 +239,7 @@ def police_section(ctx: Context) -> HTML:
     ref = ctx.reference_year
     ref_counts = ctx.counts[ref] if ref is not None and ref in ctx.counts.columns else None
     shown = police_text.with_comparison(police_text.police_display(table), table, comp, unit, ref, ref_counts)
+    shown = police_text.without_empty_columns(shown)
     numeric = {c for c in shown.columns if c not in ("Categorie", "Groep", "Legenda", "Meer dan toeval?", "95%-interval")}
     notes = [f"Geregistreerde misdrijven en meldingen; veranderingen ten opzichte van het jaar ervoor. Legenda: "
              f"daling bij {fmt.pct(-police.LEGEND_THRESHOLD)} of meer, stijging bij {fmt.pct(police.LEGEND_THRESHOLD)} "

@@ -17,6 +17,10 @@ MISSING = {
                 "met trend",
                 "haal CBS-tabel 47013NED (geregistreerde misdrijven per maand, per gemeente) op met "
                 "ivpanalysis fetch of download hem van StatLine en zet hem in de gegevensmap"),
+    "monthly_burglary_only": ("Voor {name} staan geen maandcijfers van de politie voor alle misdrijven in de "
+                              "gegevensmap, dus de maandgrafiek toont alleen de woninginbraken van politie.nl",
+                              "haal CBS-tabel 47013NED (geregistreerde misdrijven per maand, per gemeente) op met "
+                              "ivpanalysis fetch of download hem van StatLine en zet hem in de gegevensmap"),
     "dashboard": ("Voor {name} staan geen indicatoren van het veiligheidsplan in de gegevensmap",
                   "leg per indicator het referentiejaar, de referentiewaarde, het doel en de bron vast in "
                   "indicators.csv in de gegevensmap"),
