@@ -7,6 +7,7 @@ their provenance. Missing roles are empty frames, so a report section can say wh
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 import json
 from pathlib import Path
 
@@ -35,13 +36,20 @@ class Dataset:
 
     @property
     def boundaries(self) -> dict | None:
-        """The folder's ``boundaries.geojson`` (FeatureCollection), read when asked for; None if absent."""
+        """The folder's ``boundaries.geojson`` (FeatureCollection), read when asked for; None if absent.
+
+        Parsed once per file version: every report of a batch (each a view of the same folder) asks."""
         p = Path(self.data_dir) / "boundaries.geojson"
-        return json.loads(p.read_text(encoding="utf-8")) if p.exists() else None
+        return _geojson(str(p), p.stat().st_mtime_ns) if p.exists() else None
     #: what the gate (:func:`ivpanalysis.ingest.validate.gate`) found; None until it ran
     problems: list | None = None
     #: municipalities left out because their rows hold problems (set by the gate)
     excluded: tuple = ()
+
+
+@lru_cache(maxsize=2)
+def _geojson(path: str, mtime_ns: int) -> dict:
+    return json.loads(Path(path).read_text(encoding="utf-8"))
 
 
 def _tidy_csv(path: Path) -> pd.DataFrame:

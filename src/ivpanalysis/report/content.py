@@ -38,7 +38,6 @@ from ivpanalysis.report.notices import BOX_TITLE, missing, notice, pointer
 from ivpanalysis.report.sources import (KNOWN_BREAKS, provenance_table, simulated_sentence, sources_table,
                                         status_sentence)
 
-trend_plot = gap_plot = charts  # the names the section bodies use for the one chart module
 
 
 def context(municipality: str, data_dir: str | Path | None = None, year: int | None = None,
@@ -392,7 +391,7 @@ def gap_section(ctx: Context) -> HTML:
         body += _province_context(ctx)
     else:
         over = gap.gap_over_time(gap.over_time_input(ctx.data, ctx.code, crime_measure=TOTAL))
-        fig = gap_plot.over_time_chart(over, ctx.name)
+        fig = charts.over_time_chart(over, ctx.name)
         alt = (f"Geregistreerde misdrijven en aandeel inwoners dat zich onveilig voelt in {ctx.name}, "
                f"als index ten opzichte van {over.attrs['base_year']}")
         body += figure_html(fig, alt).data
