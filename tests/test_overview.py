@@ -64,3 +64,14 @@ def test_missing_whole_counts_read_as_a_dash():
 
     from ivpanalysis.report.overview import _cell
     assert _cell("total", pd.NA) == ("–", "") and _cell("green", 3) == ("3", "3.0")
+
+
+def test_province_comes_from_the_regions_role():
+    """The filter by province reads ``province_code`` of the folder's regions role (issue 15's columns)."""
+    import types
+    import pandas as pd
+    from ivpanalysis.report import overview
+    data = types.SimpleNamespace(regions=pd.DataFrame({"region_code": ["GM0995"], "province_code": ["PV24"]}))
+    assert overview._province(data, "GM0995") == "Flevoland"
+    assert overview._province(data, "GM0034") == ""
+    assert overview._province(types.SimpleNamespace(regions=pd.DataFrame()), "GM0995") == ""

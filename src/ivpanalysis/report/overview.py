@@ -64,11 +64,12 @@ def _dashboard_counts(data, code: str) -> dict:
 
 
 def _province(data, code: str) -> str:
-    """The municipality's province where the data folder classifies municipalities, else ''."""
+    """The municipality's province from the folder's ``regions`` role (``province_code``), else ''."""
     regions = getattr(data, "regions", None)
-    if isinstance(regions, pd.DataFrame) and {"region_code", "province"} <= set(regions.columns):
-        hit = regions.loc[regions["region_code"] == code, "province"]
-        return str(hit.iloc[0]) if len(hit) else ""
+    if isinstance(regions, pd.DataFrame) and {"region_code", "province_code"} <= set(regions.columns):
+        hit = regions.loc[regions["region_code"] == code, "province_code"].dropna()
+        if len(hit):
+            return (schema.municipality_name(str(hit.iloc[0])) or str(hit.iloc[0])).replace(" (PV)", "")
     return ""
 
 
