@@ -33,7 +33,9 @@ def test_cli_batch_acceptance_four_reports_and_a_failure(tmp_path, capsys):
     assert [r["code"] for r in m["reports"]] == EMBEDDED + ["GM9999"]
     assert all(by[c]["status"] == "ok" for c in EMBEDDED)
     assert by["GM9999"]["status"] == "failed" and "GM9999" in by["GM9999"]["error"]
-    assert set(by["GM0995"]) >= {"code", "name", "status", "seconds", "error", "outputs"}
+    assert set(by["GM0995"]) >= {"code", "name", "status", "seconds", "error", "outputs", "figures"}
+    # the overview's figures come from the report's own kernel (seed 000: 4.240 in 2019)
+    assert (by["GM0995"]["figures"]["year"], by["GM0995"]["figures"]["total"]) == (2019, 4240)
     index = (tmp_path / "index.html").read_text(encoding="utf-8")
     for c in EMBEDDED:
         href = by[c]["outputs"][0]

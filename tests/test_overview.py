@@ -75,3 +75,36 @@ def test_province_comes_from_the_regions_role():
     assert overview._province(data, "GM0995") == "Flevoland"
     assert overview._province(data, "GM0034") == ""
     assert overview._province(types.SimpleNamespace(regions=pd.DataFrame()), "GM0995") == ""
+
+
+def _same(a: dict, b: dict) -> bool:
+    import math
+    norm = lambda d: {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in d.items()}  # noqa: E731
+    return norm(a) == norm(b)
+
+
+def test_report_figures_are_the_overview_figures():
+    """What a batch worker records from the report's kernel equals what the overview would compute."""
+    import json
+
+    from ivpanalysis.report import content as rc
+    from ivpanalysis.report.overview import report_figures
+    for code in ("GM0995", "GM0034", "GM0184"):
+        ctx = rc.context(code)
+        rc.police_section(ctx)  # the report's own police table, cached in ctx
+        f = report_figures(ctx)
+        assert json.loads(json.dumps(f)) == f  # goes into manifest.json as it is
+        assert _same(f, municipality_figures(load_data(), code)), code
+
+
+def test_recorded_figures_are_used_without_reading_the_folder():
+    """Entries with ``figures`` (recorded by the batch worker) fill the table even when the folder is gone."""
+    m = _manifest()
+    m["data_dir"] = "/nonexistent/folder"
+    for r in m["reports"]:
+        if r["status"] == "ok":
+            r["figures"] = {"police_unit": "Eenheid X", "province": "", "year": 2020, "total": 1234.0,
+                            "per_1000": None, "change": -2.0, "significant": "nee", "green": None,
+                            "orange": None, "red": None, "no_verdict": None}
+    cells = _row(overview_html(m), "GM0995")
+    assert cells[:8] == ["Lelystad (GM0995)", "Eenheid X", "–", "2020", "1.234", "–", "−2%", "nee"]

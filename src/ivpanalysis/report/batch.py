@@ -109,6 +109,9 @@ def render(code: str, out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | P
         rel = folder.relative_to(out_dir).as_posix()
         entry.update(status="ok", outputs=[f"{rel}/{HTML_NAME}", f"{rel}/{NOTEBOOK_NAME}"],
                      timings={k: round(v, 3) for k, v in timings.items()})
+        figures = _figures(session)
+        if figures is not None:
+            entry["figures"] = figures
     except ReportFailed as e:
         entry.update(error=e.reason, failure=e.kind)
     except Exception as e:  # noqa: BLE001 - one municipality never stops a batch
@@ -116,6 +119,22 @@ def render(code: str, out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | P
         entry["traceback"] = traceback.format_exc(limit=5)
     entry["seconds"] = round(time.perf_counter() - t0, 3)
     return entry
+
+
+#: evaluated in the report's kernel after its notebook ran: the overview's figures of that report
+FIGURES = "__import__('json').dumps(__import__('ivpanalysis.report.overview', fromlist=['_']).report_figures(ctx))"
+
+
+def _figures(session) -> dict | None:
+    """The overview's figures from the kernel that just made the report (None when its notebook has no
+    ``ctx`` or the kernel cannot say: the overview then computes them itself)."""
+    import ast
+    text = session.evaluate(FIGURES) if hasattr(session, "evaluate") else None
+    try:
+        figures = json.loads(ast.literal_eval(text)) if text else None
+    except (ValueError, SyntaxError):
+        return None
+    return figures if isinstance(figures, dict) else None
 
 
 def _task(args: tuple) -> dict:

@@ -213,6 +213,24 @@ class KernelSession:
     def __exit__(self, *exc):
         self.shutdown()
 
+    def evaluate(self, expression: str, timeout: float = 60) -> str | None:
+        """The ``text/plain`` value of ``expression`` in the kernel's namespace after a run (e.g. a
+        figure the report computed); None when it raised or the kernel did not answer in time."""
+        if self.kc is None:
+            return None
+        msg_id = self.kc.execute("", silent=True, store_history=False, user_expressions={"v": expression})
+        deadline = time.monotonic() + timeout
+        while time.monotonic() < deadline:
+            try:
+                reply = run_sync(self.kc.get_shell_msg)(timeout=max(0.01, deadline - time.monotonic()))
+            except Exception:  # noqa: BLE001 - queue.Empty on timeout, or a closed channel
+                return None
+            if reply.get("parent_header", {}).get("msg_id") != msg_id:
+                continue  # a late reply of something earlier
+            value = reply["content"].get("user_expressions", {}).get("v", {})
+            return value.get("data", {}).get("text/plain") if value.get("status") == "ok" else None
+        return None
+
     def run(self, parameters: dict, notebook: str | Path | nbformat.NotebookNode = NOTEBOOK,
             timeout: float | None = 600) -> nbformat.NotebookNode:
         """Execute ``notebook`` with ``parameters``; the executed notebook (nothing is written).

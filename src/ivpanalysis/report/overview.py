@@ -32,25 +32,50 @@ _VERDICT = {"yes": "ja", "no": "nee", "too_small": "te klein"}
 
 def municipality_figures(data, code: str) -> dict:
     """The overview's figures of one municipality (NaN or '' where the data do not have them)."""
+    try:
+        table = police.police_table(data, code)
+    except (LookupError, ValueError):
+        table = pd.DataFrame()
+    return _figures(data, code, table)
+
+
+def report_figures(ctx) -> dict:
+    """:func:`municipality_figures` from a report's own context, reusing the police table the report
+    computed; a batch worker runs it in the report's kernel and puts the result in the manifest, so
+    the overview need not compute every municipality again."""
+    from ivpanalysis.report.context import police_figures
+    try:
+        table = police_figures(ctx) if ctx.year is not None else police.police_table(ctx.data, ctx.code)
+    except (LookupError, ValueError):
+        table = pd.DataFrame()
+    return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in _figures(ctx.data, ctx.code, table).items()}
+
+
+def _figures(data, code: str, table: pd.DataFrame) -> dict:
     row = {"police_unit": "", "province": _province(data, code), "year": math.nan, "total": math.nan,
            "per_1000": math.nan, "change": math.nan, "significant": "", "green": math.nan, "orange": math.nan,
            "red": math.nan, "no_verdict": math.nan}
     unit = police.default_region(data, code)
     row["police_unit"] = (schema.municipality_name(unit) or unit).replace(" (RE)", "") if unit else ""
-    try:
-        table = police.police_table(data, code)
-    except (LookupError, ValueError):
-        table = pd.DataFrame()
     if not table.empty and TOTAL in table.index:
         year, r = int(table.attrs["year"]), table.loc[TOTAL]
-        row.update(year=year, total=r[str(year)], change=r["change_pct"] if r["change_source"] == "computed" else math.nan,
+        row.update(year=year, total=_plain(r[str(year)]),
+                   change=_plain(r["change_pct"]) if r["change_source"] == "computed" else math.nan,
                    significant=_VERDICT.get(r["significant"], ""))
         try:
-            row["per_1000"] = rates.per_1000(r[str(year)], code, year, "inwoners", data.population)
+            row["per_1000"] = _plain(rates.per_1000(r[str(year)], code, year, "inwoners", data.population))
         except LookupError:  # no population figures for this municipality and year
             pass
     row.update(_dashboard_counts(data, code))
     return row
+
+
+def _plain(value):
+    """A table cell as a plain float (NaN for missing: pd.NA, None), so it survives JSON."""
+    try:
+        return math.nan if value is None or pd.isna(value) else float(value)
+    except (TypeError, ValueError):
+        return math.nan
 
 
 def _dashboard_counts(data, code: str) -> dict:
@@ -88,23 +113,34 @@ def _cell(key: str, value) -> tuple[str, str]:
 
 
 def rows(manifest: dict) -> list[dict]:
-    """One dict per successful report: name, code, href and :func:`municipality_figures`."""
+    """One dict per successful report: name, code, href and its figures — those the report's worker
+    recorded (``figures`` in its manifest entry, :func:`report_figures`), else :func:`municipality_figures`."""
     ok = [r for r in manifest["reports"] if r["status"] == "ok"]
     data = None
-    try:
-        data = load_data(manifest.get("data_dir")) if ok else None
-    except Exception:  # noqa: BLE001 - an unreadable folder leaves the figures empty, the links stay
-        data = None
     out = []
     for r in ok:
-        figures = {}
-        if data is not None:
-            try:
-                figures = municipality_figures(data, r["code"])
-            except Exception:  # noqa: BLE001 - one municipality's figures never hide the others
-                figures = {}
+        figures = r.get("figures")
+        if isinstance(figures, dict):
+            figures = {k: (math.nan if v is None else v) for k, v in figures.items()}
+        else:
+            if data is None:
+                data = _data(manifest)
+            figures = {}
+            if data is not False:
+                try:
+                    figures = municipality_figures(data, r["code"])
+                except Exception:  # noqa: BLE001 - one municipality's figures never hide the others
+                    figures = {}
         out.append({"name": f"{r.get('name') or ''} ({r['code']})", "href": r["outputs"][0], **figures})
     return sorted(out, key=lambda r: r["name"])
+
+
+def _data(manifest: dict):
+    """The run's data folder, or False when it cannot be read (the figures stay empty, the links stay)."""
+    try:
+        return load_data(manifest.get("data_dir"))
+    except Exception:  # noqa: BLE001
+        return False
 
 
 def _table(items: list[dict]) -> str:
