@@ -445,8 +445,27 @@ _CACHE: dict[tuple, Comparisons] = {}
 _CACHE_SIZE = 8
 
 
+_VERSIONS: dict[tuple, tuple] = {}
+
+
 def data_version(data, regions: pd.DataFrame) -> tuple:
-    """A key that changes when the folder's tables or the regions frame change (not a cryptographic hash)."""
+    """A key that changes when the folder's tables or the regions frame change (not a cryptographic hash).
+
+    Hashing every police value costs time; it is done once per pair of frame objects (the loaded folder's
+    frames are shared by every report of a kernel; the frames are kept so their ids stay theirs).
+    """
+    ids = (id(data), id(data.police), id(data.population), id(regions))
+    hit = _VERSIONS.get(ids)
+    if hit is not None and hit[0] is data and hit[1] is data.police and hit[2] is data.population and hit[3] is regions:
+        return hit[4]
+    if len(_VERSIONS) >= _CACHE_SIZE:
+        _VERSIONS.pop(next(iter(_VERSIONS)))
+    version = _data_version(data, regions)
+    _VERSIONS[ids] = (data, data.police, data.population, regions, version)
+    return version
+
+
+def _data_version(data, regions: pd.DataFrame) -> tuple:
     import json
 
     prov = json.dumps(getattr(data, "provenance", {}) or {}, sort_keys=True, default=str)

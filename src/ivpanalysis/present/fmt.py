@@ -6,6 +6,7 @@ babel's default half-even. Missing values print as ``na`` (default an en dash), 
 from __future__ import annotations
 
 import decimal
+from functools import lru_cache
 from numbers import Real
 
 import pandas as pd
@@ -34,6 +35,12 @@ def _pattern(decimals: int, suffix: str = "", sign: bool = False) -> str:
 def _format(x, decimals: int, suffix: str, sign: bool, na: str) -> str:
     if _missing(x):
         return na
+    return _format_float(float(x), decimals, suffix, sign)
+
+
+@lru_cache(maxsize=65536)
+def _format_float(x: float, decimals: int, suffix: str, sign: bool) -> str:
+    """:func:`_format` of a present value, memoised: chart axes format the same tick values many times."""
     d = round_half_away(x, decimals)
     if d == 0:
         d, sign = abs(d), False  # no "+0%" or "−0"

@@ -121,7 +121,25 @@ def national_alt(figs: geo.MapFigures) -> str:
 
 # --- drawing -------------------------------------------------------------------------------------
 
+#: id(polygons) → (polygons, path): a batch draws the same municipality's outline on many maps; the
+#: polygons are kept beside their path so the id cannot be reused while it is cached
+_PATHS: dict[int, tuple[object, Path]] = {}
+_MAX_PATHS = 4096
+
+
 def _path(polys) -> Path:
+    """:func:`_compound_path` of ``polys``, built once per polygon object (the shapes of a folder are cached)."""
+    hit = _PATHS.get(id(polys))
+    if hit is not None and hit[0] is polys:
+        return hit[1]
+    if len(_PATHS) >= _MAX_PATHS:
+        _PATHS.clear()
+    path = _compound_path(polys)
+    _PATHS[id(polys)] = (polys, path)
+    return path
+
+
+def _compound_path(polys) -> Path:
     """One compound path of all rings of a municipality (holes clockwise, so they stay empty)."""
     verts, codes = [], []
     for poly in polys:

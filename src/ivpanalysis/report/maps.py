@@ -24,6 +24,18 @@ def shapes_of(folder: tuple) -> tuple[dict, int | None]:
     return geo.shapes(fc), (min(years) if years else None)
 
 
+@lru_cache(maxsize=64)
+def _unit_figures(folder: tuple, unit: str, unit_name: str, members: tuple) -> tuple[str, geo.MapFigures]:
+    full = _load(*folder)
+    return unit_name, geo.map_figures(full, full.regions, members, set(shapes_of(folder)[0]))
+
+
+def unit_figures(folder: tuple, code: str) -> tuple[str, geo.MapFigures]:
+    """(unit name, map figures) of ``code``'s police unit: computed once per unit and folder version, as
+    every member municipality's report shows the same unit map (only the outline differs)."""
+    return _unit_figures(folder, *geo.police_unit(_load(*folder).regions, code))
+
+
 def missing_lines(data, code: str, regions) -> list[str]:
     """The "Wat ontbreekt" lines (:func:`ivpanalysis.analysis.missing.missing_for`) of the inputs a map needs."""
     items = missing.missing_for(data, code, regions=regions, data_dir=str(data.data_dir))
@@ -50,8 +62,7 @@ def unit_map_html(ctx: Context) -> str:
     has_region = regions is not None and not regions.empty and ctx.code in set(regions["region_code"])
     if ctx.code not in shapes or not has_region:
         return _pointer(full, ctx.code, regions)
-    _, unit_name, members = geo.police_unit(regions, ctx.code)
-    figs = ctx.once("map", lambda: geo.map_figures(full, regions, members, set(shapes)))
+    unit_name, figs = unit_figures(ctx.folder, ctx.code)
     fig, alt = maps.unit_map(shapes, figs, unit_name, ctx.code, year)
     caption = (f"Kaart van {maps.series_phrase(figs)} in de gemeenten van politie-eenheid {unit_name}, in vijf "
                f"klassen met elk ongeveer evenveel gemeenten; {ctx.name} is omlijnd")
