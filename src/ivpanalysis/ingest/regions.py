@@ -90,14 +90,6 @@ def load(tf: TextFile, rows: list[list[str]] | None = None, edition: str = "") -
     if "police_unit_name" not in out:
         out["police_unit_name"] = None
     out = out[COLUMNS]
-    out.attrs.update(format="gebieden_in_nederland", not_found=missing, source_file=str(tf.path),
-                     inhabitants=_inhabitants(frame, head))
+    # attrs stay small: pandas deep-copies them on every operation on the frame
+    out.attrs.update(format="gebieden_in_nederland", not_found=missing, source_file=str(tf.path))
     return out
-
-
-def _inhabitants(frame: pd.DataFrame, head: list[str]) -> dict:
-    col = next((c for c in head if c.casefold().startswith("inwonertal")), None)
-    if not col:
-        return {}
-    gm = "RegioS" if "RegioS" in frame else _column_of(frame, r"GM\d{4}")
-    return dict(zip(frame[gm], pd.to_numeric(frame[col], errors="coerce")))
