@@ -120,24 +120,41 @@ def _link_terms(soup) -> list[glossary.Term]:
     figure captions and table cells); returns the terms used anywhere in the text, in glossary order."""
     main = soup.find("main") or soup.body
     used = glossary.used_terms(main.get_text(" "))
+    nodes = _linkable_strings(main) if used else []  # one walk of the page, not one per spelling
     for term in used:
         for spelling in term.spellings:  # each way of writing the term links once, at its first use
             pat = glossary.pattern(glossary.Term(term.term, "", (spelling,)))
-            for node in main.find_all(string=pat):
-                if (any(p.name in _SKIP_LINKS or "ivp-title" in (p.get("class") or []) for p in node.parents)
-                        or not node.find_parent(_LINK_IN)):
-                    continue
-                _wrap_first(soup, node, pat, term)
-                break
+            for i, node in enumerate(nodes):
+                if pat.search(str(node)):
+                    nodes[i:i + 1] = _wrap_first(soup, node, pat, term)
+                    break
     return used
 
 
-def _wrap_first(soup, node, pat: re.Pattern, term: glossary.Term) -> None:
+def _linkable_strings(main) -> list[NavigableString]:
+    """The text nodes a term may be linked in, in document order (inside p, li, figcaption, td or dd;
+    never in links, headings, captions, headers, the title block, scripts or styles)."""
+    out = []
+    for node in main.find_all(string=True):
+        if type(node) is not NavigableString:  # comments, CDATA, doctype
+            continue
+        parents = list(node.parents)
+        if any(p.name in _SKIP_LINKS or "ivp-title" in (p.get("class") or []) for p in parents):
+            continue
+        if any(p.name in _LINK_IN for p in parents):
+            out.append(node)
+    return out
+
+
+def _wrap_first(soup, node, pat: re.Pattern, term: glossary.Term) -> list[NavigableString]:
+    """Wrap the first match of ``pat`` in ``node`` in a link; returns the text left around it (still linkable)."""
     text = str(node)
     m = pat.search(text)
     link = soup.new_tag("a", href=f"#{term.anchor}", attrs={"class": "ivp-term"})
     link.string = m.group(0)
-    node.replace_with(NavigableString(text[:m.start()]), link, NavigableString(text[m.end():]))
+    before, after = NavigableString(text[:m.start()]), NavigableString(text[m.end():])
+    node.replace_with(before, link, after)
+    return [before, after]
 
 
 def _glossary(soup, terms: list[glossary.Term]):
