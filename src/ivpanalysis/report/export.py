@@ -32,8 +32,27 @@ _INLINE_REMOTE = re.compile(r"<script\b[^>]*>(?:(?!</script>).)*?https?://(?:(?!
 def exporter():
     """The HTML exporter (built once per process: loading templates costs time)."""
     from nbconvert import HTMLExporter
-    return HTMLExporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
-                        template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)], language_code="nl")
+    from nbconvert.exporters.templateexporter import TemplateExporter
+    from nbconvert.filters.highlight import Highlight2HTML
+    from nbconvert.filters.widgetsdatatypefilter import WidgetsDataTypeFilter
+
+    class _Exporter(HTMLExporter):
+        """nbconvert's HTML exporter without its closing pass through BeautifulSoup (image alt text,
+        focusable output areas): :func:`ivpanalysis.report.publication.publish` parses the page anyway
+        and does both, so every page is parsed once instead of twice."""
+
+        def from_notebook_node(self, nb, resources=None, **kw):
+            langinfo = nb.metadata.get("language_info", {})
+            lexer = langinfo.get("pygments_lexer", langinfo.get("name", None))
+            self.register_filter("highlight_code", self.filters.get("highlight_code",
+                                                                    Highlight2HTML(pygments_lexer=lexer, parent=self)))
+            resources = self._init_resources(resources)
+            self.register_filter("filter_data_type", WidgetsDataTypeFilter(notebook_metadata=self._nb_metadata,
+                                                                           parent=self, resources=resources))
+            return TemplateExporter.from_notebook_node(self, nb, resources, **kw)
+
+    return _Exporter(exclude_input=True, exclude_input_prompt=True, exclude_output_prompt=True,
+                     template_name=TEMPLATE, extra_template_basedirs=[str(TEMPLATES)], language_code="nl")
 
 
 def _reader_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:

@@ -35,6 +35,7 @@ _SKIP_LINKS = {"a", "h1", "h2", "h3", "h4", "caption", "th", "button", "script",
 def publish(page: str) -> str:
     """``page`` (the exported report) with sources in words, numbered captions, contents and glossary."""
     soup = BeautifulSoup(page, "html.parser")
+    _accessible_outputs(soup)
     _sources_in_words(soup)
     name = _municipality(soup)
     figures = _number_figures(soup)
@@ -45,6 +46,15 @@ def publish(page: str) -> str:
         main.append(_glossary(soup, terms))
     _contents(soup, main, figures, tables)
     return str(soup)
+
+
+def _accessible_outputs(soup) -> None:
+    """What nbconvert's HTML exporter adds for accessibility: alt text on every image, and output areas
+    reachable by keyboard (wide tables scroll inside them)."""
+    for img in soup.select("img:not([alt])"):
+        img["alt"] = "Geen beschrijving bij deze afbeelding."
+    for elem in soup.select(".jp-Notebook div.jp-Cell-inputWrapper, .jp-Notebook div.jp-OutputArea-output"):
+        elem["tabindex"] = "0"
 
 
 def _municipality(soup) -> str:
