@@ -129,8 +129,8 @@ def _exact_p(n: np.ndarray, k: np.ndarray, a: np.ndarray) -> np.ndarray:
         idx = np.flatnonzero(inv.ravel() == j)
         if nn <= 0:
             continue
-        dist = stats.betabinom(int(nn), 1 / aa, 1 / aa) if aa > 0 else stats.binom(int(nn), 0.5)
-        cdf = np.cumsum(dist.pmf(np.arange(int(nn) + 1)))
+        x = np.arange(int(nn) + 1)  # unfrozen calls: freezing a scipy distribution costs more than the pmf
+        cdf = np.cumsum(stats.betabinom.pmf(x, int(nn), 1 / aa, 1 / aa) if aa > 0 else stats.binom.pmf(x, int(nn), 0.5))
         kk = k[idx].astype(int)
         lower = cdf[kk]
         upper = 1.0 - np.where(kk > 0, cdf[np.maximum(kk - 1, 0)], 0.0)
