@@ -477,7 +477,8 @@ def _data_version(data, regions: pd.DataFrame) -> tuple:
 def cached_compute(data, regions: pd.DataFrame, year: int, reference_year: int | None = None,
                    failed=frozenset(), min_peers: int = MIN_PEERS) -> Comparisons:
     """:func:`compute`, reused while the data version, year and settings are the same (batch runs, one kernel)."""
-    key = (data_version(data, regions), int(year), reference_year, frozenset(failed), min_peers)
+    ref = int(year) - 4 if reference_year is None else int(reference_year)  # None means year − 4: one entry
+    key = (data_version(data, regions), int(year), ref, frozenset(failed), min_peers)
     if key not in _CACHE:
         if len(_CACHE) >= _CACHE_SIZE:
             _CACHE.pop(next(iter(_CACHE)))
