@@ -34,7 +34,7 @@ from ivpanalysis.report.batch import codes_in_data, run_batch
 from ivpanalysis.report.execute import NOTEBOOK
 
 REAL = paths.REALDATA_DIR / "dreyer_47018NED_gemeente_jaar" / "data.json"
-#: the real files a complete report reads (issue 18): counts, population, regions, survey, incidents
+#: the real files a complete report reads (issue 18): counts, population, regions, survey, incidents, boundaries
 FILES = [REAL] + [paths.REALDATA_DIR / f for f in (
     "chelsj_47013NED_meta_37230ned/Bevolking_Gemeenten.csv",
     "chelsj_47013NED_meta_37230ned/bevolkingeindeperiod_21122025.csv", "leetjes_gebieden_in_nederland/inwonertal.csv",
@@ -42,7 +42,7 @@ FILES = [REAL] + [paths.REALDATA_DIR / f for f in (
     "gewoonmaarten_provincies/Veiligheidsgevoel Provincies.csv",
     "mokken_veiligheidsmonitor_provincie/Misdrijven_per_gemeente.csv", "siffels_misdaad_in_kaart/MiK-Nederland-PC4.csv",
     "certegis_pc4_gemeente/postcodes.csv", "visualicious_47013NED_maand_aaenhunze/crimes_theft_shortened.tsv",
-    "thoolen_47013NED_statline_gemeente/Misdrijven_2024.csv")]
+    "thoolen_47013NED_statline_gemeente/Misdrijven_2024.csv", "nlstat_gemeentegrenzen_2022/gemeenten.geojson")]
 BIN = Path(sys.executable).parent
 
 
@@ -53,7 +53,7 @@ def data_folder(work: Path) -> tuple[str | None, list[str], str]:
         folder = snapshot_from_file([f for f in FILES if f.is_file()], work / "data")
         codes = codes_in_data(folder)
         return str(folder), codes, (f"real public files ({len(codes)} municipalities: 47018NED, population, regions, "
-                                    f"provincial VM, misdaad in kaart, 47013NED months) via fetch.snapshot_from_file")
+                                    f"provincial VM, misdaad in kaart, 47013NED months, boundaries) via fetch.snapshot_from_file")
     codes = ["GM0995", "GM0303", "GM0171", "GM0184"]
     return None, codes, "embedded data (4 municipalities, repeated): ../shared/realdata not found"
 

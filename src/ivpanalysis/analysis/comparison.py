@@ -477,10 +477,25 @@ def _data_version(data, regions: pd.DataFrame) -> tuple:
 def cached_compute(data, regions: pd.DataFrame, year: int, reference_year: int | None = None,
                    failed=frozenset(), min_peers: int = MIN_PEERS) -> Comparisons:
     """:func:`compute`, reused while the data version, year and settings are the same (batch runs, one kernel)."""
-    ref = int(year) - 4 if reference_year is None else int(reference_year)  # None means year − 4: one entry
-    key = (data_version(data, regions), int(year), ref, frozenset(failed), min_peers)
+    key = _key(data, regions, year, reference_year, failed, min_peers)
     if key not in _CACHE:
-        if len(_CACHE) >= _CACHE_SIZE:
-            _CACHE.pop(next(iter(_CACHE)))
-        _CACHE[key] = compute(data, regions, year, reference_year, failed, min_peers)
+        remember(data, regions, compute(data, regions, year, reference_year, failed, min_peers), failed, min_peers)
     return _CACHE[key]
+
+
+def peek(data, regions: pd.DataFrame, year: int, reference_year: int | None = None, failed=frozenset(),
+         min_peers: int = MIN_PEERS) -> Comparisons | None:
+    """:func:`cached_compute`'s result when this process already has it, else None (nothing is computed)."""
+    return _CACHE.get(_key(data, regions, year, reference_year, failed, min_peers))
+
+
+def remember(data, regions: pd.DataFrame, comps: Comparisons, failed=frozenset(), min_peers: int = MIN_PEERS) -> None:
+    """Keep ``comps`` (computed elsewhere, e.g. by another kernel of a batch) as :func:`cached_compute`'s result."""
+    if len(_CACHE) >= _CACHE_SIZE:
+        _CACHE.pop(next(iter(_CACHE)))
+    _CACHE[_key(data, regions, comps.year, comps.reference_year, failed, min_peers)] = comps
+
+
+def _key(data, regions, year, reference_year, failed, min_peers) -> tuple:
+    ref = int(year) - 4 if reference_year is None else int(reference_year)  # None means year − 4: one entry
+    return data_version(data, regions), int(year), ref, frozenset(failed), min_peers

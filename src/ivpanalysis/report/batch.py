@@ -10,6 +10,7 @@ others; existing good reports are replaced only by complete new ones.
 from __future__ import annotations
 
 import concurrent.futures as cf
+import contextlib
 import datetime as dt
 import json
 import multiprocessing
@@ -109,9 +110,7 @@ def render(code: str, out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | P
         rel = folder.relative_to(out_dir).as_posix()
         entry.update(status="ok", outputs=[f"{rel}/{HTML_NAME}", f"{rel}/{NOTEBOOK_NAME}"],
                      timings={k: round(v, 3) for k, v in timings.items()})
-        figures = _figures(session)
-        if figures is not None:
-            entry["figures"] = figures
+        entry.update(_figures(session))
     except ReportFailed as e:
         entry.update(error=e.reason, failure=e.kind)
     except Exception as e:  # noqa: BLE001 - one municipality never stops a batch
@@ -125,16 +124,16 @@ def render(code: str, out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | P
 FIGURES = "__import__('json').dumps(__import__('ivpanalysis.report.overview', fromlist=['_']).report_figures(ctx))"
 
 
-def _figures(session) -> dict | None:
-    """The overview's figures from the kernel that just made the report (None when its notebook has no
-    ``ctx`` or the kernel cannot say: the overview then computes them itself)."""
+def _figures(session) -> dict:
+    """``{"figures": …}``: the overview's figures from the kernel that just made the report; empty when its
+    notebook has no ``ctx`` or the kernel cannot say (the overview then computes them itself)."""
     import ast
     text = session.evaluate(FIGURES) if hasattr(session, "evaluate") else None
     try:
         figures = json.loads(ast.literal_eval(text)) if text else None
     except (ValueError, SyntaxError):
-        return None
-    return figures if isinstance(figures, dict) else None
+        return {}
+    return {"figures": figures} if isinstance(figures, dict) else {}
 
 
 def _task(args: tuple) -> dict:
@@ -204,7 +203,41 @@ def run_batch(codes: list[str], out_dir: str | Path = paths.REPORTS_DIR, data_di
     data = str(Path(data_dir).resolve()) if data_dir else None
     atomic.check_writable(out_dir)  # before the first render, not after the last
     atomic.clean_stale(out_dir)
+    with _shared_folder():
+        return _run(codes, out_dir, data, jobs, notebook, timeout, scheduler, executor, progress, parameters)
+
+
+@contextlib.contextmanager
+def _shared_folder():
+    """A private folder the batch's kernels share results through (:mod:`.batch_cache`), removed afterwards."""
+    import os
+    import shutil
+    import tempfile
+    from ivpanalysis.report import batch_cache
+    before = os.environ.get(batch_cache.ENV)
+    folder = tempfile.mkdtemp(prefix="ivp-batch-")
+    os.environ[batch_cache.ENV] = folder
+    try:
+        yield folder
+    finally:
+        if before is None:
+            os.environ.pop(batch_cache.ENV, None)
+        else:
+            os.environ[batch_cache.ENV] = before
+        shutil.rmtree(folder, ignore_errors=True)
+
+
+def _share_dataset(data: str | None) -> None:
+    """The folder as the gate left it, written once for every kernel of the batch (each would read and check it again)."""
+    from ivpanalysis.report import batch_cache
+    from ivpanalysis.report.context import _folder_key, _load
+    key = _folder_key(data)
+    batch_cache.cached("dataset", key, lambda: _load(*key))
+
+
+def _run(codes, out_dir: Path, data, jobs, notebook, timeout, scheduler, executor, progress, parameters) -> dict:
     results: dict[str, dict] = gate_codes(codes, data)
+    _share_dataset(data)
     nbp = str(Path(notebook).resolve()) if notebook else None
     t0 = time.perf_counter()
     started = dt.datetime.now().isoformat(timespec="seconds")

@@ -14,6 +14,7 @@ import pandas as pd
 
 from ivpanalysis import paths
 from ivpanalysis.analysis import comparison, default_indicators, missing, plan
+from ivpanalysis.report import batch_cache
 from ivpanalysis.report.context import Context, _load
 
 #: target directions judged against the plan's reference year rather than against a target value
@@ -42,8 +43,21 @@ def comparisons(ctx: Context) -> comparison.Comparisons | None:
     reg = regions(ctx)
     if ctx.year is None or reg.empty:
         return None
-    return ctx.once("comparisons", lambda: comparison.cached_compute(full_data(ctx), reg, ctx.year, ctx.reference_year,
-                                                                     failed_codes(ctx)))
+    return ctx.once("comparisons", lambda: shared_comparisons(ctx, reg))
+
+
+def shared_comparisons(ctx: Context, reg: pd.DataFrame) -> comparison.Comparisons:
+    """The comparison of all municipalities, computed once per batch (:mod:`.batch_cache`) and kept in
+    this kernel for every later report and the map."""
+    full, failed = full_data(ctx), failed_codes(ctx)
+    here = comparison.peek(full, reg, ctx.year, ctx.reference_year, failed)
+    if here is not None:
+        return here
+    key = (ctx.folder, ctx.year, ctx.reference_year, failed)
+    comps = batch_cache.cached("comparisons", key,
+                               lambda: comparison.cached_compute(full, reg, ctx.year, ctx.reference_year, failed))
+    comparison.remember(full, reg, comps, failed)
+    return comps
 
 
 def for_municipality(ctx: Context) -> pd.DataFrame | None:

@@ -419,7 +419,7 @@ def _across_figures(ctx: Context, across: pd.DataFrame) -> str:
     """Quadrant and caterpillar charts of the comparison across units, drawn once per folder, year and focal unit."""
     provinces = across.attrs.get("unit_kind") == "province"
     focal = gap_view.province_of(ctx) if provinces else ctx.code
-    return ctx.once("gap_across_html", lambda: gap_view.figures(across, focal, provinces, ctx.name))
+    return ctx.once("gap_across_html", lambda: gap_view.figures(across, focal, provinces, ctx.name, ctx.folder))
 
 
 def verantwoording(ctx: Context) -> HTML:

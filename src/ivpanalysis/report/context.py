@@ -86,8 +86,10 @@ def _data_stamp(folder: Path) -> tuple:
 
 @lru_cache(maxsize=4)
 def _load(folder: str, stamp: tuple) -> datafolder.Dataset:
-    """The folder through the gate (checked once per folder version; failing municipalities left out)."""
-    return validate.gate(datafolder.load(folder))
+    """The folder through the gate (checked once per folder version; failing municipalities left out);
+    in a batch, read once and shared by its kernels (:mod:`.batch_cache`)."""
+    from ivpanalysis.report import batch_cache
+    return batch_cache.cached("dataset", (folder, stamp), lambda: validate.gate(datafolder.load(folder)))
 
 
 def _folder_key(data_dir: str | Path | None) -> tuple[str, tuple]:

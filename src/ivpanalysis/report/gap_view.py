@@ -120,22 +120,33 @@ def _across(folder: tuple, kind: str, year: int) -> pd.DataFrame | None:
 _FIGURES: dict = {}
 
 
-def figures(across: pd.DataFrame, focal: str | None, provinces: bool, name: str) -> str:
-    """The quadrant and caterpillar charts as HTML, drawn once per result and focal unit (a batch shares them)."""
-    from ivpanalysis.present import charts, gap_view_text
-    from ivpanalysis.present.html import figure_html
-    from ivpanalysis.report.fits import timed
+def figures(across: pd.DataFrame, focal: str | None, provinces: bool, name: str, folder: tuple | None = None) -> str:
+    """The quadrant and caterpillar charts as HTML, drawn once per result and focal unit: in this kernel,
+    and with ``folder`` (the data folder's stamp) once per batch (:mod:`.batch_cache`)."""
+    from ivpanalysis.present import gap_view_text
+    from ivpanalysis.report import batch_cache
 
     key = (id(across), focal)
     if key not in _FIGURES:
-        year = across.attrs["survey_year"]
-        words = gap_view_text.unit_words(provinces)
-        with timed("charts"):
-            q = charts.quadrant_chart(across, focal=focal, title=f"Criminaliteit en onveiligheidsgevoel per {words[0]}, {year}")
-            c = charts.caterpillar_chart(across, focal=focal)
-            html = (figure_html(q, gap_view_text.quadrant_alt(words, year, across, focal)).data
-                    + figure_html(c, gap_view_text.caterpillar_alt(words, year)).data)
+        def draw():
+            return _draw(across, focal, provinces)
+        shared = (folder, across.attrs.get("unit_kind"), across.attrs.get("survey_year"), focal)
+        html = batch_cache.cached("gap_figures", shared, draw) if folder else draw()
         if len(_FIGURES) > 64:
             _FIGURES.clear()
         _FIGURES[key] = html
     return gap_view_text.level_sentence(across, provinces, name) + _FIGURES[key]
+
+
+def _draw(across: pd.DataFrame, focal: str | None, provinces: bool) -> str:
+    from ivpanalysis.present import charts, gap_view_text
+    from ivpanalysis.present.html import figure_html
+    from ivpanalysis.report.fits import timed
+
+    year = across.attrs["survey_year"]
+    words = gap_view_text.unit_words(provinces)
+    with timed("charts"):
+        q = charts.quadrant_chart(across, focal=focal, title=f"Criminaliteit en onveiligheidsgevoel per {words[0]}, {year}")
+        c = charts.caterpillar_chart(across, focal=focal)
+        return (figure_html(q, gap_view_text.quadrant_alt(words, year, across, focal)).data
+                + figure_html(c, gap_view_text.caterpillar_alt(words, year)).data)
