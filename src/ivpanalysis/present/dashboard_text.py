@@ -176,7 +176,9 @@ def default_sentence(table: pd.DataFrame, reference_year: int) -> str:
     s = (f"Het plan legt voor deze gemeente geen indicatoren vast; daarom staan hier "
          f"{fmt.number(len(table))} standaardindicatoren zonder doel")
     if parts:
-        return s + f". Sinds {reference_year} zijn er " + " en ".join(parts) + "; de rest veranderde niet meer dan toeval."
+        verb = "is" if int((beyond["direction"].isin(("rose", "fell"))).sum()) == 1 else "zijn"  # "is er 1", "zijn er 2"
+        rest = "; de rest veranderde niet meer dan toeval." if len(beyond) < len(table) else "."
+        return s + f". Sinds {reference_year} {verb} er " + " en ".join(parts) + rest
     return s + f". Geen ervan veranderde sinds {reference_year} meer dan toeval."
 
 
