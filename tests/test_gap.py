@@ -454,3 +454,17 @@ def test_over_time_takes_crime_years_built_from_complete_months():
     assert got[2016] == pytest.approx(4549) and got[2018] == pytest.approx(4041) and pd.isna(got[2019])
 
 
+
+
+def test_crime_change_over_time_uses_the_noise_model_of_its_gap():
+    """A change over three years is judged with the three-year noise model of the crime measure, not the one-year α."""
+    from ivpanalysis.analysis import noise
+    df = pd.DataFrame({"year": [2016, 2017, 2019], "crime_count": [1000.0, 1040.0, 1150.0],
+                       "pct_unsafe": [30.0, np.nan, 32.0]})
+    df.attrs["crime_measure"] = "criminaliteit_totaal"
+    res = gap.gap_over_time(df).set_index("year")
+    by_year = res.attrs["crime_alpha_by_year"]
+    assert by_year == {2017: noise.alpha_for("criminaliteit_totaal", 1), 2019: noise.alpha_for("criminaliteit_totaal", 3)}
+    model = noise.model_for("criminaliteit_totaal", gap=3)
+    assert res.loc[2019, "crime_p"] == pytest.approx(float(noise.p_value([1000.0], [1150.0], model)[0]))
+    assert np.isnan(res.loc[2016, "crime_p"]) and res.loc[2016, "crime_changed"] == ""

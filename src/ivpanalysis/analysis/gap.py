@@ -599,14 +599,30 @@ def gap_over_time(df: pd.DataFrame, level: float = LEVEL, assumed_n: int = ASSUM
 
 
 def _add_crime_noise(out: pd.DataFrame, df: pd.DataFrame, order: np.ndarray, b: int, crime_alpha: float | None) -> None:
-    """``crime_p``/``crime_changed``: crime's change against the reference year by the noise test (in place)."""
+    """``crime_p``/``crime_changed``: crime's change against the reference year by the noise test (in place).
+
+    Each year is tested with the noise model of its crime measure for the number of years between it and
+    the reference year (year-to-year variation grows with the gap; :func:`ivpanalysis.analysis.noise.model_for`),
+    unless ``crime_alpha`` fixes one α for all.
+    """
     k = _numeric(df, "crime_count", "gap_over_time input", "year").to_numpy()[order]
-    a = noise.alpha_for(None) if crime_alpha is None else crime_alpha
-    k0 = np.full(len(k), k[b])
-    out["crime_p"] = noise.p_value(k0, k, a)
-    out["crime_changed"] = noise.verdicts(k0, k, a, p=out["crime_p"].to_numpy())
-    out.loc[b, ["crime_p", "crime_changed"]] = [np.nan, ""]
-    out.attrs["crime_alpha"] = a
+    years = out["year"].to_numpy()
+    measure = df.attrs.get("crime_measure")
+    p, verdict = np.full(len(k), np.nan), np.full(len(k), "", dtype=object)
+    alphas = {}
+    for i in range(len(k)):
+        if i == b:
+            continue
+        gap_years = abs(int(years[i]) - int(years[b]))
+        model = crime_alpha if crime_alpha is not None else noise.model_for(measure, gap=gap_years)
+        p[i] = float(noise.p_value([k[b]], [k[i]], model)[0])
+        verdict[i] = noise.verdicts([k[b]], [k[i]], model, p=p[i:i + 1])[0]
+        alphas[int(years[i])] = crime_alpha if crime_alpha is not None else noise.alpha_for(measure, gap_years)
+    out["crime_p"] = p
+    out["crime_changed"] = verdict
+    out.attrs["crime_alpha"] = crime_alpha if crime_alpha is not None else (max(alphas.values()) if alphas else
+                                                                             noise.alpha_for(measure))
+    out.attrs["crime_alpha_by_year"] = alphas
 
 # --- building the inputs from tidy frames ----------------------------------------------------
 
