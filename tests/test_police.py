@@ -220,3 +220,25 @@ def test_analysis_module_holds_numbers_not_reader_text(module):
     imports = [a.name if isinstance(n, ast.Import) else n.module for n in ast.walk(tree)
                if isinstance(n, (ast.Import, ast.ImportFrom)) for a in getattr(n, "names", [])]
     assert not any("present" in (m or "") for m in imports)
+
+
+def test_complete_geweld_totaal_is_built_from_its_parts_and_a_partial_one_is_not():
+    """A folder without the delivered geweld totaal gets the row from its seven parts where all have a
+    count (Lelystad's parts sum exactly to the seed's totals); with one part missing the row stays away."""
+    import dataclasses
+
+    from ivpanalysis.ingest.datafolder import load_default
+    data = load_default()
+    full = police.police_table(data, "GM0995")
+    pol = data.police
+    without = dataclasses.replace(data, police=pol[pol["measure"] != "geweld_totaal"])
+    built = police.police_table(without, "GM0995")
+    years = [c for c in full.columns if c.isdigit()]
+    assert "geweld_totaal" in built.index
+    assert built.loc["geweld_totaal", years].tolist() == full.loc["geweld_totaal", years].tolist()
+    assert built.loc["geweld_totaal", "change_source"] == "computed"
+    partial = dataclasses.replace(data, police=pol[~pol["measure"].isin(["geweld_totaal", "zeden"])])
+    cut = police.police_table(partial, "GM0995")
+    # no partial sum: the row carries only the seed's published changes, never a count
+    assert "geweld_totaal" not in cut.index or cut.loc["geweld_totaal", years].isna().all()
+    assert "geweld_totaal" not in cut.index or cut.loc["geweld_totaal", "change_source"] != "computed"
