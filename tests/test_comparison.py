@@ -177,3 +177,22 @@ def test_class_outside_cbs_lists_gives_no_peer_group(real):
     reg = regions.copy()
     reg.loc[reg.region_code == LELYSTAD, "urbanity_class"] = 9
     assert LELYSTAD not in cmp.peer_rules(reg)
+
+
+def test_a_unit_with_own_rows_for_some_measures_or_years_gets_member_sums_for_the_rest(real, comps):
+    """A table that has the police unit's own row for one category only (or not for every key year) must
+    not blank the unit's other categories: those are the member sums, as without own rows."""
+    ds, regions = real
+    pol = ds.police
+    one = pol[(pol.region_code == "GM0995") & (pol.measure == "woninginbraak")].assign(region_code="RE03", value=1.0)
+    ds2 = type(ds)(**{**ds.__dict__, "police": pd.concat([pol, one], ignore_index=True)})
+    aggs = cmp.compute(ds2, regions, 2023, reference_year=2019).aggregates
+    assert aggs.loc[("police_unit", "RE03", "woninginbraak"), "source"] == "own_row"
+    summed = comps.aggregates.loc[("police_unit", "RE03", "fietsdiefstal")]
+    got = aggs.loc[("police_unit", "RE03", "fietsdiefstal")]
+    assert got["source"] == "sum" and got["count"] == summed["count"] and not math.isnan(got["change_prev_pct"])
+    # an own row lacking a key year (2019 dropped) is not used: the member sum stands in
+    partial = one[[p.year != 2019 for p in one["period"]]]
+    ds3 = type(ds)(**{**ds.__dict__, "police": pd.concat([pol, partial], ignore_index=True)})
+    row = cmp.compute(ds3, regions, 2023, reference_year=2019).aggregates.loc[("police_unit", "RE03", "woninginbraak")]
+    assert row["source"] == "sum" and row["count"] == comps.aggregates.loc[("police_unit", "RE03", "woninginbraak"), "count"]

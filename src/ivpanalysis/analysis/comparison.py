@@ -290,16 +290,18 @@ _AGG_KEYS = ["level", "unit_code", "measure"]
 
 def _aggregates(counts: pd.DataFrame, dens: pd.DataFrame, members: pd.DataFrame, failed: frozenset,
                 year: int, ref: int) -> pd.DataFrame:
-    """Every aggregate × measure: the unit's own rows when the police data have them, else the member sum."""
+    """Every aggregate × measure: the unit's own row (RE…, PV…, NL01) where the police data have it for
+    every key year, else the sum of its members — per measure, so a unit whose table has only a few
+    categories (or only some years) still gets the member sums for the others."""
     measures = pd.Index(sorted(counts.index.get_level_values("measure").unique()), name="measure")
     own_codes = set(counts.index.get_level_values("region_code")) - {c for c in members["region_code"]}
     own = members[members["unit_code"].isin(own_codes)][["level", "unit_code"]].drop_duplicates()
-    summed = _member_sums(counts, dens, members[~members["unit_code"].isin(own_codes)], measures, failed, year, ref)
-    parts = [summed]
-    if not own.empty:
-        parts.append(_own_rows(counts, dens, members, own, year, ref))
-    out = pd.concat(parts).sort_index()
-    return out
+    summed = _member_sums(counts, dens, members, measures, failed, year, ref)
+    if own.empty:
+        return summed.sort_index()
+    rows = _own_rows(counts, dens, members, own, year, ref)
+    rows = rows[rows[["count", "count_prev", "count_ref"]].notna().all(axis=1)]
+    return pd.concat([summed.drop(index=rows.index, errors="ignore"), rows]).sort_index()
 
 
 def _member_frame(counts: pd.DataFrame, members: pd.DataFrame, measures: pd.Index, years: list[int]) -> pd.DataFrame:
