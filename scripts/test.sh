@@ -5,4 +5,5 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 python3 -m venv .venv
 .venv/bin/pip install -q -e '.[test]'
-.venv/bin/python -m pytest "$@"
+# two worker processes (pytest-xdist): the suite is mostly single-threaded and CI has two cores
+.venv/bin/python -m pytest -n 2 "$@"
