@@ -127,15 +127,22 @@ def data_dir(arg: str | None) -> Path | None:
     return Path(arg).expanduser().absolute() if arg else None
 
 
-def municipality(arg: str, data=None) -> str:
-    """A code in any case or a name (see :mod:`ivpanalysis.ingest.municipality`); ValueError otherwise."""
+def municipality(arg: str, data=None, names: dict[str, str] | None = None) -> str:
+    """A code in any case or a name (see :mod:`ivpanalysis.ingest.municipality`); ValueError otherwise.
+
+    ``names``: :func:`data_names` of ``data``, when many arguments are resolved against one folder.
+    """
     from ivpanalysis.ingest.municipality import resolve
-    names = None
-    if data is not None:
-        frames = [f for f in (data.police, data.survey) if len(f)]
-        names = {c: n for f in frames for c, n in zip(f["region_code"], f["region_name"])
-                 if isinstance(c, str) and schema.GM_PATTERN.match(c) and n}
+    if names is None and data is not None:
+        names = data_names(data)
     return resolve(arg, names)
+
+
+def data_names(data) -> dict[str, str]:
+    """Municipality code → name as the folder's police figures and survey write them."""
+    frames = [f for f in (data.police, data.survey) if len(f)]
+    return {c: n for f in frames for c, n in zip(f["region_code"], f["region_name"])
+            if isinstance(c, str) and schema.GM_PATTERN.match(c) and n}
 
 
 def years_in(data) -> list[int]:
