@@ -610,18 +610,15 @@ def _add_crime_noise(out: pd.DataFrame, df: pd.DataFrame, order: np.ndarray, b: 
     measure = df.attrs.get("crime_measure")
     p, verdict = np.full(len(k), np.nan), np.full(len(k), "", dtype=object)
     alphas = {}
-    for i in range(len(k)):
-        if i == b:
-            continue
-        gap_years = abs(int(years[i]) - int(years[b]))
-        model = crime_alpha if crime_alpha is not None else noise.model_for(measure, gap=gap_years)
+    for i in (i for i in range(len(k)) if i != b):
+        model = crime_alpha if crime_alpha is not None else noise.model_for(measure, gap=abs(int(years[i]) - int(years[b])))
         p[i] = float(noise.p_value([k[b]], [k[i]], model)[0])
         verdict[i] = noise.verdicts([k[b]], [k[i]], model, p=p[i:i + 1])[0]
-        alphas[int(years[i])] = crime_alpha if crime_alpha is not None else noise.alpha_for(measure, gap_years)
+        alphas[int(years[i])] = crime_alpha if crime_alpha is not None else model.alpha
     out["crime_p"] = p
     out["crime_changed"] = verdict
-    out.attrs["crime_alpha"] = crime_alpha if crime_alpha is not None else (max(alphas.values()) if alphas else
-                                                                             noise.alpha_for(measure))
+    # the α of the widest gap (the largest), or the fixed one: what the text may quote as "the" α
+    out.attrs["crime_alpha"] = max(alphas.values(), default=noise.alpha_for(measure) if crime_alpha is None else crime_alpha)
     out.attrs["crime_alpha_by_year"] = alphas
 
 # --- building the inputs from tidy frames ----------------------------------------------------

@@ -12,7 +12,7 @@ import math
 
 import pandas as pd
 
-from ivpanalysis.analysis import noise
+from ivpanalysis.analysis import noise, totals
 from ivpanalysis.ingest import schema
 
 #: seed 004's legend: a fall of 10 % or more, a change of less than 10 %, a rise of 10 % or more
@@ -190,7 +190,7 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
         schema.check_municipality_code(code)
     except ValueError as e:
         raise LookupError(str(e)) from None
-    counts = _with_totals(annual_counts(data.police, code), code, data.categories)
+    counts = totals.add_complete_totals_of(annual_counts(data.police, code), code, data.categories)
     last, pub_years = _report_year(data, code, counts)
     if last is None:
         present = ", ".join(sorted(set(data.police["region_code"]))) or "none"
@@ -201,7 +201,8 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
     pubs = {"own": _published(data, code, code, str(year)),
             "region": _published(data, code, region, str(year)) if region else {},
             "half": {h: _published(data, code, code, f"{year}H{h}") for h in (1, 2)}}
-    reg_counts = _with_totals(annual_counts(data.police, region), region, data.categories) if region else pd.DataFrame()
+    reg_counts = (totals.add_complete_totals_of(annual_counts(data.police, region), region, data.categories)
+                  if region else pd.DataFrame())
     halves = halfyear_counts(data.police, code)
     cats = data.categories  # in the report's row order (datafolder.load)
     label_of = dict(zip(cats["key"], cats["label"]))
@@ -211,17 +212,6 @@ def police_table(data, code: str, year: int | None = None, region: str | None = 
         if row is not None:
             rows[c["key"]] = row
     return _assemble(rows, years, data, code, year, region)
-
-
-def _with_totals(counts: pd.DataFrame, code: str, cats: pd.DataFrame | None) -> pd.DataFrame:
-    """One region's counts with each sum category (geweld totaal) added in the years where every part
-    has a count (:func:`ivpanalysis.analysis.totals.add_complete_totals`; never a partial sum)."""
-    from ivpanalysis.analysis import totals
-    if counts.empty:
-        return counts
-    wide = counts.copy()
-    wide.index = pd.MultiIndex.from_product([[code], counts.index], names=["region_code", "measure"])
-    return totals.add_complete_totals(wide, cats).droplevel("region_code")
 
 
 def _assemble(rows: dict, years: list[int], data, code: str, year: int, region: str | None) -> pd.DataFrame:

@@ -71,6 +71,15 @@ def add_complete_totals(counts: pd.DataFrame, cats: pd.DataFrame | None = None) 
     return pd.concat([counts, *extra]).sort_index() if extra else counts
 
 
+def add_complete_totals_of(counts: pd.DataFrame, code: str, cats: pd.DataFrame | None = None) -> pd.DataFrame:
+    """:func:`add_complete_totals` for one region's counts (index measure; year columns)."""
+    if counts.empty:
+        return counts
+    wide = counts.copy()
+    wide.index = pd.MultiIndex.from_product([[code], counts.index], names=["region_code", "measure"])
+    return add_complete_totals(wide, cats).droplevel("region_code")
+
+
 def missing_totals(counts: pd.DataFrame, code: str, years, cats: pd.DataFrame | None = None,
                    parts: dict | None = None) -> list[MissingTotal]:
     """The totals ``code`` cannot show for ``years`` (after :func:`add_complete_totals`), with what is lacking.

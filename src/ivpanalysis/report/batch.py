@@ -121,7 +121,7 @@ def render(code: str, out_dir: str | Path = paths.REPORTS_DIR, data_dir: str | P
 
 
 #: evaluated in the report's kernel after its notebook ran: the overview's figures of that report
-FIGURES = "__import__('json').dumps(__import__('ivpanalysis.report.overview', fromlist=['_']).report_figures(ctx))"
+FIGURES = "__import__('ivpanalysis.report.overview', fromlist=['_']).report_figures(ctx)"
 
 
 def _figures(session) -> dict:
@@ -130,7 +130,7 @@ def _figures(session) -> dict:
     import ast
     text = session.evaluate(FIGURES) if hasattr(session, "evaluate") else None
     try:
-        figures = json.loads(ast.literal_eval(text)) if text else None
+        figures = ast.literal_eval(text) if text else None  # plain numbers, strings and None (repr of a dict)
     except (ValueError, SyntaxError):
         return {}
     return {"figures": figures} if isinstance(figures, dict) else {}

@@ -50,13 +50,11 @@ def shared_comparisons(ctx: Context, reg: pd.DataFrame) -> comparison.Comparison
     """The comparison of all municipalities, computed once per batch (:mod:`.batch_cache`) and kept in
     this kernel for every later report and the map."""
     full, failed = full_data(ctx), failed_codes(ctx)
-    here = comparison.peek(full, reg, ctx.year, ctx.reference_year, failed)
-    if here is not None:
-        return here
-    key = (ctx.folder, ctx.year, ctx.reference_year, failed)
-    comps = batch_cache.cached("comparisons", key,
-                               lambda: comparison.cached_compute(full, reg, ctx.year, ctx.reference_year, failed))
-    comparison.remember(full, reg, comps, failed)
+    comps = comparison.peek(full, reg, ctx.year, ctx.reference_year, failed)
+    if comps is None:
+        comps = batch_cache.cached("comparisons", (ctx.folder, ctx.year, ctx.reference_year, failed),
+                                   lambda: comparison.compute(full, reg, ctx.year, ctx.reference_year, failed))
+        comparison.remember(full, reg, comps, failed)
     return comps
 
 

@@ -128,10 +128,9 @@ def figures(across: pd.DataFrame, focal: str | None, provinces: bool, name: str,
 
     key = (id(across), focal)
     if key not in _FIGURES:
-        def draw():
-            return _draw(across, focal, provinces)
         shared = (folder, across.attrs.get("unit_kind"), across.attrs.get("survey_year"), focal)
-        html = batch_cache.cached("gap_figures", shared, draw) if folder else draw()
+        html = batch_cache.cached("gap_figures", shared, lambda: _draw(across, focal, provinces)) if folder \
+            else _draw(across, focal, provinces)
         if len(_FIGURES) > 64:
             _FIGURES.clear()
         _FIGURES[key] = html

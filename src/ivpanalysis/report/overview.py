@@ -45,7 +45,7 @@ def report_figures(ctx) -> dict:
     the overview need not compute every municipality again."""
     from ivpanalysis.report.context import police_figures
     try:
-        table = police_figures(ctx) if ctx.year is not None else police.police_table(ctx.data, ctx.code)
+        table = police_figures(ctx)  # empty without a report year
     except (LookupError, ValueError):
         table = pd.DataFrame()
     return {k: (None if isinstance(v, float) and math.isnan(v) else v) for k, v in _figures(ctx.data, ctx.code, table).items()}

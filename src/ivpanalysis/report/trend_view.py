@@ -8,7 +8,6 @@ spans it, the COVID period and the fitted seasonal pattern; partial months left 
 """
 from __future__ import annotations
 
-import pandas as pd
 
 from ivpanalysis.analysis import series as _series
 from ivpanalysis.analysis import totals
@@ -32,11 +31,8 @@ def labels(ctx: Context) -> dict[str, str]:
 def available(ctx: Context) -> dict:
     """The municipality's trend series: ``annual`` (dict), ``monthly`` (dict), ``incidents`` (or None)."""
     def compute():
-        counts = ctx.counts
-        if not counts.empty:  # sum categories (the total, geweld totaal) only in years where every part is there
-            wide = counts.copy()
-            wide.index = pd.MultiIndex.from_product([[ctx.code], counts.index], names=["region_code", "measure"])
-            counts = totals.add_complete_totals(wide, ctx.data.categories).droplevel("region_code")
+        # sum categories (the total, geweld totaal) only in years where every part is there
+        counts = totals.add_complete_totals_of(ctx.counts, ctx.code, ctx.data.categories)
         return {"annual": _series.annual_series(counts, ctx.data.police, ctx.code),
                 "monthly": _series.monthly_series(ctx.data.police, ctx.code),
                 "incidents": _series.incident_series(ctx.data.incidents, ctx.code)}
