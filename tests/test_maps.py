@@ -120,7 +120,14 @@ def test_lelystad_police_unit_map(real):
         (drawn,) = _drawn(fig, f"class-{i}")
         assert len(drawn.get_paths()) == figs.classes.counts()[i]
         assert np.allclose(drawn.get_facecolor()[0][:3], [int(colour[j:j + 2], 16) / 255 for j in (1, 3, 5)])
-    assert len(_drawn(fig, "context")[0].get_paths()) == 342 - 38  # the neighbours, grey
+    # the neighbours, grey: every non-member whose outline reaches into the view, and no other
+    (x0, x1), (y0, y1) = fig.axes[0].get_xlim(), fig.axes[0].get_ylim()
+    def reaches(c):
+        pts = np.concatenate([ring for poly in shapes[c] for ring in poly])
+        return pts[:, 0].max() > x0 and pts[:, 0].min() < x1 and pts[:, 1].max() > y0 and pts[:, 1].min() < y1
+    around = [c for c in shapes if c not in members and reaches(c)]
+    assert 38 < len(around) < 342 - 38
+    assert len(_drawn(fig, "context")[0].get_paths()) == len(around)
     outline = _drawn(fig, "outline")
     assert len(outline) == 1 and len(outline[0].get_paths()) == 1
     assert np.allclose(outline[0].get_paths()[0].vertices[0], shapes[LELYSTAD][0][0][0])

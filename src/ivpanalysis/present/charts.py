@@ -80,11 +80,16 @@ def axes(fig: Figure, grid: bool = True):
 
 
 def heading(ax_or_fig, text: str, **kw) -> None:
-    """A title in the house size (``suptitle`` on a figure, ``set_title`` on an axes)."""
+    """A title in the house size (``suptitle`` on a figure, ``set_title`` on an axes).
+
+    An axes title sits at the top of the axes (``y=1``): the house axes have no tick labels on top and
+    Dutch formatters without an offset text, so matplotlib's search for a higher place (measuring both
+    axes on every draw) would always end there.
+    """
     if isinstance(ax_or_fig, Figure):
         ax_or_fig.suptitle(text, fontsize=SIZES["title"], color=INK, family=FONT, **kw)
     else:
-        ax_or_fig.set_title(text, fontsize=SIZES["title"], color=INK, family=FONT, **kw)
+        ax_or_fig.set_title(text, fontsize=SIZES["title"], color=INK, family=FONT, **{"y": 1.0, **kw})
 
 
 def _tick(x, _pos=None) -> str:

@@ -15,6 +15,7 @@ from matplotlib.figure import Figure
 from matplotlib.lines import Line2D
 from matplotlib.patches import Patch, PathPatch
 from matplotlib.path import Path
+from matplotlib.transforms import Bbox
 import numpy as np
 
 from ivpanalysis.analysis import geo
@@ -121,7 +122,7 @@ def national_alt(figs: geo.MapFigures) -> str:
 
 # --- drawing -------------------------------------------------------------------------------------
 
-#: id(polygons) → (polygons, path): a batch draws the same municipality's outline on many maps; the
+#: id(polygons) → (polygons, path, extents): a batch draws the same municipality's outline on many maps; the
 #: polygons are kept beside their path so the id cannot be reused while it is cached
 _PATHS: dict[int, tuple[object, Path]] = {}
 _MAX_PATHS = 4096
@@ -129,14 +130,23 @@ _MAX_PATHS = 4096
 
 def _path(polys) -> Path:
     """:func:`_compound_path` of ``polys``, built once per polygon object (the shapes of a folder are cached)."""
+    return _cached(polys)[0]
+
+
+def _extents(polys) -> Bbox:
+    """The bounding box of ``polys``' path, computed once with it."""
+    return _cached(polys)[1]
+
+
+def _cached(polys) -> tuple[Path, Bbox]:
     hit = _PATHS.get(id(polys))
     if hit is not None and hit[0] is polys:
-        return hit[1]
+        return hit[1:]
     if len(_PATHS) >= _MAX_PATHS:
         _PATHS.clear()
     path = _compound_path(polys)
-    _PATHS[id(polys)] = (polys, path)
-    return path
+    _PATHS[id(polys)] = (polys, path, path.get_extents())
+    return path, _PATHS[id(polys)][2]
 
 
 def _compound_path(polys) -> Path:
@@ -153,13 +163,25 @@ def _collection(shapes: dict, codes, **kw) -> PatchCollection:
     return PatchCollection([PathPatch(_path(shapes[c])) for c in codes if c in shapes], **kw)
 
 
-def _frame(ax, shapes: dict, codes, margin: float = 0.03) -> None:
-    """Limits around ``codes`` and the lon/lat aspect; no axes drawn."""
+def _view(shapes: dict, codes, margin: float = 0.03) -> tuple[float, float, float, float]:
+    """The map's limits: the box around ``codes`` widened by ``margin`` on each side."""
     box = geo.bbox([shapes[c] for c in codes if c in shapes])
     dx, dy = (box[2] - box[0]) * margin, (box[3] - box[1]) * margin
-    ax.set_xlim(box[0] - dx, box[2] + dx)
-    ax.set_ylim(box[1] - dy, box[3] + dy)
-    ax.set_aspect(geo.lonlat_aspect(box))
+    return box[0] - dx, box[1] - dy, box[2] + dx, box[3] + dy
+
+
+def _in_view(shapes: dict, codes, view: tuple[float, float, float, float]) -> list:
+    """The ``codes`` whose outline reaches into ``view``: the rest of the country would be drawn and then clipped."""
+    box = Bbox.from_extents(*view)
+    return [c for c in codes if c in shapes and _extents(shapes[c]).overlaps(box)]
+
+
+def _frame(ax, shapes: dict, codes, margin: float = 0.03) -> None:
+    """Limits around ``codes`` and the lon/lat aspect; no axes drawn."""
+    view = _view(shapes, codes, margin)
+    ax.set_xlim(view[0], view[2])
+    ax.set_ylim(view[1], view[3])
+    ax.set_aspect(geo.lonlat_aspect(view))
     ax.set_axis_off()
 
 
@@ -181,7 +203,8 @@ def choropleth(shapes: dict, figs: geo.MapFigures, focal: str | None = None, con
     ax = fig.add_subplot()
     inside = set(figs.codes)
     if context:
-        ax.add_collection(_collection(shapes, [c for c in shapes if c not in inside], facecolor="#f4f4f4",
+        around = _in_view(shapes, [c for c in shapes if c not in inside], _view(shapes, figs.codes))
+        ax.add_collection(_collection(shapes, around, facecolor="#f4f4f4",
                                       edgecolor="#c8c8c8", linewidth=0.4, gid="context"))
     c = figs.classes
     handles = []
