@@ -106,14 +106,33 @@ def figure_alt(fig: Figure, alt: str) -> str:
     return sentence(alt) + (" " + sentence(extra) if extra and extra not in alt else "")
 
 
+def png_bytes(fig: Figure) -> bytes:
+    """The figure as PNG at its own dpi, drawn once.
+
+    ``savefig`` on a figure with a layout engine first draws every artist without output so the engine
+    can measure, then draws them all again; running the engine itself (it measures only the decorations)
+    and saving without it gives the same pixels with one draw instead of two.
+    """
+    engine = fig.get_layout_engine()
+    if engine is not None and fig.axes:
+        engine.execute(fig)
+        # not set_layout_engine("none"): its placeholder engine would make savefig pre-draw all the same
+        fig._layout_engine = None
+    buf = io.BytesIO()
+    try:
+        fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
+    finally:
+        if engine is not None:
+            fig.set_layout_engine(engine)
+    return buf.getvalue()
+
+
 def figure_html(fig: Figure, alt: str, caption: str | None = None) -> HTML:
     """A figure as an embedded PNG (``data:`` URI) with alt text and a caption: no file, no network.
 
     ``caption`` defaults to ``alt`` as a sentence; the publication template numbers it.
     """
-    buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
-    data = base64.b64encode(buf.getvalue()).decode("ascii")
+    data = base64.b64encode(png_bytes(fig)).decode("ascii")
     full = figure_alt(fig, alt)
     cap = sentence(caption or alt)
     return wrap(f'<figure><img src="data:image/png;base64,{data}" alt="{esc(full)}">'
