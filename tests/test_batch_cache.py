@@ -5,6 +5,8 @@ import multiprocessing
 import threading
 import time
 
+import pytest
+
 from ivpanalysis.report import batch_cache
 
 
@@ -78,3 +80,38 @@ def test_waiting_gives_up_after_the_limit_and_computes(tmp_path, monkeypatch):
     finally:
         release.set()
         t.join()
+
+
+def test_peek_reads_without_computing(tmp_path, monkeypatch):
+    monkeypatch.delenv(batch_cache.ENV, raising=False)
+    assert batch_cache.peek("k", 1) is None  # outside a batch: nothing
+    monkeypatch.setenv(batch_cache.ENV, str(tmp_path))
+    assert batch_cache.peek("k", 1) is None and not list(tmp_path.iterdir())  # nothing written, no lock file
+    batch_cache.cached("k", 1, lambda: [1, 2])
+    assert batch_cache.peek("k", 1) == [1, 2] and batch_cache.peek("k", 2) is None
+
+
+@pytest.mark.slow
+def test_the_overview_map_uses_the_comparison_the_kernels_computed(tmp_path, monkeypatch):
+    """The parent draws the national map after the batch: from the kernels' comparison, not its own."""
+    import ivpanalysis
+    from ivpanalysis.analysis import comparison, geo
+    from ivpanalysis.report import computed, maps
+    from ivpanalysis.report.context import _folder_key, _load
+    from tests.realfolder import JSON, REGIONS, need_realdata
+    from tests.test_maps import BOUNDARIES
+
+    r = need_realdata()
+    folder = _folder_key(ivpanalysis.snapshot_from_file([r / JSON, r / REGIONS, r / BOUNDARIES], tmp_path / "f"))
+    full = _load(*folder)
+    years = geo.years_tried(full)
+    (tmp_path / "batch").mkdir()
+    monkeypatch.setenv(batch_cache.ENV, str(tmp_path / "batch"))
+    made = {y: comparison.compute(full, full.regions, y, None) for y in years}
+    for y, comps in made.items():  # as the kernels' shared_comparisons leave them
+        batch_cache.cached("comparisons", computed._batch_key(folder, y, y - 4, frozenset()), lambda c=comps: c)
+    monkeypatch.setattr(comparison, "_CACHE", {})
+    monkeypatch.setattr(comparison, "compute", lambda *a, **k: (_ for _ in ()).throw(AssertionError("computed again")))
+    html = maps.national_map_html(folder[0])
+    assert "<img" in html
+    assert comparison.peek(full, full.regions, years[0]) is not None

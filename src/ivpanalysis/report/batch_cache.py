@@ -79,6 +79,15 @@ def _write(path: Path, value) -> None:
         Path(tmp).unlink(missing_ok=True)
 
 
+def peek(kind: str, key):
+    """What the batch already holds under ``(kind, key)``, or None (nothing is computed, nothing waited for)."""
+    base = folder()
+    if base is None:
+        return None
+    ok, value = _read(base / (_name(kind, key) + ".pickle"))
+    return value if ok else None
+
+
 def cached(kind: str, key, compute: Callable[[], T], wait: float = WAIT) -> T:
     """``compute()``, shared through the batch folder under ``(kind, key)``; plain ``compute()`` outside a batch."""
     base = folder()

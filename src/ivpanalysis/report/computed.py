@@ -34,7 +34,12 @@ def regions(ctx: Context) -> pd.DataFrame:
 
 def failed_codes(ctx: Context) -> frozenset:
     """Municipalities that failed validation (the gate's ``Dataset.excluded``): left out of every aggregate."""
-    return frozenset(str(c) for c in (getattr(full_data(ctx), "excluded", ()) or ()))
+    return excluded_of(full_data(ctx))
+
+
+def excluded_of(full) -> frozenset:
+    """The codes a loaded folder's gate left out (``Dataset.excluded``)."""
+    return frozenset(str(c) for c in (getattr(full, "excluded", ()) or ()))
 
 
 def comparisons(ctx: Context) -> comparison.Comparisons | None:
@@ -52,10 +57,24 @@ def shared_comparisons(ctx: Context, reg: pd.DataFrame) -> comparison.Comparison
     full, failed = full_data(ctx), failed_codes(ctx)
     comps = comparison.peek(full, reg, ctx.year, ctx.reference_year, failed)
     if comps is None:
-        comps = batch_cache.cached("comparisons", (ctx.folder, ctx.year, ctx.reference_year, failed),
+        comps = batch_cache.cached("comparisons", _batch_key(ctx.folder, ctx.year, ctx.reference_year, failed),
                                    lambda: comparison.compute(full, reg, ctx.year, ctx.reference_year, failed))
         comparison.remember(full, reg, comps, failed)
     return comps
+
+
+def _batch_key(folder: tuple, year: int, reference_year: int | None, failed: frozenset) -> tuple:
+    ref = int(year) - plan.DEFAULT_REFERENCE_OFFSET if reference_year is None else int(reference_year)
+    return folder, int(year), ref, failed
+
+
+def adopt_batch_comparisons(folder: tuple, full, reg: pd.DataFrame, years, failed: frozenset) -> None:
+    """Make the comparisons this batch's kernels computed for ``years`` (default reference year) this
+    process's own, so the overview's national map does not compute them again (no-op outside a batch)."""
+    for year in years:
+        comps = batch_cache.peek("comparisons", _batch_key(folder, year, None, failed))
+        if comps is not None and comparison.peek(full, reg, year, None, failed) is None:
+            comparison.remember(full, reg, comps, failed)
 
 
 def for_municipality(ctx: Context) -> pd.DataFrame | None:

@@ -11,6 +11,7 @@ from functools import lru_cache
 from ivpanalysis.analysis import geo, missing
 from ivpanalysis.present import comparison_text, maps
 from ivpanalysis.present.html import esc, figure_html, wrap
+from ivpanalysis.report import computed
 from ivpanalysis.report.context import Context, _folder_key, _load
 
 
@@ -27,7 +28,9 @@ def shapes_of(folder: tuple) -> tuple[dict, int | None]:
 @lru_cache(maxsize=64)
 def _unit_figures(folder: tuple, unit: str, unit_name: str, members: tuple) -> tuple[str, geo.MapFigures]:
     full = _load(*folder)
-    return unit_name, geo.map_figures(full, full.regions, members, set(shapes_of(folder)[0]))
+    failed = computed.excluded_of(full)
+    return unit_name, geo.map_figures(full, full.regions, members, set(shapes_of(folder)[0]), failed=failed)
+
 
 
 def unit_figures(folder: tuple, code: str) -> tuple[str, geo.MapFigures]:
@@ -83,7 +86,9 @@ def national_map_html(data_dir=None) -> str:
     if not shapes or regions is None or regions.empty:
         code = next(iter(sorted(set(regions["region_code"]))), "GM0000") if regions is not None and len(regions) else "GM0000"
         return _omitted(missing_lines(full, code, regions))
-    figs = geo.map_figures(full, regions, tuple(sorted(set(regions["region_code"]))), set(shapes))
+    failed = computed.excluded_of(full)
+    computed.adopt_batch_comparisons(folder, full, regions, geo.years_tried(full), failed)
+    figs = geo.map_figures(full, regions, tuple(sorted(set(regions["region_code"]))), set(shapes), failed=failed)
     fig, alt = maps.national_map(shapes, figs, year)
     caption = (f"Kaart van {maps.series_phrase(figs)} in alle {len(figs.codes)} gemeenten, in vijf klassen met "
                "elk ongeveer evenveel gemeenten")
