@@ -115,3 +115,34 @@ def test_the_overview_map_uses_the_comparison_the_kernels_computed(tmp_path, mon
     html = maps.national_map_html(folder[0])
     assert "<img" in html
     assert comparison.peek(full, full.regions, years[0]) is not None
+
+
+def test_sharing_a_folder_not_yet_loaded_takes_no_lock_twice(tmp_path, monkeypatch):
+    """run_batch shares the gated folder; when this process had not loaded it yet, the load (which itself
+    goes through the batch cache) must not run inside the same entry's lock: it would wait for itself."""
+    from contextlib import contextmanager
+
+    from ivpanalysis import paths
+    from ivpanalysis.report import batch, context
+
+    held = []
+    real = batch_cache._locked
+
+    @contextmanager
+    def once(path, wait):
+        assert path not in held, f"{path.name} locked again while held by this process"
+        held.append(path)
+        try:
+            with real(path, wait) as got:
+                yield got
+        finally:
+            held.remove(path)
+
+    monkeypatch.setattr(batch_cache, "_locked", once)
+    monkeypatch.setenv(batch_cache.ENV, str(tmp_path))
+    context._load.cache_clear()
+    try:
+        batch._share_dataset(str(paths.DATA_DIR))
+        assert batch_cache.peek("dataset", context._folder_key(str(paths.DATA_DIR))) is not None
+    finally:
+        context._load.cache_clear()

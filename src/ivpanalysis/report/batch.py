@@ -232,7 +232,8 @@ def _share_dataset(data: str | None) -> None:
     from ivpanalysis.report import batch_cache
     from ivpanalysis.report.context import _folder_key, _load
     key = _folder_key(data)
-    batch_cache.cached("dataset", key, lambda: _load(*key))
+    dataset = _load(*key)  # not inside cached(): a cold _load takes the same entry's lock and would wait for itself
+    batch_cache.cached("dataset", key, lambda: dataset)
 
 
 def _run(codes, out_dir: Path, data, jobs, notebook, timeout, scheduler, executor, progress, parameters) -> dict:
