@@ -12,9 +12,12 @@ import io
 import math
 import re
 
+import numpy as np
 import pandas as pd
 from IPython.display import HTML
+from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
+from PIL import Image
 
 #: the house style for tables (inline: no CDN); the publication template repeats it for print
 STYLE = """<style>
@@ -107,23 +110,19 @@ def figure_alt(fig: Figure, alt: str) -> str:
 
 
 def png_bytes(fig: Figure) -> bytes:
-    """The figure as PNG at its own dpi, drawn once.
+    """The figure as PNG at its own dpi: drawn once, written as RGB with quick compression.
 
-    ``savefig`` on a figure with a layout engine first draws every artist without output so the engine
-    can measure, then draws them all again; running the engine itself (it measures only the decorations)
-    and saving without it gives the same pixels with one draw instead of two.
+    ``savefig`` on a figure with a layout engine draws every artist twice (once without output so the
+    engine can measure); a canvas draw runs the engine inside its one draw and gives the same pixels.
+    An opaque figure loses nothing without its alpha channel, and zlib level 3 instead of 6 costs a
+    few per cent in size for a third less encoding time.
     """
-    engine = fig.get_layout_engine()
-    if engine is not None and fig.axes:
-        engine.execute(fig)
-        # not set_layout_engine("none"): its placeholder engine would make savefig pre-draw all the same
-        fig._layout_engine = None
+    canvas = fig.canvas if isinstance(fig.canvas, FigureCanvasAgg) else FigureCanvasAgg(fig)
+    canvas.draw()
+    rgba = np.asarray(canvas.buffer_rgba())
+    image = Image.fromarray(rgba[..., :3] if (rgba[..., 3] == 255).all() else rgba)
     buf = io.BytesIO()
-    try:
-        fig.savefig(buf, format="png", dpi=fig.dpi, metadata={"Software": None})
-    finally:
-        if engine is not None:
-            fig.set_layout_engine(engine)
+    image.save(buf, format="png", compress_level=3)
     return buf.getvalue()
 
 
