@@ -259,3 +259,27 @@ def test_dutch_axis_uses_decimal_comma_and_thousands_dot():
     charts.dutch_axis(ax, "y")
     assert ax.yaxis.get_major_formatter()(4240.0) == "4.240"
     assert ax.yaxis.get_major_formatter()(2.5) == "2,5"
+
+
+@pytest.mark.parametrize("start, n, freq, step", [("2023-05", 37, "M", 6), ("2012-01", 168, "M", 24),
+                                                   ("2020-01", 12, "M", 2), ("2016Q1", 40, "Q", 24)])
+def test_date_axis_has_dutch_month_ticks_inside_the_series(start, n, freq, step):
+    periods = pd.period_range(start, periods=n, freq=freq)
+    ticks, labels = charts.month_ticks(periods)
+    assert 2 <= len(ticks) <= charts.MAX_DATE_TICKS
+    assert all(periods[0].start_time <= t <= periods[-1].end_time for t in ticks)
+    assert all(t.day == 1 for t in ticks)
+    gaps = {(b.year - a.year) * 12 + b.month - a.month for a, b in zip(ticks, ticks[1:])}
+    assert gaps == {step}
+    if step < 12:
+        assert all(lab == f"{charts._MONTH_ABBR[t.month - 1]} {t.year}" for t, lab in zip(ticks, labels))
+    else:
+        assert labels == [str(t.year) for t in ticks] and all(t.month == 1 for t in ticks)
+
+
+def test_monthly_chart_shows_the_dutch_ticks(real_like):
+    fig = charts.plot_trend(trend.fit_trend(real_like), "Lelystad")
+    ax = fig.axes[0]
+    ticks, labels = charts.month_ticks(real_like.index)
+    assert [t.get_text() for t in ax.get_xticklabels()] == labels
+    assert [_date(v) for v in ax.get_xticks()] == ticks

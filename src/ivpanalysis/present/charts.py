@@ -181,10 +181,34 @@ def plot_trend(result: _trend.TrendResult, municipality: str | None = None) -> F
     ax.set_ylim(bottom=0)
     if freq == "Y" and len(obs):  # one tick per year, labelled with the year, not with month dates
         ax.set_xticks(_x(obs.index), [str(p.year) for p in obs.index])
+    elif len(obs):
+        ax.set_xticks(*month_ticks(obs.index))
     if simulated:
         simulated_mark(ax)
     legend_below(fig, ax)
     return describe(fig, _trend_description(result, obs, freq, place))
+
+
+#: month steps a date axis may use, and at most this many ticks on it
+MONTH_STEPS = (1, 2, 3, 6, 12, 24, 36, 60, 120)
+MAX_DATE_TICKS = 8
+
+
+def month_ticks(periods: pd.PeriodIndex) -> tuple[list[pd.Timestamp], list[str]]:
+    """Ticks on the first day of every 1, 2, 3, 6, 12, … months within ``periods`` (at most
+    :data:`MAX_DATE_TICKS`), labelled in Dutch: 'jan 2024' or, a year apart or more, '2024'.
+
+    Fixed ticks instead of matplotlib's date locator: Dutch month names, and no search for ticks on
+    every draw of the chart.
+    """
+    start, end = periods[0].start_time, periods[-1].end_time
+    first, last = start.year * 12 + start.month - 1, end.year * 12 + end.month - 1
+    step = next((k for k in MONTH_STEPS if (last - first) // k + 1 <= MAX_DATE_TICKS), MONTH_STEPS[-1])
+    months = range(-(-first // step) * step, last + 1, step)
+    ticks = [pd.Timestamp(year=m // 12, month=m % 12 + 1, day=1) for m in months]
+    ticks = [t for t in ticks if start <= t <= end]
+    labels = [str(t.year) if step >= 12 else f"{_MONTH_ABBR[t.month - 1]} {t.year}" for t in ticks]
+    return ticks, labels
 
 
 def _trend_description(result: _trend.TrendResult, obs: pd.Series, freq: str, place: str | None) -> str:
