@@ -283,3 +283,14 @@ def test_monthly_chart_shows_the_dutch_ticks(real_like):
     ticks, labels = charts.month_ticks(real_like.index)
     assert [t.get_text() for t in ax.get_xticklabels()] == labels
     assert [_date(v) for v in ax.get_xticks()] == ticks
+
+
+def test_long_titles_wrap_instead_of_running_off_the_figure():
+    """'Seizoenspatroon woninginbraken (geslaagd en poging), Súdwest-Fryslân' ran past a 6,4-inch chart's edge."""
+    factors = pd.Series(np.linspace(0.8, 1.2, 12), index=range(1, 13), name="month")
+    fig = charts.seasonal_bars(factors, "Súdwest-Fryslân", "woninginbraken (geslaagd en poging)")
+    FigureCanvasAgg(fig).draw()
+    title = fig.axes[0].title
+    assert "\n" in title.get_text()
+    box = title.get_window_extent(fig.canvas.get_renderer())
+    assert 0 <= box.x0 and box.x1 <= fig.bbox.x1

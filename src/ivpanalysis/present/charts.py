@@ -10,6 +10,7 @@ Simulated series (``attrs['simulated']``) are labelled as such in the title and 
 """
 from __future__ import annotations
 
+import textwrap
 from typing import Iterable, Mapping
 
 import numpy as np
@@ -86,10 +87,18 @@ def heading(ax_or_fig, text: str, **kw) -> None:
     Dutch formatters without an offset text, so matplotlib's search for a higher place (measuring both
     axes on every draw) would always end there.
     """
+    fig = ax_or_fig if isinstance(ax_or_fig, Figure) else ax_or_fig.figure
+    text = "\n".join(textwrap.wrap(text, _title_chars(fig), break_long_words=False)) if "\n" not in text else text
     if isinstance(ax_or_fig, Figure):
         ax_or_fig.suptitle(text, fontsize=SIZES["title"], color=INK, family=FONT, **kw)
     else:
         ax_or_fig.set_title(text, fontsize=SIZES["title"], color=INK, family=FONT, **{"y": 1.0, **kw})
+
+
+def _title_chars(fig: Figure) -> int:
+    """About how many title characters fit on one line of ``fig`` (DejaVu Sans averages ~0,6 em per character),
+    so a long municipality name wraps the title instead of pushing it past the edge."""
+    return max(20, int(fig.get_figwidth() * 72 / (SIZES["title"] * 0.62)))
 
 
 def _tick(x, _pos=None) -> str:
