@@ -56,14 +56,21 @@ def exporter():
 
 
 def _reader_view(nb: nbformat.NotebookNode) -> nbformat.NotebookNode:
-    nb = copy.deepcopy(nb)
-    nb.cells = [c for c in nb.cells if "injected-parameters" not in c.get("metadata", {}).get("tags", [])
-                and "parameters" not in c.get("metadata", {}).get("tags", [])]
+    """The cells a reader sees (no parameter cells, no stderr), as a new notebook sharing the outputs'
+    data with ``nb`` (a deep copy would copy every figure's base64 text node by node)."""
+    view = copy.copy(nb)
+    view.metadata = copy.deepcopy(nb.metadata)
+    view.cells = []
     for c in nb.cells:
+        tags = c.get("metadata", {}).get("tags", [])
+        if "injected-parameters" in tags or "parameters" in tags:
+            continue
+        c = copy.copy(c)
         if c.cell_type == "code":
             c.outputs = [o for o in c.get("outputs", []) if not (o.get("output_type") == "stream"
                                                                    and o.get("name") == "stderr")]
-    return nb
+        view.cells.append(c)
+    return view
 
 
 def strip_remote_scripts(page: str) -> str:
