@@ -20,7 +20,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
-from ivpanalysis.analysis import totals
+from ivpanalysis.analysis import plan, totals
 from ivpanalysis.analysis.police import yearly_totals
 
 #: a peer group is widened until it has at least this many members (the municipality included)
@@ -222,7 +222,7 @@ def compute(data, regions: pd.DataFrame, year: int, reference_year: int | None =
     municipality codes that failed validation (left out of every aggregate).
     """
     year = int(year)
-    ref = int(reference_year) if reference_year is not None else year - 4
+    ref = reference_of(year, reference_year)
     years = sorted({ref, year - 1, year})
     failed = frozenset(failed)
     cats = data.categories if data.categories is not None and not data.categories.empty else None
@@ -498,6 +498,10 @@ def remember(data, regions: pd.DataFrame, comps: Comparisons, failed=frozenset()
     _CACHE[_key(data, regions, comps.year, comps.reference_year, failed, min_peers)] = comps
 
 
+def reference_of(year: int, reference_year: int | None) -> int:
+    """The reference year a comparison uses: the one given, else the report year − 4 (one cache entry for both)."""
+    return int(year) - plan.DEFAULT_REFERENCE_OFFSET if reference_year is None else int(reference_year)
+
+
 def _key(data, regions, year, reference_year, failed, min_peers) -> tuple:
-    ref = int(year) - 4 if reference_year is None else int(reference_year)  # None means year − 4: one entry
-    return data_version(data, regions), int(year), ref, frozenset(failed), min_peers
+    return data_version(data, regions), int(year), reference_of(year, reference_year), frozenset(failed), min_peers

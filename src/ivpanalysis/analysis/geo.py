@@ -152,10 +152,6 @@ def _years(data) -> list[int]:
     return sorted(years, reverse=True)
 
 
-def years_tried(data) -> list[int]:
-    """The years :func:`map_figures` may map, latest first (each needs that year's comparison)."""
-    return _years(data)[:MAX_YEARS_TRIED]
-
 
 def _rates(comps: comparison.Comparisons, measure: str, codes: tuple[str, ...]) -> pd.Series:
     muni = comps.municipalities
@@ -165,18 +161,20 @@ def _rates(comps: comparison.Comparisons, measure: str, codes: tuple[str, ...]) 
 
 
 def map_figures(data, regions: pd.DataFrame, codes, shaped=None, measures=MAP_MEASURES,
-                failed=frozenset()) -> MapFigures:
+                comparisons=None) -> MapFigures:
     """Rates per 1.000 inhabitants of ``codes`` in the latest year in which all of them have one.
 
     Tries the report years latest first (at most :data:`MAX_YEARS_TRIED`), and within a year the
     ``measures`` in order; without a complete year it takes the best covered one and names the
     municipalities without a figure. ``shaped``: the codes that have a boundary (others: NO_SHAPE);
-    ``failed``: the municipalities the gate left out (as in the report's comparison, so both share one).
+    ``comparisons``: year → :class:`~ivpanalysis.analysis.comparison.Comparisons` (default
+    :func:`~ivpanalysis.analysis.comparison.cached_compute`), so a report shares its own.
     """
     codes = tuple(codes)
+    comparisons = comparisons or (lambda y: comparison.cached_compute(data, regions, y))
     best = None
-    for year in years_tried(data):
-        comps = comparison.cached_compute(data, regions, year, failed=failed)
+    for year in _years(data)[:MAX_YEARS_TRIED]:
+        comps = comparisons(year)
         for measure in measures:
             rates = _rates(comps, measure, codes)
             key = (int(rates.notna().sum()), year, -measures.index(measure))

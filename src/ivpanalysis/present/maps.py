@@ -124,7 +124,7 @@ def national_alt(figs: geo.MapFigures) -> str:
 
 #: id(polygons) → (polygons, path, extents): a batch draws the same municipality's outline on many maps; the
 #: polygons are kept beside their path so the id cannot be reused while it is cached
-_PATHS: dict[int, tuple[object, Path]] = {}
+_PATHS: dict[int, tuple[object, Path, Bbox]] = {}
 _MAX_PATHS = 4096
 
 
@@ -140,13 +140,12 @@ def _extents(polys) -> Bbox:
 
 def _cached(polys) -> tuple[Path, Bbox]:
     hit = _PATHS.get(id(polys))
-    if hit is not None and hit[0] is polys:
-        return hit[1:]
-    if len(_PATHS) >= _MAX_PATHS:
-        _PATHS.clear()
-    path = _compound_path(polys)
-    _PATHS[id(polys)] = (polys, path, path.get_extents())
-    return path, _PATHS[id(polys)][2]
+    if hit is None or hit[0] is not polys:
+        if len(_PATHS) >= _MAX_PATHS:
+            _PATHS.clear()
+        path = _compound_path(polys)
+        hit = _PATHS[id(polys)] = (polys, path, path.get_extents())
+    return hit[1], hit[2]
 
 
 def _compound_path(polys) -> Path:
@@ -176,9 +175,8 @@ def _in_view(shapes: dict, codes, view: tuple[float, float, float, float]) -> li
     return [c for c in codes if c in shapes and _extents(shapes[c]).overlaps(box)]
 
 
-def _frame(ax, shapes: dict, codes, margin: float = 0.03) -> None:
-    """Limits around ``codes`` and the lon/lat aspect; no axes drawn."""
-    view = _view(shapes, codes, margin)
+def _frame(ax, view: tuple[float, float, float, float]) -> None:
+    """The map's limits (:func:`_view`) and the lon/lat aspect; no axes drawn."""
     ax.set_xlim(view[0], view[2])
     ax.set_ylim(view[1], view[3])
     ax.set_aspect(geo.lonlat_aspect(view))
@@ -202,8 +200,9 @@ def choropleth(shapes: dict, figs: geo.MapFigures, focal: str | None = None, con
     fig = charts.figure(*_size(shapes, figs.codes, map_width))
     ax = fig.add_subplot()
     inside = set(figs.codes)
+    view = _view(shapes, figs.codes)
     if context:
-        around = _in_view(shapes, [c for c in shapes if c not in inside], _view(shapes, figs.codes))
+        around = _in_view(shapes, [c for c in shapes if c not in inside], view)
         ax.add_collection(_collection(shapes, around, facecolor="#f4f4f4",
                                       edgecolor="#c8c8c8", linewidth=0.4, gid="context"))
     c = figs.classes
@@ -227,7 +226,7 @@ def choropleth(shapes: dict, figs: geo.MapFigures, focal: str | None = None, con
         ax.add_collection(_collection(shapes, [focal], facecolor="none", edgecolor=charts.INK, linewidth=2.0,
                                       gid="outline"))
         handles.append(Line2D([], [], color=charts.INK, lw=2.0, label=name(focal)))
-    _frame(ax, shapes, [code for code in figs.codes if code in shapes])
+    _frame(ax, view)
     fig.legend(handles=handles, loc="outside right upper", title=series_label(figs).replace(", ", ",\n", 1),
                fontsize=charts.SIZES["legend"],
                title_fontsize=charts.SIZES["legend"], frameon=False, alignment="left")

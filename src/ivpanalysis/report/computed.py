@@ -54,27 +54,21 @@ def comparisons(ctx: Context) -> comparison.Comparisons | None:
 def shared_comparisons(ctx: Context, reg: pd.DataFrame) -> comparison.Comparisons:
     """The comparison of all municipalities, computed once per batch (:mod:`.batch_cache`) and kept in
     this kernel for every later report and the map."""
-    full, failed = full_data(ctx), failed_codes(ctx)
-    comps = comparison.peek(full, reg, ctx.year, ctx.reference_year, failed)
+    return folder_comparisons(ctx.folder, full_data(ctx), reg, ctx.year, ctx.reference_year)
+
+
+def folder_comparisons(folder: tuple, full, reg: pd.DataFrame, year: int,
+                       reference_year: int | None = None) -> comparison.Comparisons:
+    """The comparison of a loaded folder's municipalities: this process's copy, else the batch's
+    (:mod:`.batch_cache`: computed by one kernel or the parent, read by the others), kept here."""
+    failed = excluded_of(full)
+    comps = comparison.peek(full, reg, year, reference_year, failed)
     if comps is None:
-        comps = batch_cache.cached("comparisons", _batch_key(ctx.folder, ctx.year, ctx.reference_year, failed),
-                                   lambda: comparison.compute(full, reg, ctx.year, ctx.reference_year, failed))
+        key = (folder, int(year), comparison.reference_of(year, reference_year), failed)
+        comps = batch_cache.cached("comparisons", key,
+                                   lambda: comparison.compute(full, reg, year, reference_year, failed))
         comparison.remember(full, reg, comps, failed)
     return comps
-
-
-def _batch_key(folder: tuple, year: int, reference_year: int | None, failed: frozenset) -> tuple:
-    ref = int(year) - plan.DEFAULT_REFERENCE_OFFSET if reference_year is None else int(reference_year)
-    return folder, int(year), ref, failed
-
-
-def adopt_batch_comparisons(folder: tuple, full, reg: pd.DataFrame, years, failed: frozenset) -> None:
-    """Make the comparisons this batch's kernels computed for ``years`` (default reference year) this
-    process's own, so the overview's national map does not compute them again (no-op outside a batch)."""
-    for year in years:
-        comps = batch_cache.peek("comparisons", _batch_key(folder, year, None, failed))
-        if comps is not None and comparison.peek(full, reg, year, None, failed) is None:
-            comparison.remember(full, reg, comps, failed)
 
 
 def for_municipality(ctx: Context) -> pd.DataFrame | None:

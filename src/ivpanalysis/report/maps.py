@@ -28,10 +28,13 @@ def shapes_of(folder: tuple) -> tuple[dict, int | None]:
 @lru_cache(maxsize=64)
 def _unit_figures(folder: tuple, unit: str, unit_name: str, members: tuple) -> tuple[str, geo.MapFigures]:
     full = _load(*folder)
-    failed = computed.excluded_of(full)
-    return unit_name, geo.map_figures(full, full.regions, members, set(shapes_of(folder)[0]), failed=failed)
+    return unit_name, geo.map_figures(full, full.regions, members, set(shapes_of(folder)[0]),
+                                      comparisons=_comparisons(folder, full))
 
 
+def _comparisons(folder: tuple, full):
+    """Year → the folder's comparison as the reports have it (shared across a batch's kernels and its overview)."""
+    return lambda year: computed.folder_comparisons(folder, full, full.regions, year)
 
 def unit_figures(folder: tuple, code: str) -> tuple[str, geo.MapFigures]:
     """(unit name, map figures) of ``code``'s police unit: computed once per unit and folder version, as
@@ -86,9 +89,8 @@ def national_map_html(data_dir=None) -> str:
     if not shapes or regions is None or regions.empty:
         code = next(iter(sorted(set(regions["region_code"]))), "GM0000") if regions is not None and len(regions) else "GM0000"
         return _omitted(missing_lines(full, code, regions))
-    failed = computed.excluded_of(full)
-    computed.adopt_batch_comparisons(folder, full, regions, geo.years_tried(full), failed)
-    figs = geo.map_figures(full, regions, tuple(sorted(set(regions["region_code"]))), set(shapes), failed=failed)
+    figs = geo.map_figures(full, regions, tuple(sorted(set(regions["region_code"]))), set(shapes),
+                           comparisons=_comparisons(folder, full))
     fig, alt = maps.national_map(shapes, figs, year)
     caption = (f"Kaart van {maps.series_phrase(figs)} in alle {len(figs.codes)} gemeenten, in vijf klassen met "
                "elk ongeveer evenveel gemeenten")
